@@ -1,0 +1,60 @@
+# Kyoso Desk. `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kyoso
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres worker bench migrate seed diagram messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+## Serve the app with demo data on SQLite, tasks inline: http://$(HOST):$(PORT)
+run: migrate
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## The whole suite: everything on SQLite, then everything but the browser tests on PostgreSQL.
+test: $(STAMP)
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(STAMP)
+	env -u DATABASE_URL $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+## A Celery worker with beat, on the broker in CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0).
+worker: $(STAMP)
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
+	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## Regenerate docs/lifecycle.dot (and .svg when Graphviz's dot is installed) from the code.
+diagram: $(STAMP)
+	$(PY) manage.py lifecycle_diagram
+
+## Extract and compile translations (needs GNU gettext).
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l ja --no-location --no-obsolete -i '.venv/*' -i 'staticfiles/*'
+	$(PY) manage.py compilemessages -l ja
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

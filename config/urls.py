@@ -1,0 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from core import views as core_views
+
+admin.site.site_header = "共創デスク / Kyoso Desk"
+admin.site.site_title = "共創デスク"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Japanese at /, English at /en/: each language has its own addresses to link and bookmark.
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("status", core_views.status_page, name="status"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
+    path("proposals/", include("proposals.urls")),
+    prefix_default_language=False,
+)

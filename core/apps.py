@@ -1,0 +1,23 @@
+import logging
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger("kyoso")
+
+
+class CoreConfig(AppConfig):
+    """People, organisations, departments and roles, plus the site-wide pages."""
+
+    name = "core"
+    verbose_name = _("People and roles")
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        if settings.TASKS_INLINE:
+            logger.warning(
+                "No CELERY_BROKER_URL: background tasks run inline in the web process "
+                "(embedded mode). Set CELERY_BROKER_URL=redis://… and run `make worker` "
+                "for a real queue."
+            )

@@ -1,0 +1,229 @@
+"""People, organisations, departments and roles.
+
+A user has exactly one role. A business member belongs to one organisation; a department
+member to one department. Desk staff, the desk manager, reviewers and administrators belong
+to neither. What each role may see and do is decided in ``core.rules`` and nowhere else.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalize_corporate_number, validate_corporate_number
+
+
+class Role(models.TextChoices):
+    BUSINESS = "business", _("Business member")
+    DESK_STAFF = "desk_staff", _("Desk staff")
+    DESK_MANAGER = "desk_manager", _("Desk manager")
+    DEPARTMENT = "department", _("Department member")
+    REVIEWER = "reviewer", _("Reviewer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Organization(models.Model):
+    """A business that proposes: a corporation (with a 法人番号) or a sole proprietor."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_kana = models.CharField(_("name in kana"), max_length=200, blank=True)
+    corporate_number = models.CharField(
+        _("corporate number (法人番号)"),
+        max_length=13,
+        blank=True,
+        help_text=_("13 digits, as issued by the National Tax Agency. "
+                    "Sole proprietors have none and leave this empty."),
+    )
+    address = models.CharField(_("address"), max_length=300)
+    representative_title = models.CharField(_("representative's title"), max_length=100, blank=True)
+    representative_name = models.CharField(_("representative's name"), max_length=100)
+    is_startup = models.BooleanField(_("startup"), default=False)
+    is_sole_proprietor = models.BooleanField(_("sole proprietor"), default=False)
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporate_number"],
+                condition=~models.Q(corporate_number=""),
+                name="organization_corporate_number_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.corporate_number = normalize_corporate_number(self.corporate_number)
+        errors: dict[str, list] = {}
+        if self.corporate_number:
+            try:
+                validate_corporate_number(self.corporate_number)
+            except ValidationError as exc:
+                errors["corporate_number"] = exc.messages
+            if self.is_sole_proprietor:
+                errors.setdefault("corporate_number", []).append(
+                    _("A sole proprietor has no corporate number; leave it empty.")
+                )
+        elif not self.is_sole_proprietor:
+            errors["corporate_number"] = [
+                _("Enter the corporate number (法人番号). Only sole proprietors may leave it empty.")
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+
+class Department(models.Model):
+    """A department of the city (関係部局) that the desk coordinates with."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=150)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who logs in, by e-mail address."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.BUSINESS)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="members",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="members",
+    )
+    affiliation = models.CharField(
+        _("affiliation"), max_length=200, blank=True,
+        help_text=_("For outside reviewers: university, company or other affiliation."),
+    )
+    language = models.CharField(
+        _("preferred language"), max_length=5, choices=[("ja", "日本語"), ("en", "English")],
+        default="ja",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("may use the admin site"), default=False,
+        help_text=_("Only administrators need the Django admin site."),
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        errors = {}
+        if self.role == Role.BUSINESS and not self.organization_id:
+            errors["organization"] = _("A business member must belong to an organisation.")
+        if self.role != Role.BUSINESS and self.organization_id:
+            errors["organization"] = _("Only business members belong to an organisation.")
+        if self.role == Role.DEPARTMENT and not self.department_id:
+            errors["department"] = _("A department member must belong to a department.")
+        if self.role != Role.DEPARTMENT and self.department_id:
+            errors["department"] = _("Only department members belong to a department.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.email
+
+    # Role shortcuts read by templates and rules.
+    @property
+    def is_business(self) -> bool:
+        return self.is_active and self.role == Role.BUSINESS
+
+    @property
+    def is_desk(self) -> bool:
+        """Desk staff or the desk manager."""
+        return self.is_active and self.role in (Role.DESK_STAFF, Role.DESK_MANAGER)
+
+    @property
+    def is_desk_manager(self) -> bool:
+        return self.is_active and self.role == Role.DESK_MANAGER
+
+    @property
+    def is_department_member(self) -> bool:
+        return self.is_active and self.role == Role.DEPARTMENT
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.is_active and self.role == Role.REVIEWER
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and (self.role == Role.ADMINISTRATOR or self.is_superuser)
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per beat of the task runner, so /status can tell whether tasks really run."""
+
+    mode = models.CharField(max_length=10)  # "inline" or "queue"
+    hostname = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        get_latest_by = "created_at"
+        verbose_name = _("task heartbeat")
+        verbose_name_plural = _("task heartbeats")

@@ -1,0 +1,145 @@
+"""Who may see and do what: every object-level permission of Kyoso Desk, in one place.
+
+Views, services, admin and the FSM transitions all ask these functions; nothing else
+decides access. The rules follow product.md:
+
+* a business member sees only its own organisation's proposals (drafts included);
+* desk staff and the desk manager see every proposal that has been submitted — never a
+  draft, which is the business's private workspace;
+* a department member sees only proposals referred to its department;
+* a reviewer sees only proposals assigned to it where it has not declared a conflict;
+* an administrator manages people and reference data, and may read everything;
+* the public sees no proposal at all (adopted projects are published separately).
+
+Objects are read by attribute (``proposal.organization_id`` …) so this module imports no
+models at load time and every app can depend on it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+# Which role may take which lifecycle action. Every transition method on Proposal must be
+# named here (a test checks), so a new transition cannot silently be open to everybody.
+BUSINESS_ACTIONS = frozenset({"submit", "resubmit", "withdraw"})
+DESK_ACTIONS = frozenset({
+    "start_dialogue", "request_revision", "start_coordination", "return_to_dialogue",
+    "start_review", "not_accept", "close_consultation", "conclude_agreement", "start_field",
+    "complete",
+})
+MANAGER_ACTIONS = frozenset({"adopt", "decline"})
+ALL_ACTIONS = BUSINESS_ACTIONS | DESK_ACTIONS | MANAGER_ACTIONS
+
+
+def _active(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+# --- Proposals ------------------------------------------------------------------------------
+
+def is_own_organization(user, proposal) -> bool:
+    return (_active(user) and user.is_business and user.organization_id is not None
+            and user.organization_id == proposal.organization_id)
+
+
+def can_view_proposal(user, proposal) -> bool:
+    if not _active(user):
+        return False
+    if is_own_organization(user, proposal):
+        return True
+    if proposal.state == "draft":
+        return False
+    if user.is_desk or user.is_administrator:
+        return True
+    if user.is_department_member:
+        return proposal.referrals.filter(department_id=user.department_id).exists()
+    if user.is_reviewer:
+        return proposal.review_assignments.filter(
+            reviewer_id=user.pk, conflict_declared=False).exists()
+    return False
+
+
+def proposals_visible_q(user) -> Q:
+    """The same rule as ``can_view_proposal``, as a filter for lists (one query)."""
+    nothing = Q(pk__in=[])
+    if not _active(user):
+        return nothing
+    if user.is_business:
+        return Q(organization_id=user.organization_id) if user.organization_id else nothing
+    submitted = ~Q(state="draft")
+    if user.is_desk or user.is_administrator:
+        return submitted
+    if user.is_department_member:
+        return submitted & Q(referrals__department_id=user.department_id)
+    if user.is_reviewer:
+        return submitted & Q(review_assignments__reviewer_id=user.pk,
+                             review_assignments__conflict_declared=False)
+    return nothing
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    """Change the content: the business, while it is a draft or more is asked of it."""
+    return is_own_organization(user, proposal) and proposal.state in ("draft", "revision_requested")
+
+
+def can_view_internal_notes(user, proposal) -> bool:
+    """Internal notes and department opinions: the desk only."""
+    return _active(user) and user.is_desk and proposal.state != "draft"
+
+
+def can_view_full_log(user, proposal) -> bool:
+    """The internal transition log (who at the city did what). The business sees its own
+    timeline with business-facing labels instead."""
+    return _active(user) and (user.is_desk or user.is_administrator) and proposal.state != "draft"
+
+
+def can_view_business_identity(user, proposal) -> bool:
+    """Contact data of the proposer. Blind reviews hide it from reviewers (themed calls)."""
+    if not can_view_proposal(user, proposal):
+        return False
+    return not user.is_reviewer
+
+
+def may_transition(user, proposal, action: str) -> bool:
+    """May ``user`` take lifecycle ``action`` on ``proposal``? (Not whether the state allows it.)"""
+    if not _active(user):
+        return False
+    if action in BUSINESS_ACTIONS:
+        return is_own_organization(user, proposal)
+    if action in MANAGER_ACTIONS:
+        return user.is_desk_manager
+    if action in DESK_ACTIONS:
+        return user.is_desk
+    return False
+
+
+# --- Organisations, departments, people -----------------------------------------------------
+
+def can_view_organization(user, organization) -> bool:
+    if not _active(user):
+        return False
+    if user.is_business:
+        return user.organization_id == organization.pk
+    return user.is_desk or user.is_administrator
+
+
+def can_edit_organization(user, organization) -> bool:
+    if not _active(user):
+        return False
+    if user.is_business:
+        return user.organization_id == organization.pk
+    return user.is_administrator
+
+
+def can_view_department_portal(user, department) -> bool:
+    return _active(user) and user.is_department_member and user.department_id == department.pk
+
+
+def can_manage_people(user) -> bool:
+    """Create users, assign roles, edit departments and programmes."""
+    return _active(user) and user.is_administrator
+
+
+def can_view_status_details(user) -> bool:
+    """The status page shows configuration details only to the city's staff."""
+    return _active(user) and (user.is_desk or user.is_administrator)

@@ -1,0 +1,48 @@
+"""Site-wide pages: the home page, the status page, sign-in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import rules, status
+from .forms import LoginForm
+
+
+@require_GET
+def home(request):
+    """Public: what the desk is, its programmes, how to propose."""
+    from proposals.selectors import active_programmes
+
+    return render(request, "core/home.html", {"programmes": active_programmes()})
+
+
+@require_GET
+def status_page(request):
+    """Public: which database and task mode are in use, and whether PDFs can print Japanese.
+
+    Anyone may see the kinds; broker address and versions only the city's staff.
+    """
+    fonts = status.cjk_fonts()
+    beat = status.last_heartbeat()
+    context = {
+        "database": status.database_description(),
+        "tasks": status.task_mode(),
+        "cjk_fonts": fonts,
+        "heartbeat": beat,
+        "show_details": rules.can_view_status_details(request.user),
+        "debug": settings.DEBUG,
+    }
+    return render(request, "core/status.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass

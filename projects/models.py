@@ -1,0 +1,1 @@
+"""Adopted projects. Built by the adoption-to-public issue; nothing here yet."""

@@ -1,0 +1,67 @@
+"""Admin for reference data. Proposals are read-only here: their state changes only through
+the lifecycle service, never by editing a field."""
+
+from django.contrib import admin
+
+from .models import ConsentDocument, Programme, Proposal, ProposalTransition
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "allows_sole_proprietors", "startups_only",
+                    "review_required", "is_active", "sort_order")
+    list_editable = ("sort_order",)
+
+
+@admin.register(ConsentDocument)
+class ConsentDocumentAdmin(admin.ModelAdmin):
+    list_display = ("kind", "version", "title", "effective_from")
+    list_filter = ("kind",)
+
+
+class TransitionInline(admin.TabularInline):
+    model = ProposalTransition
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "actor", "from_state", "to_state", "reason", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ("receipt_number", "title", "organization", "programme", "state", "submitted_at")
+    list_filter = ("state", "programme", "kind", "fiscal_year")
+    list_select_related = ("organization", "programme")
+    search_fields = ("receipt_number", "title", "organization__name")
+    inlines = [TransitionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProposalTransition)
+class ProposalTransitionAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "proposal", "actor", "from_state", "to_state")
+    list_filter = ("to_state",)
+    list_select_related = ("proposal", "actor")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,429 @@
+"""Proposals, their lifecycle, consents and the append-only transition log.
+
+The lifecycle is declared here with django-fsm-2 and changed only through
+``proposals.services.transition_proposal``. Who may take each transition is decided in
+``core.rules``; the transition methods only declare sources, targets and conditions.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from core import rules
+
+from .states import BUSINESS_LABELS, CityCost, Kind, Outcome, State
+
+OPEN = [State.SUBMITTED, State.DIALOGUE, State.REVISION_REQUESTED, State.COORDINATION, State.REVIEW]
+
+
+def _may(action: str):
+    """The FSM permission for ``action``: asks the one rules module."""
+
+    def permission(instance: Proposal, user) -> bool:
+        return rules.may_transition(user, instance, action)
+
+    permission.__name__ = f"may_{action}"
+    return permission
+
+
+class Programme(models.Model):
+    """A track of the desk (共働事業, 実証実験フルサポート, …) and its eligibility rules.
+
+    Eligibility is data, so each programme (and each themed call) can set its own.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    allows_sole_proprietors = models.BooleanField(_("sole proprietors may propose"), default=True)
+    startups_only = models.BooleanField(_("startups only"), default=False)
+    review_required = models.BooleanField(
+        _("scored review required before adoption"), default=False,
+        help_text=_("Themed calls always require a review; always-open proposals only if set here."),
+    )
+    is_active = models.BooleanField(_("accepting proposals"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
+
+    def eligibility_problems(self, organization) -> list[str]:
+        """Why ``organization`` may not propose in this programme (empty when it may)."""
+        problems = []
+        if organization is None:
+            return [str(_("Individuals cannot propose; register your business first."))]
+        if organization.is_sole_proprietor and not self.allows_sole_proprietors:
+            problems.append(str(_("Sole proprietors cannot propose in this programme.")))
+        if self.startups_only and not organization.is_startup:
+            problems.append(str(_("This programme is for startups only.")))
+        if not self.is_active:
+            problems.append(str(_("This programme is not accepting proposals at present.")))
+        return problems
+
+
+class ConsentDocument(models.Model):
+    """A versioned text the business must accept at submission (留意事項, 誓約, …)."""
+
+    class Kind(models.TextChoices):
+        NOTES = "notes", _("Notes for proposers")
+        ANTI_SOCIAL = "anti_social", _("Declaration of no ties to anti-social forces")
+        PRIVACY = "privacy", _("Handling of personal information")
+        PUBLICATION = "publication", _("Consent to publication if adopted")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    version = models.CharField(_("version"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200)
+    body = models.TextField(_("text"))
+    body_en = models.TextField(_("text in English"))
+    effective_from = models.DateTimeField(_("effective from"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["kind", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="consent_kind_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.version})"
+
+    @classmethod
+    def current(cls) -> dict[str, ConsentDocument]:
+        """The text of each kind in force now."""
+        now = timezone.now()
+        current: dict[str, ConsentDocument] = {}
+        for doc in cls.objects.filter(effective_from__lte=now).order_by("kind", "-effective_from"):
+            current.setdefault(doc.kind, doc)
+        return current
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt number used in a fiscal year; incremented atomically."""
+
+    fiscal_year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+
+class Proposal(ConcurrentTransitionMixin, models.Model):
+    """A consultation or proposal from a business, and where it stands."""
+
+    CONFIDENTIAL_CHOICES = [
+        ("summary", _("Summary")),
+        ("problem", _("Problem it solves")),
+        ("solution", _("Proposed solution")),
+        ("expected_effect", _("Expected effect")),
+        ("city_cost_detail", _("Cost to the city")),
+        ("schedule", _("Schedule")),
+        ("desired_location", _("Desired field or location")),
+        ("attachments", _("Attachments")),
+    ]
+
+    state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True,
+                     db_index=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=20, unique=True, null=True,
+                                      blank=True, editable=False)
+    fiscal_year = models.PositiveIntegerField(_("fiscal year"), null=True, blank=True,
+                                              editable=False, db_index=True)
+    organization = models.ForeignKey("core.Organization", verbose_name=_("organisation"),
+                                     on_delete=models.PROTECT, related_name="proposals")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.PROTECT, related_name="proposals_created")
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("lead at the desk"),
+                             null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="proposals_led")
+    theme = models.ForeignKey("themes.Theme", verbose_name=_("themed call or presented issue"),
+                              null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="proposals")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROPOSAL)
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT,
+                                  related_name="proposals")
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    problem = models.TextField(_("problem it solves"), blank=True)
+    solution = models.TextField(_("proposed solution"), blank=True)
+    expected_effect = models.TextField(_("expected effect"), blank=True)
+
+    ask_field = models.BooleanField(_("a field (facility, road, school, …)"), default=False)
+    ask_data = models.BooleanField(_("city data"), default=False)
+    ask_publicity = models.BooleanField(_("publicity by the city"), default=False)
+    ask_deregulation = models.BooleanField(_("deregulation or a rule change"), default=False)
+    ask_other = models.CharField(_("other request"), max_length=300, blank=True)
+
+    city_cost = models.CharField(_("cost to the city"), max_length=20, choices=CityCost.choices,
+                                 default=CityCost.NONE)
+    city_cost_detail = models.TextField(_("cost details"), blank=True)
+    desired_departments = models.ManyToManyField("core.Department",
+                                                 verbose_name=_("desired departments"),
+                                                 blank=True, related_name="desired_by_proposals")
+    desired_location = models.CharField(_("desired field or location"), max_length=300, blank=True)
+    schedule = models.TextField(_("schedule"), blank=True)
+    desired_start = models.DateField(_("desired start"), null=True, blank=True)
+    desired_end = models.DateField(_("desired end"), null=True, blank=True)
+
+    confidential_fields = models.JSONField(
+        _("parts the business marks confidential"), default=list, blank=True,
+        help_text=_("Names of the parts the business asks the city to withhold."),
+    )
+
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    submitted_at = models.DateTimeField(_("received"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [models.Index(fields=["organization", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(desired_end__isnull=True) | models.Q(desired_start__isnull=True)
+                | models.Q(desired_end__gte=models.F("desired_start")),
+                name="proposal_desired_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number or _('(draft)')} {self.title}"
+
+    # --- labels -----------------------------------------------------------------------------
+    @property
+    def internal_label(self) -> str:
+        return State(self.state).label
+
+    @property
+    def business_label(self) -> str:
+        return str(BUSINESS_LABELS[State(self.state)])
+
+    # --- conditions -------------------------------------------------------------------------
+    @property
+    def requires_review(self) -> bool:
+        """Themed calls always need a scored review; always-open ones only if the programme says."""
+        return bool(self.theme_id) or self.programme.review_required
+
+    def is_proposal(self) -> bool:
+        return self.kind == Kind.PROPOSAL
+
+    def is_consultation(self) -> bool:
+        return self.kind == Kind.CONSULTATION
+
+    def review_not_required(self) -> bool:
+        return self.is_proposal() and not self.requires_review
+
+    def is_complete_for_submission(self) -> bool:
+        return not self.submission_problems()
+
+    def submission_problems(self) -> list[str]:
+        """Everything that stops this draft from being submitted, in the user's language."""
+        problems: list[str] = []
+        if not self.title.strip():
+            problems.append(str(_("Enter a title.")))
+        if not self.summary.strip():
+            problems.append(str(_("Enter a summary.")))
+        if self.is_proposal():
+            if not self.problem.strip():
+                problems.append(str(_("Describe the problem the proposal solves.")))
+            if not self.solution.strip():
+                problems.append(str(_("Describe the proposed solution.")))
+        problems.extend(self.programme.eligibility_problems(self.organization))
+        if self.pk:
+            accepted = {c.document_id for c in self.consents.all()}
+            for kind, doc in ConsentDocument.current().items():
+                if doc.pk not in accepted:
+                    problems.append(str(_("Accept the current text: %(title)s") % {
+                        "title": doc.title}))
+        return problems
+
+    # --- transitions ------------------------------------------------------------------------
+    # Bodies are empty on purpose: the service sets receipt numbers, reasons and dates, and
+    # writes the log in the same transaction.
+    @transition(state, source=State.DRAFT, target=State.SUBMITTED,
+                conditions=[is_complete_for_submission], permission=_may("submit"))
+    def submit(self):
+        """The business sends its draft; the desk receives it (受付)."""
+
+    @transition(state, source=State.SUBMITTED, target=State.DIALOGUE,
+                permission=_may("start_dialogue"))
+    def start_dialogue(self):
+        """The desk opens a dialogue with the business."""
+
+    @transition(state, source=State.DIALOGUE, target=State.REVISION_REQUESTED,
+                permission=_may("request_revision"))
+    def request_revision(self):
+        """The desk asks the business for more information."""
+
+    @transition(state, source=State.REVISION_REQUESTED, target=State.DIALOGUE,
+                permission=_may("resubmit"))
+    def resubmit(self):
+        """The business answers the request and sends the proposal back."""
+
+    @transition(state, source=State.DIALOGUE, target=State.COORDINATION,
+                permission=_may("start_coordination"))
+    def start_coordination(self):
+        """The desk consults the city's departments (関係部局調整)."""
+
+    @transition(state, source=State.COORDINATION, target=State.DIALOGUE,
+                permission=_may("return_to_dialogue"))
+    def return_to_dialogue(self):
+        """Coordination raised questions: back to dialogue with the business."""
+
+    @transition(state, source=State.COORDINATION, target=State.REVIEW,
+                conditions=[is_proposal], permission=_may("start_review"))
+    def start_review(self):
+        """Reviewers score the proposal against the rubric."""
+
+    @transition(state, source=State.REVIEW, target=State.ADOPTED,
+                conditions=[is_proposal], permission=_may("adopt"))
+    @transition(state, source=State.COORDINATION, target=State.ADOPTED,
+                conditions=[review_not_required], permission=_may("adopt"))
+    def adopt(self):
+        """The desk manager adopts the proposal (採択), with reasons."""
+
+    @transition(state, source=[State.DIALOGUE, State.COORDINATION, State.REVIEW],
+                target=State.DECLINED, conditions=[is_proposal], permission=_may("decline"))
+    def decline(self):
+        """The desk manager declines the proposal (不採択), with reasons."""
+
+    @transition(state, source=[State.SUBMITTED, State.DIALOGUE], target=State.NOT_ACCEPTED,
+                permission=_may("not_accept"))
+    def not_accept(self):
+        """Outside what the desk takes (受付対象外), with reasons."""
+
+    @transition(state, source=[State.SUBMITTED, State.DIALOGUE, State.REVISION_REQUESTED,
+                               State.COORDINATION],
+                target=State.CONSULTATION_CLOSED, conditions=[is_consultation],
+                permission=_may("close_consultation"))
+    def close_consultation(self):
+        """A consultation that needed no decision is closed (相談終了)."""
+
+    @transition(state, source=State.ADOPTED, target=State.AGREEMENT,
+                permission=_may("conclude_agreement"))
+    def conclude_agreement(self):
+        """The agreement (協定) with the business is concluded."""
+
+    @transition(state, source=State.AGREEMENT, target=State.IN_FIELD,
+                permission=_may("start_field"))
+    def start_field(self):
+        """The city provides the field; the project or demonstration runs."""
+
+    @transition(state, source=State.IN_FIELD, target=State.COMPLETED,
+                permission=_may("complete"))
+    def complete(self):
+        """The project ends, rolled out (社会実装) or ended."""
+
+    @transition(state, source=OPEN, target=State.WITHDRAWN, permission=_may("withdraw"))
+    def withdraw(self):
+        """The business withdraws its proposal (取下げ), with a reason."""
+
+
+class ProposalConsent(models.Model):
+    """That a business accepted one version of a consent text, and when."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="consents")
+    document = models.ForeignKey(ConsentDocument, on_delete=models.PROTECT, related_name="+")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accepted consent")
+        verbose_name_plural = _("accepted consents")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "document"], name="consent_once")
+        ]
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The transition log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The transition log is append-only.")
+
+
+class ProposalTransition(models.Model):
+    """One change of state: who, when, from, to and why. Never changed, never deleted.
+
+    The database refuses UPDATE and DELETE too (triggers in the migration), so not even a
+    bug or a shell session can rewrite history.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="transitions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+", null=True)
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=30, choices=State.choices)
+    to_state = models.CharField(_("to"), max_length=30, choices=State.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The transition log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The transition log is append-only.")
+
+    #: Actions whose note is written for (or by) the business; other notes are internal.
+    BUSINESS_NOTE_ACTIONS = frozenset({"submit", "request_revision", "resubmit", "withdraw"})
+
+    @property
+    def business_note(self) -> str:
+        return self.note if self.action in self.BUSINESS_NOTE_ACTIONS else ""
+
+    @property
+    def to_business_label(self) -> str:
+        return str(BUSINESS_LABELS[State(self.to_state)])
+
+
+class Referral(models.Model):
+    """The desk asks a department about a proposal (関係部局照会).
+
+    Only what the permission rules need for now; the back-office issue adds opinions.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="referrals")
+    department = models.ForeignKey("core.Department", on_delete=models.PROTECT,
+                                   related_name="referrals")
+    question = models.TextField(_("question"))
+    due_date = models.DateField(_("answer by"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referral to a department")
+        verbose_name_plural = _("referrals to departments")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "department"], name="referral_once")
+        ]

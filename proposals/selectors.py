@@ -1,0 +1,41 @@
+"""Reads that pages share. Each returns a queryset with what its page needs preloaded."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from core import rules
+
+from .models import Programme, Proposal, ProposalTransition
+
+
+def active_programmes():
+    return Programme.objects.filter(is_active=True)
+
+
+def proposals_for(user):
+    """Proposals ``user`` may see, with what a list row shows, in a constant number of queries."""
+    return (
+        Proposal.objects.filter(rules.proposals_visible_q(user))
+        .select_related("organization", "programme", "lead")
+        .distinct()
+        .order_by("-submitted_at", "-created_at", "-pk")
+    )
+
+
+def proposal_detail(user, pk: int) -> Proposal | None:
+    """One proposal with its log and actors preloaded, or None when ``user`` may not see it."""
+    proposal = (
+        Proposal.objects.filter(pk=pk)
+        .select_related("organization", "programme", "lead", "created_by", "theme")
+        .prefetch_related(
+            "desired_departments",
+            Prefetch("transitions",
+                     queryset=ProposalTransition.objects.select_related("actor")),
+            "consents__document",
+        )
+        .first()
+    )
+    if proposal is None or not rules.can_view_proposal(user, proposal):
+        return None
+    return proposal

@@ -1,0 +1,241 @@
+"""Every write with business meaning on a proposal. Views, admin, commands and tasks call these.
+
+``transition_proposal`` is the only way a proposal changes state: it checks the role (via
+``core.rules``), the state and the conditions, requires a reason for decisions, applies the
+django-fsm transition, saves with optimistic locking and appends the log row — all in one
+database transaction, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, can_proceed
+
+from core import rules
+from core.dates import fiscal_year
+
+from .models import ConsentDocument, Proposal, ProposalConsent, ProposalTransition, ReceiptSequence
+from .states import Outcome, State
+
+
+class LifecycleError(Exception):
+    """A lifecycle request that cannot be carried out; ``message`` is for the user."""
+
+    code = "lifecycle"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotPermitted(LifecycleError):
+    code = "not_permitted"
+
+
+class NotAllowedNow(LifecycleError):
+    code = "not_allowed_now"
+
+
+class ReasonRequired(LifecycleError):
+    code = "reason_required"
+
+
+class ConflictingChange(LifecycleError):
+    code = "conflict"
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the interface needs to offer a transition: label, whether a reason is required."""
+
+    name: str
+    label: str
+    reason_required: bool = False
+    note_required: bool = False
+    outcome_required: bool = False
+    is_decision: bool = False
+
+
+ACTIONS: dict[str, Action] = {a.name: a for a in [
+    Action("submit", gettext_lazy("Submit")),
+    Action("start_dialogue", gettext_lazy("Start dialogue")),
+    Action("request_revision", gettext_lazy("Request more information"), note_required=True),
+    Action("resubmit", gettext_lazy("Send the revised proposal")),
+    Action("start_coordination", gettext_lazy("Start coordination with departments")),
+    Action("return_to_dialogue", gettext_lazy("Return to dialogue")),
+    Action("start_review", gettext_lazy("Start review")),
+    Action("adopt", gettext_lazy("Adopt"), reason_required=True, is_decision=True),
+    Action("decline", gettext_lazy("Decline"), reason_required=True, is_decision=True),
+    Action("not_accept", gettext_lazy("Not accept"), reason_required=True, is_decision=True),
+    Action("close_consultation", gettext_lazy("Close the consultation")),
+    Action("conclude_agreement", gettext_lazy("Record the agreement")),
+    Action("start_field", gettext_lazy("Start the project in the field")),
+    Action("complete", gettext_lazy("Complete"), outcome_required=True),
+    Action("withdraw", gettext_lazy("Withdraw"), reason_required=True),
+]}
+
+
+def _transition_method(proposal: Proposal, action: str):
+    if action not in ACTIONS:
+        raise NotAllowedNow(_("Unknown action."))
+    return getattr(proposal, action)
+
+
+def available_actions(proposal: Proposal, user) -> list[Action]:
+    """The transitions ``user`` may take on ``proposal`` now (state, conditions and role)."""
+    result = []
+    for transition in proposal.get_available_state_transitions():
+        if transition.has_perm(proposal, user) and transition.name in ACTIONS:
+            action = ACTIONS[transition.name]
+            if action not in result:
+                result.append(action)
+    return result
+
+
+def next_receipt_number(when=None) -> tuple[str, int]:
+    """The next receipt number of the fiscal year, e.g. ``KD-2026-00042``.
+
+    The counter is incremented with a single UPDATE … SET last = last + 1, which both
+    PostgreSQL and SQLite serialise, so two submissions never get the same number. It runs
+    inside the caller's transaction: a rolled-back submission gives its number back.
+    """
+    from django.conf import settings
+
+    year = fiscal_year(when)
+    for _attempt in range(3):
+        updated = ReceiptSequence.objects.filter(fiscal_year=year).update(
+            last_number=F("last_number") + 1)
+        if updated:
+            break
+        try:
+            with transaction.atomic():
+                ReceiptSequence.objects.create(fiscal_year=year, last_number=1)
+            break
+        except IntegrityError:  # somebody created the year's row at the same moment
+            continue
+    number = ReceiptSequence.objects.get(fiscal_year=year).last_number
+    return f"{settings.RECEIPT_PREFIX}-{year}-{number:05d}", year
+
+
+def transition_proposal(
+    proposal: Proposal,
+    action: str,
+    actor,
+    *,
+    reason: str = "",
+    note: str = "",
+    outcome: str = "",
+    expected_state: str | None = None,
+) -> ProposalTransition:
+    """Take lifecycle ``action`` on ``proposal`` as ``actor``.
+
+    ``expected_state`` is the state the actor saw when it decided (sent back by forms): if the
+    proposal has moved on since, the actor is told instead of acting on stale information.
+    Raises a ``LifecycleError`` subclass with a message in the active language.
+    """
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise NotAllowedNow(_("Unknown action."))
+    reason = (reason or "").strip()
+    note = (note or "").strip()
+
+    if not rules.may_transition(actor, proposal, action):
+        raise NotPermitted(_("You are not permitted to do this (%(action)s).")
+                           % {"action": spec.label})
+    if expected_state is not None and expected_state != proposal.state:
+        raise ConflictingChange(_(
+            "Someone else changed this proposal while you were looking at it: it is now "
+            "“%(state)s”. Reload the page and check before acting again."
+        ) % {"state": proposal.internal_label})
+    if spec.reason_required and not reason:
+        raise ReasonRequired(_("Give a reason. The business receives it with the decision."))
+    if spec.note_required and not note:
+        raise ReasonRequired(_("Write what you need from the business."))
+    if spec.outcome_required and outcome not in Outcome.values:
+        raise ReasonRequired(_("Choose the outcome: rolled out or ended."))
+
+    method = _transition_method(proposal, action)
+    if not can_proceed(method, check_conditions=False):
+        raise NotAllowedNow(_(
+            "“%(action)s” is not possible while the proposal is “%(state)s”."
+        ) % {"action": spec.label, "state": proposal.internal_label})
+    if not can_proceed(method):
+        if action == "submit":
+            problems = proposal.submission_problems()
+            raise NotAllowedNow(_("The proposal cannot be submitted yet: %(problems)s")
+                                % {"problems": " ".join(problems)})
+        if action == "adopt" and proposal.state == State.COORDINATION:
+            raise NotAllowedNow(_("This proposal must be reviewed before it can be adopted."))
+        raise NotAllowedNow(_(
+            "“%(action)s” does not apply to this %(kind)s."
+        ) % {"action": spec.label, "kind": proposal.get_kind_display()})
+
+    from_state = proposal.state
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            method()
+            if action == "submit":
+                proposal.receipt_number, proposal.fiscal_year = next_receipt_number(now)
+                proposal.submitted_at = now
+            if spec.is_decision:
+                proposal.decision_reason = reason
+                proposal.decided_at = now
+            if action == "complete":
+                proposal.outcome = outcome
+            proposal.save()
+            entry = ProposalTransition.objects.create(
+                proposal=proposal, actor=actor, action=action, from_state=from_state,
+                to_state=proposal.state, reason=reason, note=note, created_at=now,
+            )
+    except ConcurrentTransition:
+        proposal.refresh_from_db()
+        raise ConflictingChange(_(
+            "Someone else changed this proposal at the same moment: it is now “%(state)s”. "
+            "Your change was not saved. Reload the page and check before acting again."
+        ) % {"state": proposal.internal_label}) from None
+    except Exception:
+        # The in-memory object must not keep a state the database refused. (If the caller's
+        # own transaction is broken, reloading fails too; the original error matters more.)
+        try:
+            proposal.refresh_from_db()
+        except Exception:  # noqa: BLE001
+            pass
+        raise
+    return entry
+
+
+def record_consents(proposal: Proposal, actor, kinds: list[str]) -> list[ProposalConsent]:
+    """Record that ``actor`` accepted the texts now in force for ``kinds``."""
+    if not rules.can_edit_proposal(actor, proposal):
+        raise NotPermitted(_("You are not permitted to change this proposal."))
+    current = ConsentDocument.current()
+    recorded = []
+    with transaction.atomic():
+        for kind in kinds:
+            document = current.get(kind)
+            if document is None:
+                continue
+            consent, _created = ProposalConsent.objects.get_or_create(
+                proposal=proposal, document=document, defaults={"accepted_by": actor})
+            recorded.append(consent)
+    return recorded
+
+
+def create_draft(actor, **fields) -> Proposal:
+    """A new draft for the actor's organisation."""
+    if not (actor and actor.is_authenticated and actor.is_business and actor.organization_id):
+        raise NotPermitted(_("Only a member of a registered business can write a proposal."))
+    departments = fields.pop("desired_departments", None)
+    proposal = Proposal(organization_id=actor.organization_id, created_by=actor, **fields)
+    proposal.full_clean(exclude=["organization", "created_by", "state"])
+    proposal.save()
+    if departments:
+        proposal.desired_departments.set(departments)
+    return proposal

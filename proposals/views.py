@@ -1,0 +1,79 @@
+"""Proposal pages shared by every signed-in role; what each sees comes from core.rules."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core import rules
+
+from . import selectors, services
+from .forms import TransitionForm
+
+
+@login_required
+@require_GET
+def proposal_list(request):
+    page = Paginator(selectors.proposals_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "proposals/list.html", {
+        "page": page,
+        "business_view": request.user.is_business,
+    })
+
+
+@login_required
+@require_GET
+def proposal_detail(request, pk: int):
+    proposal = selectors.proposal_detail(request.user, pk)
+    if proposal is None:
+        # 404, not 403: a guessed id must not reveal that the proposal exists.
+        raise Http404
+    return render(request, "proposals/detail.html", _detail_context(request, proposal))
+
+
+def _detail_context(request, proposal, form=None):
+    user = request.user
+    return {
+        "proposal": proposal,
+        "business_view": user.is_business,
+        "show_full_log": rules.can_view_full_log(user, proposal),
+        "show_identity": rules.can_view_business_identity(user, proposal),
+        "actions": services.available_actions(proposal, user),
+        "form": form,
+    }
+
+
+@login_required
+@require_POST
+def proposal_transition(request, pk: int):
+    proposal = selectors.proposal_detail(request.user, pk)
+    if proposal is None:
+        raise Http404
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return redirect("proposals:detail", pk=pk)
+    data = form.cleaned_data
+    try:
+        services.transition_proposal(
+            proposal, data["action"], request.user, reason=data["reason"], note=data["note"],
+            outcome=data["outcome"], expected_state=data["expected_state"],
+        )
+    except services.LifecycleError as exc:
+        messages.error(request, exc.message)
+        # Re-render with what was typed, so a long reason is never lost to a refusal.
+        proposal = selectors.proposal_detail(request.user, pk)
+        if proposal is None:
+            raise Http404 from None
+        context = _detail_context(request, proposal, form=form)
+        context["failed_action"] = data["action"]
+        return render(request, "proposals/detail.html", context, status=409
+                      if isinstance(exc, services.ConflictingChange) else 400)
+    label = proposal.business_label if request.user.is_business else proposal.internal_label
+    messages.success(request, _("Done. The proposal is now “%(state)s”.") % {"state": label})
+    return redirect("proposals:detail", pk=pk)
