@@ -8,6 +8,7 @@ folder, tasks run inline (no broker), e-mail printed to the console. Production 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -104,6 +105,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     # Wait for a writer instead of failing at once ("database is locked").
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # Tests use a file, not shared-cache memory: threads (live server, worker, races) then wait
+    # for the lock like production does instead of failing with "database table is locked".
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"kyoso-test-{os.getpid()}.sqlite3")}
 else:
     # Japanese trigram search needs a UTF-8 ctype; template0 lets the test database choose it.
     DATABASES["default"].setdefault("TEST", {}).update({"TEMPLATE": "template0", "CHARSET": "UTF8"})

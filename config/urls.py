@@ -8,6 +8,8 @@ admin.site.site_header = "共創デスク / Kyoso Desk"
 admin.site.site_title = "共創デスク"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon.
+    path("favicon.ico", core_views.favicon),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

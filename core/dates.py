@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from zoneinfo import ZoneInfo
+
 from django.utils import timezone
+
+JAPAN = ZoneInfo("Asia/Tokyo")
 
 # (first day, name in Japanese, name in English); newest first.
 ERAS = [
@@ -20,9 +24,10 @@ def fiscal_year(value: dt.date | dt.datetime | None = None) -> int:
     1 April 2026 to 31 March 2027 is fiscal 2026.
     """
     if value is None:
-        value = timezone.localdate()
-    elif isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        value = timezone.now()
+    if isinstance(value, dt.datetime):
+        # Always in Japan time, whatever time zone a request or task has activated.
+        value = value.astimezone(JAPAN).date() if timezone.is_aware(value) else value.date()
     return value.year if value.month >= 4 else value.year - 1
 
 

@@ -3,10 +3,30 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
-class LoginForm(AuthenticationForm):
+class AccessibleErrorsMixin:
+    """Tie each field's error message to its input for screen readers.
+
+    After validation, a field with errors gets ``aria-invalid="true"`` and
+    ``aria-describedby`` pointing at the ``<id>-error`` paragraph the templates render.
+    """
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                field_id = self[name].auto_id
+                widget.attrs["aria-invalid"] = "true"
+                described = widget.attrs.get("aria-describedby", "")
+                widget.attrs["aria-describedby"] = f"{described} {field_id}-error".strip()
+
+
+class LoginForm(AccessibleErrorsMixin, AuthenticationForm):
+    # No autofocus: it would skip the skip link and the page's heading for keyboard and
+    # screen-reader users.
     username = forms.EmailField(
         label=_("E-mail address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         label=_("Password"), strip=False,

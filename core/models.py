@@ -62,6 +62,11 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean_fields(self, exclude=None) -> None:
+        # Normalise before the length check: people type "7000-01-205-0002" or full-width digits.
+        self.corporate_number = normalize_corporate_number(self.corporate_number)
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
         self.corporate_number = normalize_corporate_number(self.corporate_number)
         errors: dict[str, list] = {}

@@ -60,7 +60,14 @@ def can_view_proposal(user, proposal) -> bool:
 
 
 def proposals_visible_q(user) -> Q:
-    """The same rule as ``can_view_proposal``, as a filter for lists (one query)."""
+    """The same rule as ``can_view_proposal``, as a filter for lists.
+
+    Referrals and assignments are tested with EXISTS, not joins, so a list never needs
+    DISTINCT and its row count is never multiplied.
+    """
+    from django.apps import apps
+    from django.db.models import Exists, OuterRef
+
     nothing = Q(pk__in=[])
     if not _active(user):
         return nothing
@@ -70,10 +77,13 @@ def proposals_visible_q(user) -> Q:
     if user.is_desk or user.is_administrator:
         return submitted
     if user.is_department_member:
-        return submitted & Q(referrals__department_id=user.department_id)
+        referral = apps.get_model("proposals", "Referral")
+        return submitted & Q(Exists(referral.objects.filter(
+            proposal_id=OuterRef("pk"), department_id=user.department_id)))
     if user.is_reviewer:
-        return submitted & Q(review_assignments__reviewer_id=user.pk,
-                             review_assignments__conflict_declared=False)
+        assignment = apps.get_model("reviews", "ReviewAssignment")
+        return submitted & Q(Exists(assignment.objects.filter(
+            proposal_id=OuterRef("pk"), reviewer_id=user.pk, conflict_declared=False)))
     return nothing
 
 
@@ -107,10 +117,13 @@ def may_transition(user, proposal, action: str) -> bool:
     if action in BUSINESS_ACTIONS:
         return is_own_organization(user, proposal)
     if action in MANAGER_ACTIONS:
-        return user.is_desk_manager
-    if action in DESK_ACTIONS:
-        return user.is_desk
-    return False
+        allowed = user.is_desk_manager
+    elif action in DESK_ACTIONS:
+        allowed = user.is_desk
+    else:
+        return False
+    # The desk never acts on (or learns of) a draft it cannot see.
+    return allowed and can_view_proposal(user, proposal)
 
 
 # --- Organisations, departments, people -----------------------------------------------------

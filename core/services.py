@@ -10,10 +10,16 @@ from django.db import transaction
 from .models import Organization, User, WorkerHeartbeat
 
 
-def record_heartbeat() -> WorkerHeartbeat:
-    """Note that the task runner ran a task just now (shown on /status)."""
-    mode = "inline" if settings.TASKS_INLINE else "queue"
-    return WorkerHeartbeat.objects.create(mode=mode, hostname=socket.gethostname()[:200])
+def record_heartbeat(mode: str | None = None, hostname: str = "") -> WorkerHeartbeat:
+    """Note that the task runner ran a task just now (shown on /status).
+
+    ``mode`` is "queue" when a worker ran it, "inline" when it ran in the calling process;
+    the management command (cron) passes nothing and gets the configured mode.
+    """
+    if mode is None:
+        mode = "inline" if settings.TASKS_INLINE else "queue"
+    return WorkerHeartbeat.objects.create(mode=mode,
+                                          hostname=(hostname or socket.gethostname())[:200])
 
 
 def prune_heartbeats(keep: int = 100) -> int:

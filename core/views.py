@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -36,6 +37,13 @@ def status_page(request):
         "debug": settings.DEBUG,
     }
     return render(request, "core/status.html", context)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the SVG icon."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("favicon.svg"))
 
 
 class LoginView(auth_views.LoginView):

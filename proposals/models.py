@@ -192,7 +192,11 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         ordering = ["-submitted_at", "-created_at"]
-        indexes = [models.Index(fields=["organization", "state"])]
+        indexes = [
+            models.Index(fields=["organization", "state"]),
+            # The lists' default order, newest first.
+            models.Index(fields=["-submitted_at", "-created_at", "-id"], name="proposal_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(desired_end__isnull=True) | models.Q(desired_start__isnull=True)

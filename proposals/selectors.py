@@ -18,7 +18,6 @@ def proposals_for(user):
     return (
         Proposal.objects.filter(rules.proposals_visible_q(user))
         .select_related("organization", "programme", "lead")
-        .distinct()
         .order_by("-submitted_at", "-created_at", "-pk")
     )
 

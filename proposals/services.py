@@ -170,7 +170,8 @@ def transition_proposal(
             problems = proposal.submission_problems()
             raise NotAllowedNow(_("The proposal cannot be submitted yet: %(problems)s")
                                 % {"problems": " ".join(problems)})
-        if action == "adopt" and proposal.state == State.COORDINATION:
+        if (action == "adopt" and proposal.state == State.COORDINATION
+                and proposal.is_proposal() and proposal.requires_review):
             raise NotAllowedNow(_("This proposal must be reviewed before it can be adopted."))
         raise NotAllowedNow(_(
             "“%(action)s” does not apply to this %(kind)s."

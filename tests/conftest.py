@@ -52,6 +52,12 @@ def _postgres_only(request):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 is slow on purpose; tests create hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _japanese_by_default():
     """Tests start in the site's default language, whatever the last test activated."""
     from django.utils import translation
