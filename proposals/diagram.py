@@ -8,17 +8,38 @@ graph for README.md, where code hosts render it.
 
 from __future__ import annotations
 
+import re
+
 from django.utils import translation
 from django_fsm.management.commands.graph_transitions import generate_dot, one_fsm_fields_data
 
 from .models import Proposal
 from .states import State
 
+NODE = re.compile(r'^(?P<indent>\s*)"(?P<name>proposals\.proposal\.state\.(?P<state>\w+))" '
+                  r'\[label=(?:"[^"]*"|\S+) (?P<rest>shape=\w+)\]$')
 
-def lifecycle_dot(language: str = "ja") -> str:
-    with translation.override(language):
+
+def lifecycle_dot() -> str:
+    """DOT of the lifecycle. Node names come from the English model name so they never change
+    with a translation; each node is labelled with its Japanese and English internal labels."""
+    with translation.override("en"):
         graph = generate_dot([one_fsm_fields_data(Proposal, "state")])
         lines = str(graph).splitlines()
+    labels = {}
+    for state in State:
+        with translation.override("ja"):
+            ja = str(state.label)
+        with translation.override("en"):
+            en = str(state.label)
+        labels[state.value] = ja if ja == en else f"{ja}\\n{en}"
+
+    def relabel(line: str) -> str:
+        match = NODE.match(line)
+        if not match:
+            return line
+        return f'{match.group("indent")}"{match.group("name")}" [label="{labels[match.group("state")]}" {match.group("rest")}]'
+
     head, body, tail = [], [], []
     for line in lines:
         stripped = line.strip()
@@ -27,7 +48,7 @@ def lifecycle_dot(language: str = "ja") -> str:
         elif stripped == "}":
             tail.append(line)
         else:
-            body.append(line)
+            body.append(relabel(line))
     return "\n".join(head + sorted(body) + tail) + "\n"
 
 

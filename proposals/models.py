@@ -202,11 +202,21 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(desired_end__isnull=True) | models.Q(desired_start__isnull=True)
                 | models.Q(desired_end__gte=models.F("desired_start")),
                 name="proposal_desired_period_ordered",
+                violation_error_message=_("The desired end must be on or after the desired start."),
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.receipt_number or _('(draft)')} {self.title}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        allowed = {name for name, _label in self.CONFIDENTIAL_CHOICES}
+        unknown = [name for name in (self.confidential_fields or []) if name not in allowed]
+        if not isinstance(self.confidential_fields, list) or unknown:
+            raise ValidationError({"confidential_fields": _(
+                "Choose the confidential parts from the list.")})
 
     # --- labels -----------------------------------------------------------------------------
     @property

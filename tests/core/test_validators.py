@@ -48,7 +48,8 @@ def test_wrong_check_digit_is_refused_with_its_message():
     with translation.override("en"):
         with pytest.raises(ValidationError) as info:
             validate_corporate_number("1000012050002")
-    assert "check digit" in info.value.messages[0]
+        assert "check digit" in info.value.messages[0]
+    assert "チェックデジット" in info.value.messages[0]
 
 
 @pytest.mark.parametrize("value", ["700001205000", "70000120500021", "70000120500A2",
@@ -58,7 +59,8 @@ def test_wrong_length_or_letters_refused_with_the_length_message(value):
     with translation.override("en"):
         with pytest.raises(ValidationError) as info:
             validate_corporate_number(value)
-    assert "13 digits" in info.value.messages[0]
+        assert "13 digits" in info.value.messages[0]
+    assert "13桁" in info.value.messages[0]
 
 
 @pytest.mark.parametrize("typed", ["７００００１２０５０００２", "7000-01-205-0002",

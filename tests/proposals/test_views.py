@@ -190,3 +190,22 @@ def test_detail_runs_a_constant_number_of_queries_however_long_the_timeline(clie
         factories.act(proposal, "resubmit", biz)
     long = _count_queries(client, url)
     assert short == long, (short, long)
+
+
+def test_draft_content_is_validated_with_clear_messages(people):
+    from django.core.exceptions import ValidationError
+
+    from proposals import services
+
+    prog = factories.programme()
+    with pytest.raises(ValidationError) as info:
+        services.create_draft(people["business"], programme=prog, title="期間が逆",
+                              desired_start="2027-03-01", desired_end="2026-04-01")
+    assert "desired" in str(info.value) or "希望" in str(info.value)
+    with pytest.raises(ValidationError) as info:
+        services.create_draft(people["business"], programme=prog, title="秘密",
+                              confidential_fields=["summary", "bank_account"])
+    assert "confidential_fields" in info.value.message_dict
+    ok = services.create_draft(people["business"], programme=prog, title="秘密",
+                               confidential_fields=["summary", "solution"])
+    assert ok.confidential_fields == ["summary", "solution"]
