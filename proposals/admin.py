@@ -6,6 +6,19 @@ from django.contrib import admin
 from .models import ConsentDocument, Programme, Proposal, ProposalTransition
 
 
+class ReadOnlyAdminMixin:
+    """Shown in the admin, changed only through services (and, for the log, never)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "allows_sole_proprietors", "startups_only",
@@ -19,49 +32,24 @@ class ConsentDocumentAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProposalTransition
     extra = 0
-    can_delete = False
     fields = ("created_at", "actor", "from_state", "to_state", "reason", "note")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("receipt_number", "title", "organization", "programme", "state", "submitted_at")
     list_filter = ("state", "programme", "kind", "fiscal_year")
     list_select_related = ("organization", "programme")
     search_fields = ("receipt_number", "title", "organization__name")
     inlines = [TransitionInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ProposalTransition)
-class ProposalTransitionAdmin(admin.ModelAdmin):
+class ProposalTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "proposal", "actor", "from_state", "to_state")
     list_filter = ("to_state",)
     list_select_related = ("proposal", "actor")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
