@@ -153,6 +153,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         default="ja",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    email_verified_at = models.DateTimeField(_("e-mail address verified"), null=True, blank=True)
     is_staff = models.BooleanField(
         _("may use the admin site"), default=False,
         help_text=_("Only administrators need the Django admin site."),
@@ -232,3 +233,77 @@ class WorkerHeartbeat(models.Model):
         get_latest_by = "created_at"
         verbose_name = _("task heartbeat")
         verbose_name_plural = _("task heartbeats")
+
+
+class Invitation(models.Model):
+    """A member of a business invites a colleague by e-mail to join its organisation.
+
+    Only a hash of the token is stored: the link in the e-mail is the only copy of it.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey("core.User", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class OutboundEmail(models.Model):
+    """One e-mail in the outbox.
+
+    The row is written in the same transaction as the change it reports; a task sends it after
+    the commit and records every attempt, so the desk can see what was delivered, and nothing
+    is lost when the SMTP server is down (the periodic job retries with backoff).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        RETRYING = "retrying", _("Waiting to retry")
+        FAILED = "failed", _("Failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    reference = models.CharField(
+        _("reference"), max_length=60, blank=True, db_index=True,
+        help_text=_("What the e-mail is about, e.g. proposal:42."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
+
+
+class OutboundAttachment(models.Model):
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="outbox/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    mimetype = models.CharField(max_length=100)

@@ -126,6 +126,49 @@ def may_transition(user, proposal, action: str) -> bool:
     return allowed and can_view_proposal(user, proposal)
 
 
+# --- Dialogue and files ---------------------------------------------------------------------
+
+def can_read_dialogue(user, proposal) -> bool:
+    """The thread between the business and the desk: those two only, never departments or
+    reviewers."""
+    if not can_view_proposal(user, proposal) or proposal.state == "draft":
+        return False
+    return is_own_organization(user, proposal) or user.is_desk
+
+
+def can_read_message(user, message) -> bool:
+    proposal = message.proposal
+    if message.visibility == "internal":
+        return can_view_internal_notes(user, proposal)
+    return can_read_dialogue(user, proposal)
+
+
+def message_visibilities_for(user, proposal) -> tuple[str, ...]:
+    """Which messages of ``proposal`` ``user`` reads (for list filters)."""
+    if not can_read_dialogue(user, proposal):
+        return ()
+    if can_view_internal_notes(user, proposal):
+        return ("business", "internal")
+    return ("business",)
+
+
+def can_post_message(user, proposal, visibility: str = "business") -> bool:
+    if visibility == "internal":
+        return can_view_internal_notes(user, proposal)
+    return can_read_dialogue(user, proposal)
+
+
+def can_download_attachment(user, attachment) -> bool:
+    if attachment.message_id:
+        return can_read_message(user, attachment.message)
+    return can_view_proposal(user, attachment.proposal)
+
+
+def can_change_attachments(user, proposal) -> bool:
+    """Add or remove the proposal's own files: whoever may edit its content."""
+    return can_edit_proposal(user, proposal)
+
+
 # --- Organisations, departments, people -----------------------------------------------------
 
 def can_view_organization(user, organization) -> bool:
@@ -146,6 +189,10 @@ def can_edit_organization(user, organization) -> bool:
 
 def can_view_department_portal(user, department) -> bool:
     return _active(user) and user.is_department_member and user.department_id == department.pk
+
+
+def can_invite_members(user, organization) -> bool:
+    return _active(user) and user.is_business and user.organization_id == organization.pk
 
 
 def can_manage_people(user) -> bool:

@@ -13,3 +13,10 @@ def record_heartbeat(self) -> int:
     beat = services.record_heartbeat(mode=mode, hostname=self.request.hostname or "")
     services.prune_heartbeats()
     return beat.pk
+
+
+@shared_task(name="core.tasks.send_outbound_email", bind=True)
+def send_outbound_email(self, email_id: int) -> str:
+    from . import outbox
+
+    return outbox.deliver(email_id, in_worker=not self.request.is_eager, task=self)
