@@ -15,6 +15,7 @@ import pytest
 from core.models import Role
 
 from . import factories
+from .smtp import smtp_server  # noqa: F401 — a fixture for every test module
 from .support import IN_CI, port_open
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
