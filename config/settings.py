@@ -135,6 +135,12 @@ AXES_COOLOFF_TIME = 0.25  # hours: a locked-out login may try again after 15 min
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "core/account/lockout.html"
+# Public forms: a honeypot field and a minimum time to fill them in (core.antispam), and
+# per-IP limits {name: (requests, seconds)}; defaults in core.antispam.DEFAULT_RATE_LIMITS.
+ANTISPAM_MIN_FILL_SECONDS = int(env("ANTISPAM_MIN_FILL_SECONDS", "3"))
+# Only behind a proxy you control: the header that carries the client's address.
+ANTISPAM_CLIENT_IP_HEADER = env("ANTISPAM_CLIENT_IP_HEADER") or None
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from core import account_views
 from core import views as core_views
 
 admin.site.site_header = "共創デスク / Kyoso Desk"
@@ -18,8 +19,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("status", core_views.status_page, name="status"),
-    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("core.urls")),
     path("proposals/", include("proposals.urls")),
     prefix_default_language=False,
 )

@@ -47,7 +47,7 @@ def favicon(request):
 
 
 class LoginView(auth_views.LoginView):
-    template_name = "core/login.html"
+    template_name = "core/account/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 

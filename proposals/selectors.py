@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 
 from core import rules
 
-from .models import Programme, Proposal, ProposalTransition
+from .models import Attachment, Message, Programme, Proposal, ProposalTransition
 
 
 def active_programmes():
@@ -32,9 +32,23 @@ def proposal_detail(user, pk: int) -> Proposal | None:
             Prefetch("transitions",
                      queryset=ProposalTransition.objects.select_related("actor")),
             "consents__document",
+            Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "pk")),
         )
         .first()
     )
     if proposal is None or not rules.can_view_proposal(user, proposal):
         return None
     return proposal
+
+
+def dialogue_for(user, proposal) -> list[Message]:
+    """The messages ``user`` may read, oldest first, with authors and files (two queries)."""
+    visibilities = rules.message_visibilities_for(user, proposal)
+    if not visibilities:
+        return []
+    return list(
+        Message.objects.filter(proposal=proposal, visibility__in=visibilities)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "pk")
+    )

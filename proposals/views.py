@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import rules
 
 from . import selectors, services
-from .forms import TransitionForm
+from .forms import MessageForm, TransitionForm
 
 
 @login_required
@@ -33,18 +33,30 @@ def proposal_detail(request, pk: int):
     if proposal is None:
         # 404, not 403: a guessed id must not reveal that the proposal exists.
         raise Http404
-    return render(request, "proposals/detail.html", _detail_context(request, proposal))
+    return render(request, "proposals/detail.html", detail_context(request, proposal))
 
 
-def _detail_context(request, proposal, form=None):
+def detail_context(request, proposal, form=None, message_form=None):
+    """Everything the detail page shows ``request.user``, each part gated by core.rules."""
     user = request.user
+    dialogue = rules.can_read_dialogue(user, proposal)
+    allow_internal = rules.can_view_internal_notes(user, proposal)
+    actions = services.available_actions(proposal, user)
+    if user.is_business:
+        # The business submits and resubmits from the intake pages, with the summary in view.
+        actions = [a for a in actions if a.name not in ("submit", "resubmit")]
     return {
         "proposal": proposal,
         "business_view": user.is_business,
         "show_full_log": rules.can_view_full_log(user, proposal),
         "show_identity": rules.can_view_business_identity(user, proposal),
-        "actions": services.available_actions(proposal, user),
+        "can_edit": rules.can_edit_proposal(user, proposal),
+        "actions": actions,
         "form": form,
+        "attachments": [a for a in proposal.attachments.all() if a.message_id is None],
+        "dialogue": selectors.dialogue_for(user, proposal) if dialogue else None,
+        "message_form": message_form or (MessageForm(allow_internal=allow_internal)
+                                         if dialogue else None),
     }
 
 
@@ -70,7 +82,7 @@ def proposal_transition(request, pk: int):
         proposal = selectors.proposal_detail(request.user, pk)
         if proposal is None:
             raise Http404 from None
-        context = _detail_context(request, proposal, form=form)
+        context = detail_context(request, proposal, form=form)
         context["failed_action"] = data["action"]
         return render(request, "proposals/detail.html", context, status=409
                       if isinstance(exc, services.ConflictingChange) else 400)

@@ -59,6 +59,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploads of each test go to its own temporary folder, never into the project."""
+    settings.MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _japanese_by_default():
     """Tests start in the site's default language, whatever the last test activated."""
     from django.utils import translation

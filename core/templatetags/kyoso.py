@@ -42,3 +42,37 @@ def fiscal_year_label(year) -> str:
     if not year:
         return ""
     return f"{year}年度（{dates.wareki_fiscal_year(int(year))}）"
+
+
+@register.simple_tag
+def field_widget(field):
+    """Render a form field's input tied to its help text and error message for screen readers."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-help")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    attrs = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_group(field) -> bool:
+    """Radio buttons and checkbox lists are fieldsets with a legend, not one labelled input."""
+    return field.widget_type in ("radioselect", "checkboxselectmultiple")
+
+
+@register.filter
+def filesize(value) -> str:
+    """1.2 MB, 340 KB — sizes people read."""
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return ""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"

@@ -1,0 +1,108 @@
+"""Official documents as PDF: the receipt (受付票) now; decision notices and summaries next.
+
+Every PDF is an HTML template under ``templates/proposals/pdf/`` rendered by WeasyPrint.
+WeasyPrint is imported inside ``render_pdf``: importing it costs about half a second, which
+web and worker processes should pay only when they make a PDF.
+
+Japanese needs a CJK font installed on the machine (IPAex or Noto CJK); without one
+WeasyPrint drops the glyphs silently, which the tests check. The print CSS in
+``pdf/base.html`` names the fonts on the body and on the page-margin boxes, which do not
+inherit the body's font.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from core.dates import JAPAN, wareki, wareki_fiscal_year
+
+
+def url_fetcher():
+    """Documents load nothing from outside: ``data:`` URLs only, never a file or a server.
+
+    Everything a document shows is in its template (CSS inline, no images by URL), so a
+    business's text can never make the server fetch a file or an address.
+    """
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data",), timeout=1)
+
+
+def render_pdf(template_name: str, context: dict, *, language: str = "ja") -> bytes:
+    """Render ``template_name`` with ``context`` in ``language`` and return the PDF's bytes.
+
+    Official documents are in Japanese, whatever language the request or task has active.
+    """
+    import weasyprint  # noqa: PLC0415 — costly import, only where PDFs are made
+
+    with translation.override(language):
+        html = render_to_string(template_name, {
+            "municipality_name": settings.MUNICIPALITY_NAME,
+            "desk_name": str(settings.DESK_NAME),
+            **context,
+        })
+    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR),
+                               url_fetcher=url_fetcher())
+    return document.write_pdf()
+
+
+def _when(value) -> dict:
+    """One moment as the document writes it: era date, Western date, time (Japan time)."""
+    local = timezone.localtime(value, JAPAN) if timezone.is_aware(value) else value
+    return {
+        "wareki": wareki(local.date()),
+        "western": f"{local.year}年{local.month}月{local.day}日",
+        "time": f"{local.hour}時{local.minute:02d}分",
+    }
+
+
+def _require_receipt(proposal) -> None:
+    if not proposal.receipt_number or not proposal.submitted_at:
+        raise ValueError("A draft has no receipt: submit the proposal first.")
+
+
+def pdf_filename(proposal) -> str:
+    """受付票_KD-2026-00042.pdf"""
+    _require_receipt(proposal)
+    return f"受付票_{proposal.receipt_number}.pdf"
+
+
+def receipt_context(proposal) -> dict:
+    """What the receipt shows; a separate function so a HTML preview can reuse it."""
+    _require_receipt(proposal)
+    organization = proposal.organization
+    submission = (proposal.transitions.filter(action="submit").select_related("actor")
+                  .order_by("-created_at", "-pk").first())
+    submitter = (submission.actor if submission and submission.actor else proposal.created_by)
+    consents = [
+        {"title": consent.document.title, "version": consent.document.version,
+         **{f"accepted_{k}": v for k, v in _when(consent.accepted_at).items()}}
+        for consent in proposal.consents.select_related("document").order_by(
+            "document__kind", "accepted_at")
+    ]
+    fiscal = proposal.fiscal_year
+    return {
+        "proposal": proposal,
+        "organization": organization,
+        "submitter_name": getattr(submitter, "full_name", "") or "",
+        "received": _when(proposal.submitted_at),
+        "issued": _when(timezone.now()),
+        "fiscal_year_text": f"{fiscal}年度（{wareki_fiscal_year(fiscal)}）" if fiscal else "",
+        "kind_label": proposal.get_kind_display(),
+        "programme_name": proposal.programme.name,
+        "theme_title": proposal.theme.title if proposal.theme_id else "",
+        "consents": consents,
+    }
+
+
+def render_receipt_pdf(proposal) -> bytes:
+    """The receipt (受付票) of a submitted proposal or consultation, A4, in Japanese.
+
+    Raises ``ValueError`` for a draft, which has no receipt number yet.
+    """
+    _require_receipt(proposal)
+    with translation.override("ja"):
+        context = receipt_context(proposal)
+        return render_pdf("proposals/pdf/receipt.html", context, language="ja")

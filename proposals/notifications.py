@@ -1,0 +1,78 @@
+"""Who is told what, by e-mail, when something happens to a proposal.
+
+Called by the services inside their transaction; every e-mail goes through the outbox
+(``core.mail.queue_email``), so it is sent only if the change commits, and its delivery is
+recorded. Each recipient gets the message in their own language, with a link to the page.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from core.mail import queue_email
+
+from .states import BUSINESS_LABELS, State
+
+
+def _absolute(viewname: str, language: str, **kwargs) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
+
+
+def business_recipients(proposal):
+    """Every active, verified member of the proposing organisation."""
+    return [member for member in proposal.organization.members.all()
+            if member.is_active and member.role == "business"]
+
+
+def transition_recorded(entry) -> None:
+    proposal = entry.proposal
+    if entry.to_state == State.SUBMITTED:
+        _receipt(proposal, entry)
+        return
+    for member in business_recipients(proposal):
+        language = member.language or "ja"
+        with translation.override(language):
+            label = str(BUSINESS_LABELS[State(entry.to_state)])
+        queue_email(
+            member.email, "proposal_status",
+            {"proposal": proposal, "entry": entry, "label": label, "member": member,
+             "note": entry.business_note,
+             "url": _absolute("proposals:detail", language, pk=proposal.pk)},
+            language=language, reference=f"proposal:{proposal.pk}",
+        )
+
+
+def _receipt(proposal, entry) -> None:
+    # The receipt PDF is offered by link, not attached: rendering it here would hold the
+    # submitting transaction open for the time WeasyPrint takes.
+    for member in business_recipients(proposal):
+        language = member.language or "ja"
+        queue_email(
+            member.email, "proposal_received",
+            {"proposal": proposal, "member": member,
+             "url": _absolute("proposals:receipt", language, pk=proposal.pk),
+             "pdf_url": _absolute("proposals:receipt_pdf", language, pk=proposal.pk)},
+            language=language, reference=f"proposal:{proposal.pk}",
+        )
+
+
+def message_posted(message) -> None:
+    proposal = message.proposal
+    if message.visibility != "business":
+        return
+    author = message.author
+    if author.is_business:
+        recipients = [proposal.lead] if proposal.lead_id and proposal.lead.is_active else []
+    else:
+        recipients = business_recipients(proposal)
+    for person in recipients:
+        language = person.language or "ja"
+        queue_email(
+            person.email, "proposal_message",
+            {"proposal": proposal, "message": message, "person": person,
+             "url": _absolute("proposals:detail", language, pk=proposal.pk) + "#dialogue"},
+            language=language, reference=f"proposal:{proposal.pk}",
+        )
