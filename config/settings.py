@@ -167,6 +167,13 @@ STORAGES = {
     },
 }
 
+# Limits stated on the forms: per file and per proposal (all files together).
+UPLOAD_MAX_FILE_BYTES = int(env("UPLOAD_MAX_FILE_MB", "10")) * 1024 * 1024
+UPLOAD_MAX_TOTAL_BYTES = int(env("UPLOAD_MAX_TOTAL_MB", "30")) * 1024 * 1024
+# Django keeps uploads above this in a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # --- Cache and sessions ---------------------------------------------------------------------
 # No state in the web process: the cache lives in the database (or Redis when REDIS_CACHE_URL
 # is set), sessions in the database, so more web processes can share one PostgreSQL and Redis.
@@ -194,6 +201,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # Each periodic job is also a management command, so cron can run it instead.
     "worker-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},
+    # Retries e-mails whose first delivery failed (manage.py send_pending_email for cron).
+    "send-pending-email": {"task": "core.tasks.send_pending_email", "schedule": 60.0,
+                           "options": {"expires": 55}},
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -207,6 +217,7 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "共創デスク <desk@example.jp>")
 
 # --- The desk -------------------------------------------------------------------------------

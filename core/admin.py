@@ -1,9 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Department, Organization, User, WorkerHeartbeat
+from . import outbox
+from .models import (Department, OutboundAttachment, OutboundEmail, Organization, User,
+                     WorkerHeartbeat)
 
 
 class KyosoUserCreationForm(UserCreationForm):
@@ -58,3 +61,62 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class OutboundAttachmentInline(admin.TabularInline):
+    model = OutboundAttachment
+    fields = ("filename", "mimetype")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what waits to retry, what failed and why.
+
+    Rows change only through ``core.outbox`` (delivery, and the "retry now" action).
+    """
+
+    list_display = ("to", "subject", "status", "attempts", "created_at", "sent_at", "reference")
+    list_filter = ("status",)
+    search_fields = ("to", "subject", "reference")
+    date_hierarchy = "created_at"
+    fields = ("to", "subject", "body", "reference", "status", "attempts", "last_error",
+              "next_attempt_at", "created_at", "sent_at")
+    readonly_fields = fields
+    inlines = [OutboundAttachmentInline]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("core.change_outboundemail")
+
+    @admin.action(description=_("Retry now"), permissions=["retry"])
+    def retry_now(self, request, queryset):
+        requeued = sum(outbox.retry_now(email) for email in queryset)
+        left = len(queryset) - requeued
+        if requeued:
+            self.message_user(request, ngettext(
+                "%(count)d e-mail queued to be sent again.",
+                "%(count)d e-mails queued to be sent again.", requeued) % {"count": requeued},
+                messages.SUCCESS)
+        if left:
+            self.message_user(request, ngettext(
+                "%(count)d e-mail left as it was: already sent, queued or being sent.",
+                "%(count)d e-mails left as they were: already sent, queued or being sent.",
+                left) % {"count": left}, messages.WARNING)

@@ -37,6 +37,10 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "password_reset": (5, 60 * 60),
     "invite": (20, 60 * 60),
     "login": (20, 10 * 60),
+    # Signed-in businesses: generous for people, a wall for scripts.
+    "proposal_start": (30, 60 * 60),
+    "submit": (30, 60 * 60),
+    "message": (120, 60 * 60),
 }
 
 

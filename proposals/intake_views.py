@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import rules
+from core.antispam import rate_limit
 
 from . import selectors, services
 from .forms import (
@@ -81,6 +82,7 @@ def _editable(request, pk: int) -> Proposal:
     return proposal
 
 
+@rate_limit("proposal_start")
 @keep_post_through_login
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -118,7 +120,6 @@ def step(request, pk: int, step: str):
     if step not in STEP_NAMES:
         raise Http404
     proposal = _editable(request, pk)
-    user = request.user
     pending = request.session.get(PENDING_KEY)
     if request.method == "GET" and pending and pending.get("path") == request.path:
         del request.session[PENDING_KEY]
@@ -259,6 +260,7 @@ STEP_HANDLERS = {
 }
 
 
+@rate_limit("submit")
 @keep_post_through_login
 @require_POST
 def submit(request, pk: int):
@@ -344,6 +346,7 @@ def remove_file(request, pk: int, attachment_id: int):
     return redirect("proposals:step", pk=pk, step="attachments")
 
 
+@rate_limit("message")
 @keep_post_through_login
 @require_POST
 def post_message(request, pk: int):

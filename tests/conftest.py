@@ -17,6 +17,7 @@ from core.models import Role
 from . import factories
 from .smtp import smtp_server  # noqa: F401 — a fixture for every test module
 from .support import IN_CI, port_open
+from .worker import redis_worker  # noqa: F401 — a fixture for every test module
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -204,7 +204,7 @@ def many_proposals(world, people):
         factories.act(proposal, "submit", member)
         return proposal
 
-    plain = submitted(business, "照会なし")
+    submitted(business, "照会なし")  # visible to the desk only
     referred_b = submitted(business, "B局へ照会")
     factories.refer(referred_b, dept_b, desk)
     assigned = submitted(business, "審査員割当")

@@ -7,13 +7,10 @@ import time
 import pytest
 from django.conf import settings
 
-from config.celery import app as celery_app
 from core.models import WorkerHeartbeat
 from core.tasks import record_heartbeat
 
-from ..support import port_open, require
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 @pytest.mark.integration
@@ -37,32 +34,6 @@ def test_delay_on_commit_sends_nothing_when_the_transaction_rolls_back(db):
         record_heartbeat.delay_on_commit()
         raise Rollback
     assert not WorkerHeartbeat.objects.exists()
-
-
-def _reset_connections():
-    """Forget pooled broker connections so the next message uses the current broker_url."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def redis_worker(transactional_db):
-    """A real Celery worker thread consuming from Redis, with the project's own app and tasks."""
-    require(port_open("127.0.0.1", 6379), "needs Redis on 127.0.0.1:6379 (redis-server)")
-    from celery.contrib.testing.worker import start_worker
-
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    celery_app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
-    _reset_connections()
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False,
-                          shutdown_timeout=20, loglevel="WARNING"):
-            yield celery_app
-    finally:
-        celery_app.conf.update(saved)
-        _reset_connections()
 
 
 @pytest.mark.redis

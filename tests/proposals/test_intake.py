@@ -314,3 +314,28 @@ def test_csrf_is_enforced_on_intake_forms(member, draft):
     strict.force_login(member)
     response = strict.post(step_url(draft, "content"), {"title": "x"})
     assert response.status_code == 403
+
+
+def test_submission_is_rate_limited_per_ip(client, member, draft, settings):
+    settings.RATE_LIMITS = {"submit": (2, 3600)}
+    client.force_login(member)
+    url = reverse("proposals:submit", args=[draft.pk])
+    for _ in range(2):
+        assert client.post(url, {"expected_state": "draft"}, REMOTE_ADDR="203.0.113.9").status_code == 302
+    blocked = client.post(url, {"expected_state": "draft"}, REMOTE_ADDR="203.0.113.9")
+    assert blocked.status_code == 429
+    assert "Retry-After" in blocked
+    other = client.post(url, {"expected_state": "draft"}, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 302
+
+
+def test_a_real_30_mb_file_is_refused_at_the_default_limit_with_the_limit_stated(
+        client, member, draft):
+    client.force_login(member)
+    big = SimpleUploadedFile("説明資料.pdf", PDF + b"0" * (30 * 1024 * 1024),
+                             content_type="application/pdf")
+    response = client.post(step_url(draft, "attachments"), {"files": [big]})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "説明資料.pdf" in body and "10 MB" in body
+    assert not Attachment.objects.exists()

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.models import Role
 from proposals.models import ProposalTransition
 from proposals.states import State
 
