@@ -169,6 +169,55 @@ def can_change_attachments(user, proposal) -> bool:
     return can_edit_proposal(user, proposal)
 
 
+# --- Back office and department portal ------------------------------------------------------
+
+def can_use_back_office(user) -> bool:
+    """The inbox, dashboard, exports, assignment: desk staff and the desk manager."""
+    return _active(user) and user.is_desk
+
+
+def can_refer(user, proposal) -> bool:
+    """Refer a proposal to departments: the desk, once it is submitted and still open."""
+    return can_use_back_office(user) and proposal.state in (
+        "submitted", "dialogue", "revision_requested", "coordination", "review")
+
+
+def can_view_referral(user, referral) -> bool:
+    if not _active(user):
+        return False
+    if user.is_desk:
+        return True
+    return user.is_department_member and user.department_id == referral.department_id
+
+
+def referrals_visible_q(user) -> Q:
+    if not _active(user):
+        return Q(pk__in=[])
+    if user.is_desk:
+        return Q()
+    if user.is_department_member:
+        return Q(department_id=user.department_id)
+    return Q(pk__in=[])
+
+
+def can_answer_referral(user, referral) -> bool:
+    """The referred department answers (and may revise its answer) while the case is open."""
+    return (_active(user) and user.is_department_member
+            and user.department_id == referral.department_id
+            and referral.proposal.state in ("submitted", "dialogue", "revision_requested",
+                                            "coordination", "review"))
+
+
+def can_discuss_referral(user, referral) -> bool:
+    """Questions between the referred department and the desk."""
+    return can_view_referral(user, referral)
+
+
+def can_view_opinions(user, proposal) -> bool:
+    """All departments' opinions side by side: the desk only (a department sees its own)."""
+    return _active(user) and user.is_desk and proposal.state != "draft"
+
+
 # --- Organisations, departments, people -----------------------------------------------------
 
 def can_view_organization(user, organization) -> bool:

@@ -184,6 +184,12 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     submitted_at = models.DateTimeField(_("received"), null=True, blank=True)
+    first_response_at = models.DateTimeField(
+        _("first response"), null=True, blank=True,
+        help_text=_("When the desk first answered the business (the duty to answer)."))
+    search_text = models.TextField(
+        editable=False, blank=True, default="",
+        help_text="Lower-cased receipt number, title and summary, for the inbox's keyword search.")
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -208,6 +214,17 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_number or _('(draft)')} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "summary", "receipt_number"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        """What the inbox's keyword search looks in (plus the organisation's name, joined)."""
+        return " ".join(filter(None, [self.receipt_number, self.title, self.summary])).lower()
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -421,10 +438,17 @@ class ProposalTransition(models.Model):
 
 
 class Referral(models.Model):
-    """The desk asks a department about a proposal (関係部局照会).
+    """The desk asks a department about a proposal (関係部局照会), with a deadline.
 
-    Only what the permission rules need for now; the back-office issue adds opinions.
+    The department answers once with an opinion and a comment; until then it may ask the
+    desk questions (``ReferralMessage``).
     """
+
+    class Opinion(models.TextChoices):
+        SUPPORTIVE = "supportive", _("Supportive")
+        CONDITIONAL = "conditional", _("Supportive with conditions")
+        NOT_FEASIBLE = "not_feasible", _("Not feasible")
+        NEEDS_INFO = "needs_info", _("Needs more information")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="referrals")
     department = models.ForeignKey("core.Department", on_delete=models.PROTECT,
@@ -434,13 +458,101 @@ class Referral(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    opinion = models.CharField(_("opinion"), max_length=20, choices=Opinion.choices, blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    overdue_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("referral to a department")
         verbose_name_plural = _("referrals to departments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["department", "answered_at", "due_date"])]
         constraints = [
             models.UniqueConstraint(fields=["proposal", "department"], name="referral_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} → {self.department}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return not self.is_answered and self.due_date < today
+
+
+class ReferralMessage(models.Model):
+    """A question from the department to the desk about a referral, or the desk's answer."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referral message")
+        verbose_name_plural = _("referral messages")
+        ordering = ["created_at", "pk"]
+
+
+class ReasonTemplate(models.Model):
+    """Wording the desk starts from when it writes a decision's reasons (editable in the admin)."""
+
+    action = models.CharField(_("decision"), max_length=20, choices=[
+        ("adopt", _("Adopt")), ("decline", _("Decline")), ("not_accept", _("Not accept")),
+        ("request_revision", _("Request more information")), ("withdraw", _("Withdraw"))])
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"))
+    is_active = models.BooleanField(_("in use"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("reason template")
+        verbose_name_plural = _("reason templates")
+        ordering = ["action", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExportJob(models.Model):
+    """A CSV export of the inbox too large to build during the request: a Celery job builds it
+    and the page shows its progress, then a download link."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                     related_name="+")
+    query = models.JSONField(default=dict, help_text="The inbox filter, as its GET parameters.")
+    selected_ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed * 100 / self.total) if self.total else 0
 
 
 def _attachment_path(instance, filename: str) -> str:

@@ -1,0 +1,27 @@
+"""Every write with business meaning on proposals, one function per use case.
+
+Views, admin, commands and tasks call these, never the models directly. The package is split
+by area so each stays readable; everything public is importable from ``proposals.services``.
+"""
+
+from .intake import (  # noqa: F401
+    EDITABLE_FIELDS,
+    add_attachment,
+    create_draft,
+    post_message,
+    record_consents,
+    remove_attachment,
+    update_draft,
+)
+from .lifecycle import (  # noqa: F401
+    ACTIONS,
+    Action,
+    ConflictingChange,
+    LifecycleError,
+    NotAllowedNow,
+    NotPermitted,
+    ReasonRequired,
+    available_actions,
+    next_receipt_number,
+    transition_proposal,
+)
