@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -204,6 +205,12 @@ CELERY_BEAT_SCHEDULE = {
     # Retries e-mails whose first delivery failed (manage.py send_pending_email for cron).
     "send-pending-email": {"task": "core.tasks.send_pending_email", "schedule": 60.0,
                            "options": {"expires": 55}},
+    # Referral reminders (before the deadline and when overdue): manage.py send_referral_reminders
+    "referral-reminders": {"task": "proposals.tasks.send_referral_reminders",
+                           "schedule": crontab(hour=8, minute=30)},
+    # The desk's morning digest of overdue answers: manage.py send_daily_digest
+    "daily-digest": {"task": "proposals.tasks.send_daily_digest",
+                     "schedule": crontab(hour=8, minute=0)},
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -225,6 +232,13 @@ RECEIPT_PREFIX = env("RECEIPT_PREFIX", "KD")
 MUNICIPALITY_NAME = env("MUNICIPALITY_NAME", "共創市")
 MUNICIPALITY_NAME_EN = env("MUNICIPALITY_NAME_EN", "Kyoso City")
 MUNICIPALITY_CODE = env("MUNICIPALITY_CODE", "401307")  # 全国地方公共団体コード (Fukuoka City)
+# The duty to answer: days from intake to the desk's first response before a proposal is
+# flagged as overdue on the dashboard and in the daily digest.
+DESK_RESPONSE_TARGET_DAYS = int(env("DESK_RESPONSE_TARGET_DAYS", "14"))
+# Referral reminders go this many days before the deadline (and once when it has passed).
+REFERRAL_REMINDER_DAYS = int(env("REFERRAL_REMINDER_DAYS", "2"))
+# Exports up to this many rows are built during the request; larger ones run as a job.
+EXPORT_INLINE_MAX_ROWS = int(env("EXPORT_INLINE_MAX_ROWS", "2000"))
 DESK_NAME = _("Kyoso Desk")
 
 # --- Security -------------------------------------------------------------------------------
