@@ -3,7 +3,7 @@ the lifecycle service, never by editing a field."""
 
 from django.contrib import admin
 
-from .models import ConsentDocument, Programme, Proposal, ProposalTransition
+from .models import ConsentDocument, Programme, Proposal, ProposalTransition, ReasonTemplate
 
 
 class ReadOnlyAdminMixin:
@@ -53,3 +53,11 @@ class ProposalTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "proposal", "actor", "from_state", "to_state")
     list_filter = ("to_state",)
     list_select_related = ("proposal", "actor")
+
+
+@admin.register(ReasonTemplate)
+class ReasonTemplateAdmin(admin.ModelAdmin):
+    list_display = ("title", "action", "is_active", "sort_order")
+    list_filter = ("action", "is_active")
+    list_editable = ("is_active", "sort_order")
+    search_fields = ("title", "body")

@@ -106,3 +106,55 @@ def render_receipt_pdf(proposal) -> bytes:
     with translation.override("ja"):
         context = receipt_context(proposal)
         return render_pdf("proposals/pdf/receipt.html", context, language="ja")
+
+
+def summary_filename(proposal) -> str:
+    """提案概要書_KD-2026-00042.pdf"""
+    _require_receipt(proposal)
+    return f"提案概要書_{proposal.receipt_number}.pdf"
+
+
+def summary_context(proposal) -> dict:
+    """What the summary sheet shows: the proposal, the departments' opinions, the history.
+
+    For the city's internal decision meetings: it includes what the business marked
+    confidential (marked as such), and never leaves the back office.
+    """
+    _require_receipt(proposal)
+    asks = [label for flag, label in [
+        (proposal.ask_field, "フィールド（施設・道路・学校等）の提供"),
+        (proposal.ask_data, "市のデータの提供"),
+        (proposal.ask_publicity, "市による広報"),
+        (proposal.ask_deregulation, "規制緩和・ルールの変更"),
+    ] if flag]
+    if proposal.ask_other:
+        asks.append(proposal.ask_other)
+    referrals = list(proposal.referrals.select_related("department", "answered_by")
+                     .order_by("created_at", "pk"))
+    history = [
+        {"when": _when(entry.created_at), "from": entry.get_from_state_display(),
+         "to": entry.get_to_state_display(), "reason": entry.reason}
+        for entry in proposal.transitions.order_by("created_at", "pk")
+    ]
+    fiscal = proposal.fiscal_year
+    return {
+        "proposal": proposal,
+        "organization": proposal.organization,
+        "received": _when(proposal.submitted_at),
+        "issued": _when(timezone.now()),
+        "fiscal_year_text": f"{fiscal}年度（{wareki_fiscal_year(fiscal)}）" if fiscal else "",
+        "state_label": proposal.internal_label,
+        "asks": asks,
+        "departments": [d.name for d in proposal.desired_departments.all()],
+        "referrals": referrals,
+        "history": history,
+        "confidential": set(proposal.confidential_fields or []),
+        "lead_name": proposal.lead.full_name if proposal.lead_id else "",
+    }
+
+
+def render_summary_pdf(proposal) -> bytes:
+    """The summary sheet (提案概要書) for the city's internal decision meetings, in Japanese."""
+    _require_receipt(proposal)
+    with translation.override("ja"):
+        return render_pdf("proposals/pdf/summary.html", summary_context(proposal), language="ja")

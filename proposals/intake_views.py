@@ -316,6 +316,25 @@ def receipt_pdf(request, pk: int):
 
 @login_required
 @require_GET
+def summary_pdf(request, pk: int):
+    """The summary sheet (提案概要書) for internal meetings: the desk only."""
+    from . import documents, uploads
+
+    proposal = selectors.proposal_detail(request.user, pk)
+    if proposal is None or not proposal.receipt_number \
+            or not rules.can_use_back_office(request.user):
+        raise Http404
+    response = HttpResponse(documents.render_summary_pdf(proposal),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = uploads.content_disposition(
+        documents.summary_filename(proposal))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
 def download(request, pk: int, attachment_id: int):
     from . import uploads
 

@@ -14,6 +14,7 @@ from core import rules
 
 from . import selectors, services
 from .forms import MessageForm, TransitionForm
+from .models import ReasonTemplate
 
 
 @login_required
@@ -45,8 +46,15 @@ def detail_context(request, proposal, form=None, message_form=None):
     if user.is_business:
         # The business submits and resubmits from the intake pages, with the summary in view.
         actions = [a for a in actions if a.name not in ("submit", "resubmit")]
+    desk = rules.can_use_back_office(user)
+    templates: dict[str, list] = {}
+    if desk and actions:
+        for template in ReasonTemplate.objects.filter(is_active=True):
+            templates.setdefault(template.action, []).append(template)
     return {
         "proposal": proposal,
+        "desk_view": desk,
+        "reason_templates": templates,
         "business_view": user.is_business,
         "show_full_log": rules.can_view_full_log(user, proposal),
         "show_identity": rules.can_view_business_identity(user, proposal),
@@ -71,6 +79,19 @@ def proposal_transition(request, pk: int):
         messages.error(request, form.errors.as_text())
         return redirect("proposals:detail", pk=pk)
     data = form.cleaned_data
+    if "insert_template" in request.POST:
+        # Without JavaScript: put the chosen wording into the reason box, take no action yet.
+        template = ReasonTemplate.objects.filter(
+            pk=request.POST.get("template") or 0, action=data["action"], is_active=True).first()
+        if template is not None:
+            typed = (data["reason"] or "").strip()
+            data_copy = request.POST.copy()
+            data_copy["reason"] = f"{typed}\n{template.body}".strip() if typed else template.body
+            form = TransitionForm(data_copy)
+            form.is_valid()
+        context = detail_context(request, proposal, form=form)
+        context["failed_action"] = data["action"]
+        return render(request, "proposals/detail.html", context)
     try:
         services.transition_proposal(
             proposal, data["action"], request.user, reason=data["reason"], note=data["note"],

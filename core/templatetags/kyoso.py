@@ -76,3 +76,12 @@ def filesize(value) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     return f"{max(1, round(size / 1024))} KB"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping|get_item:key`` — a dict lookup with a variable key."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -25,7 +25,7 @@ from django.utils import timezone
 from core.models import Department, Organization, Role, User
 from core.validators import make_corporate_number
 from proposals import services
-from proposals.models import ConsentDocument, Programme, Proposal, Referral
+from proposals.models import ConsentDocument, Programme, Proposal, ReasonTemplate, Referral
 from proposals.states import CityCost, Kind, State
 from reviews.models import ReviewAssignment
 from themes.models import Theme
@@ -584,6 +584,28 @@ PROPOSALS = [
 ]
 
 
+REASON_TEMPLATES = [
+    ("adopt", "採択（実証フィールド提供）",
+     "社会性・先進性・実証可能性の観点から評価し、市としてフィールドを提供して実証を行う価値が"
+     "高いと判断しました。今後、協定の締結に向けて具体的な調整を進めます。"),
+    ("decline", "不採択（関係部局調整の結果）",
+     "関係部局と調整を行いましたが、現時点では市の施策や既存事業との整合、実施体制の面から"
+     "実現が難しいと判断しました。ご提案いただいた内容は今後の検討の参考とさせていただきます。"),
+    ("decline", "不採択（審査結果）",
+     "審査の結果、他の提案と比較して実証可能性・事業化可能性の評価が十分ではなかったため、"
+     "今回は採択を見送ることとしました。"),
+    ("not_accept", "受付対象外（物品販売・広告）",
+     "ご提案の内容が製品・サービスの販売や広告を主な目的とするものであり、本窓口の受付対象"
+     "（社会課題・行政課題の解決に向けた公民連携の提案）に当たらないため、受付対象外としました。"),
+    ("not_accept", "受付対象外（資金提供のみの要望）",
+     "ご提案が市からの資金提供のみを求める内容であり、本窓口の受付対象に当たらないため、"
+     "受付対象外としました。補助金等の制度については担当部局にお問い合わせください。"),
+    ("request_revision", "費用・体制の追加資料",
+     "検討を進めるため、実施体制（担当者・役割）と費用の内訳（市の負担の有無を含む）が分かる"
+     "資料をご提出ください。"),
+]
+
+
 class Command(BaseCommand):
     help = ("Create demo data: programmes, consent texts, departments, businesses, demo logins "
             f"(password {DEMO_PASSWORD}) and proposals in every state. Safe to run again.")
@@ -625,6 +647,7 @@ class Seeder:
     def run(self) -> None:
         self.programmes = self.seed_programmes()
         self.seed_consents()
+        self.seed_reason_templates()
         self.departments = self.seed_departments()
         self.organizations = self.seed_organizations()
         self.users = self.seed_users()
@@ -655,6 +678,14 @@ class Seeder:
                 defaults=dict(spec, effective_from=effective_from))
             created += was_created
         self.report(f"consent texts (version {CONSENT_VERSION})", created, len(CONSENTS) - created)
+
+    def seed_reason_templates(self) -> None:
+        created = 0
+        for order, (action, title, body) in enumerate(REASON_TEMPLATES):
+            _template, was_created = ReasonTemplate.objects.get_or_create(
+                action=action, title=title, defaults={"body": body, "sort_order": order})
+            created += was_created
+        self.report("reason templates", created, len(REASON_TEMPLATES) - created)
 
     def seed_departments(self) -> dict[str, Department]:
         result, created = {}, 0
