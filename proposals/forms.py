@@ -25,6 +25,17 @@ class TransitionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
                                 choices=[("", "---------"), *Outcome.choices])
+    confirm = forms.BooleanField(required=False)
+
+    #: Actions that cannot be undone and that the business takes itself: it confirms them.
+    CONFIRMED_ACTIONS = frozenset({"withdraw"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in self.CONFIRMED_ACTIONS and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the box to confirm: a withdrawn proposal cannot "
+                                        "be reopened."))
+        return data
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -163,6 +174,9 @@ class RequestsForm(AccessibleErrorsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city_cost"].choices = [c for c in self.fields["city_cost"].choices if c[0]]
+        # Departments belong with what is asked of the city, before cost and schedule.
+        self.order_fields(["ask_field", "ask_data", "ask_publicity", "ask_deregulation",
+                           "ask_other", "desired_departments", "desired_location"])
         if self.instance.pk:
             self.fields["desired_departments"].initial = list(
                 self.instance.desired_departments.values_list("pk", flat=True))
@@ -193,7 +207,7 @@ class ConsentsForm(AccessibleErrorsMixin, forms.Form):
         for document in self.documents:
             self.fields[f"consent_{document.kind}"] = forms.BooleanField(
                 label=_("I have read and agree: %(title)s (version %(version)s)") % {
-                    "title": document.title, "version": document.version},
+                    "title": document.localized_title, "version": document.version},
                 required=False, initial=document.pk in accepted,
             )
 

@@ -102,6 +102,13 @@ class ConsentDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.version})"
 
+    @property
+    def localized_title(self) -> str:
+        from django.utils.translation import get_language
+
+        english = (get_language() or "ja").startswith("en")
+        return self.title_en if english and self.title_en else self.title
+
     @classmethod
     def current(cls) -> dict[str, ConsentDocument]:
         """The text of each kind in force now."""
@@ -280,7 +287,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
             for kind, doc in ConsentDocument.current().items():
                 if doc.pk not in accepted:
                     problems.append(str(_("Accept the current text: %(title)s") % {
-                        "title": doc.title}))
+                        "title": doc.localized_title}))
         return problems
 
     # --- transitions ------------------------------------------------------------------------

@@ -76,8 +76,11 @@ def proposal_transition(request, pk: int):
         raise Http404
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors.as_text())
-        return redirect("proposals:detail", pk=pk)
+        # Show the refusal on the page with what was typed, not on a blank one.
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        context = detail_context(request, proposal, form=form)
+        context["failed_action"] = request.POST.get("action", "")
+        return render(request, "proposals/detail.html", context, status=400)
     data = form.cleaned_data
     if "insert_template" in request.POST:
         # Without JavaScript: put the chosen wording into the reason box, take no action yet.

@@ -149,13 +149,21 @@ def test_answering_a_revision_request_and_resubmitting(client, people, case):
     assert case.transitions.last().note == "数値を追記しました"
 
 
-def test_withdrawing_needs_a_reason(client, people, case):
+def test_withdrawing_needs_a_reason_and_a_confirmation(client, people, case):
     client.force_login(people["business"])
     url = reverse("proposals:transition", args=[case.pk])
-    response = client.post(url, {"action": "withdraw", "expected_state": "dialogue", "reason": ""})
+    response = client.post(url, {"action": "withdraw", "expected_state": "dialogue", "reason": "",
+                                 "confirm": "1"})
     assert response.status_code == 400
+    reason = "社内体制の変更のため"
     response = client.post(url, {"action": "withdraw", "expected_state": "dialogue",
-                                 "reason": "社内体制の変更のため"})
+                                 "reason": reason})
+    assert response.status_code == 400  # not confirmed: nothing happens, the reason stays
+    assert reason in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == State.DIALOGUE
+    response = client.post(url, {"action": "withdraw", "expected_state": "dialogue",
+                                 "reason": reason, "confirm": "1"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == State.WITHDRAWN
