@@ -1,5 +1,9 @@
 """URLs of the dashboard pages, included in the desk's namespace (see desk_urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import dashboard_views
+
+urlpatterns = [
+    path("", dashboard_views.dashboard, name="dashboard"),
+]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import rules
 
-from . import selectors, services
+from . import selectors, services, stats
 from .forms import MessageForm, TransitionForm
 from .models import ReasonTemplate
 
@@ -51,7 +51,9 @@ def detail_context(request, proposal, form=None, message_form=None):
     if desk and actions:
         for template in ReasonTemplate.objects.filter(is_active=True):
             templates.setdefault(template.action, []).append(template)
+    duty = stats.duty_context(proposal) if desk else {}
     return {
+        **duty,
         "proposal": proposal,
         "desk_view": desk,
         "reason_templates": templates,

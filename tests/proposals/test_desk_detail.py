@@ -69,3 +69,25 @@ def test_reason_templates_are_offered_and_inserted_without_javascript(client, pe
     # Staff (not the manager) cannot decline, so they are offered no decline templates.
     client.force_login(people["desk_staff"])
     assert "実現困難" not in client.get(reverse("proposals:detail", args=[case.pk])).content.decode()
+
+
+def test_the_desk_sees_how_long_a_proposal_has_waited_for_a_first_answer(client, people):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    proposal = factories.draft(people["business"], title="待たされている提案")
+    with time_machine.travel(timezone.now() - dt.timedelta(days=20)):
+        factories.act(proposal, "submit", people["business"])
+    client.force_login(people["desk_staff"])
+    page = client.get("/en" + reverse("proposals:detail", args=[proposal.pk]).removeprefix("/en"))
+    body = page.content.decode()
+    assert "20 days without a first response" in body
+    client.force_login(people["business"])
+    assert "without a first response" not in client.get(
+        "/en" + reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    factories.act(proposal, "start_dialogue", people["desk_staff"])
+    client.force_login(people["desk_staff"])
+    assert "without a first response" not in client.get(
+        "/en" + reverse("proposals:detail", args=[proposal.pk])).content.decode()
