@@ -15,6 +15,7 @@ from core import rules
 from . import selectors, services, stats
 from .forms import MessageForm, TransitionForm
 from .models import ReasonTemplate
+from .referral_selectors import referral_panel_context
 
 
 @login_required
@@ -54,6 +55,7 @@ def detail_context(request, proposal, form=None, message_form=None):
     duty = stats.duty_context(proposal) if desk else {}
     return {
         **duty,
+        **referral_panel_context(user, proposal),
         "proposal": proposal,
         "desk_view": desk,
         "reason_templates": templates,

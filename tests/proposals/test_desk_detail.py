@@ -20,13 +20,11 @@ def case(people):
                                confidential_fields=["solution"])
     factories.act(proposal, "submit", people["business"])
     factories.act(proposal, "start_dialogue", people["desk_staff"])
-    referral = factories.refer(proposal, people["department"].department, people["desk_staff"])
-    referral.opinion, referral.comment = "conditional", "安全管理計画の提出を条件とする"
-    referral.conditions = "飛行経路の事前協議"
-    from django.utils import timezone
+    from proposals import services
 
-    referral.answered_at = timezone.now()
-    referral.save()
+    referral = factories.refer(proposal, people["department"].department, people["desk_staff"])
+    services.answer_referral(referral, people["department"], "conditional",
+                             comment="安全管理計画の提出を条件とする", conditions="飛行経路の事前協議")
     return proposal
 
 
