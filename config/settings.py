@@ -189,8 +189,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # --- Tasks ----------------------------------------------------------------------------------
 # With no broker, tasks run inline (eager). That is the embedded default, reported at start-up
 # and on /status; CELERY_BROKER_URL=redis://… switches to a real queue and worker.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL")
-TASKS_INLINE = not CELERY_BROKER_URL
+TASKS_INLINE = not env("CELERY_BROKER_URL")
+# Inline, Celery still builds (never opens) a producer: give it the in-memory transport
+# rather than a default AMQP address on localhost.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = TASKS_INLINE
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None

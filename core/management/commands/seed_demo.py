@@ -584,6 +584,20 @@ PROPOSALS = [
 ]
 
 
+# Answers the demo department members give: (proposal title, department code) →
+# (opinion, comment, conditions). Departments without a demo member leave theirs open.
+REFERRAL_ANSWERS = {
+    ("AIオンデマンド交通による高齢者の移動支援実証", "road-sewerage"): (
+        "conditional", "8か所のうち6か所は道路占用許可の見込みがあります。残る2か所は交差点に"
+        "近く、安全上の理由から移設をお願いします。",
+        "乗降場所の標示は道路管理者と協議のうえ設置すること。"),
+    ("災害時ドローン物資輸送の実証", "health-welfare"): (
+        "supportive", "福祉避難所2か所で受入れ訓練が可能です。施設との日程調整は当局で行います。",
+        ""),
+    ("災害時ドローン物資輸送の実証", "road-sewerage"): (
+        "needs_info", "離着陸場所の候補地の地図と、使用する時間帯をお示しください。", ""),
+}
+
 REASON_TEMPLATES = [
     ("adopt", "採択（実証フィールド提供）",
      "社会性・先進性・実証可能性の観点から評価し、市としてフィールドを提供して実証を行う価値が"
@@ -619,7 +633,12 @@ class Command(BaseCommand):
             self.stdout.write("users already exist: demo data not seeded (--if-empty)")
             return
         started = time.monotonic()
-        with transaction.atomic():
+        # The demo's e-mails (receipts, status changes, referrals) go to made-up addresses:
+        # they are recorded in the outbox but never handed to a real mail server.
+        from django.test.utils import override_settings
+
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
+                transaction.atomic():
             Seeder(self).run()
         self.stdout.write(f"done in {time.monotonic() - started:.1f} s")
         logins = ", ".join(f"{email} ({role})" for email, role in demo_logins())
@@ -780,10 +799,15 @@ class Seeder:
             for code, question in spec.get("referrals", []):
                 due = self.today + dt.timedelta(days=14 if proposal.state in (
                     State.COORDINATION, State.REVIEW) else -30)
-                _r, was_created = Referral.objects.get_or_create(
+                referral, was_created = Referral.objects.get_or_create(
                     proposal=proposal, department=self.departments[code],
                     defaults=dict(question=question, due_date=due, created_by=self.desk))
                 referrals += was_created
+                answer = REFERRAL_ANSWERS.get((spec["title"], code))
+                member = self.department_member(code)
+                if was_created and answer and member is not None:
+                    services.answer_referral(referral, member, answer[0], comment=answer[1],
+                                             conditions=answer[2])
             for email, conflict, note in spec.get("reviewers", []):
                 _a, was_created = ReviewAssignment.objects.get_or_create(
                     proposal=proposal, reviewer=self.users[email],
@@ -797,6 +821,10 @@ class Seeder:
         counts = Counter(Proposal.objects.filter(title__in=titles).values_list("state", flat=True))
         self.out.write("demo proposals by state: " + ", ".join(
             f"{state.value} {counts.get(state.value, 0)}" for state in State))
+
+    def department_member(self, code: str):
+        return User.objects.filter(role=Role.DEPARTMENT, department=self.departments[code],
+                                   is_active=True).order_by("pk").first()
 
     def build_proposal(self, spec: dict) -> tuple[Proposal, int]:
         member = self.business_of[spec["org"]]
