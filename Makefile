@@ -41,8 +41,9 @@ worker: $(STAMP)
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
 	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2
 
+## Benchmarks: on PostgreSQL when one answers at 127.0.0.1:5432 (database kyoso_bench), else SQLite.
 bench: $(STAMP)
-	$(PY) bench/run.py
+	if $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kyoso_bench} $(PY) bench/run.py; else $(PY) bench/run.py; fi
 
 seed: migrate
 	$(PY) manage.py seed_demo

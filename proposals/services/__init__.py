@@ -25,3 +25,13 @@ from .lifecycle import (  # noqa: F401
     next_receipt_number,
     transition_proposal,
 )
+from .referrals import (  # noqa: F401
+    ReferralInputError,
+    answer_referral,
+    post_referral_message,
+    refer,
+    send_reminders,
+)
+from .duty import send_daily_digest  # noqa: F401
+from .inbox import InboxActionError, assign_lead, desk_users  # noqa: F401
+from .exports import ExportError, build_export, start_export, write_csv  # noqa: F401
