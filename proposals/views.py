@@ -112,8 +112,9 @@ def proposal_transition(request, pk: int):
             raise Http404 from None
         context = detail_context(request, proposal, form=form)
         context["failed_action"] = data["action"]
-        return render(request, "proposals/detail.html", context, status=409
-                      if isinstance(exc, services.ConflictingChange) else 400)
+        status = (409 if isinstance(exc, services.ConflictingChange)
+                  else 403 if isinstance(exc, services.NotPermitted) else 400)
+        return render(request, "proposals/detail.html", context, status=status)
     label = proposal.business_label if request.user.is_business else proposal.internal_label
     messages.success(request, _("Done. The proposal is now “%(state)s”.") % {"state": label})
     return redirect("proposals:detail", pk=pk)
