@@ -55,7 +55,7 @@ diagram: $(STAMP)
 ## Extract and compile translations (needs GNU gettext).
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l ja --no-location --no-obsolete -i '.venv/*' -i 'staticfiles/*' -i 'tests/*' -i 'bench/*'
-	$(PY) manage.py compilemessages -l ja
+	$(PY) manage.py compilemessages -l ja -i .venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -343,6 +343,9 @@ def fill_requests(page, axe_check, pk: int) -> str:
     tab_to(page, "#id_ask_data")
     page.keyboard.press("Space")
     type_into(page, "#id_ask_other", "市の広報誌での利用者募集")
+    tab_to(page, "input[name=desired_departments]")
+    page.keyboard.press("Space")
+    type_into(page, "#id_desired_location", "共創市中央区 山手地区")
     tab_to(page, "input[name=city_cost]")
     page.keyboard.press("Space")
     first = page.locator("input[name=city_cost]:checked").get_attribute("value")
@@ -350,12 +353,9 @@ def fill_requests(page, axe_check, pk: int) -> str:
     cost = page.locator("input[name=city_cost]:checked").get_attribute("value")
     assert cost != first
     type_into(page, "#id_city_cost_detail", "停留所の表示板の設置のみ")
-    type_into(page, "#id_desired_location", "共創市中央区 山手地区")
     type_date(page, "#id_desired_start", "2027-04-01")
     type_date(page, "#id_desired_end", "2028-03-31")
     type_into(page, "#id_schedule", "準備3か月、実証9か月、報告1か月")
-    tab_to(page, "input[name=desired_departments]")
-    page.keyboard.press("Space")
     activate(page, t("Save and continue"))
     return cost
 

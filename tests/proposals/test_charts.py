@@ -12,6 +12,15 @@ from proposals import charts
 
 pytestmark = pytest.mark.unit
 
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English source messages; Japanese is checked separately."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 

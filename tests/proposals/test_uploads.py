@@ -23,6 +23,15 @@ from proposals import uploads
 
 pytestmark = pytest.mark.unit
 
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English source messages; Japanese is checked separately."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 # --- real minimal files ------------------------------------------------------------------------
 
 
@@ -353,3 +362,17 @@ def test_content_disposition_for_a_japanese_name():
 ])
 def test_content_disposition(raw, expected):
     assert uploads.content_disposition(raw) == expected
+
+
+def test_refusals_are_in_japanese_by_default():
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from proposals import uploads
+
+    with translation.override("ja"), pytest.raises(ValidationError) as info:
+        uploads.inspect_upload(SimpleUploadedFile("提案書.pdf", b"MZ\x90\x00" + b"\x00" * 60))
+    message = " ".join(info.value.messages)
+    assert "提案書.pdf" in message and "PDF" in message
+    assert "file" not in message  # not the English source
