@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", intake_views.start, name="start"),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/transition/", views.proposal_transition, name="transition"),
+    path("<int:pk>/lead/", views.assign_lead, name="assign_lead"),
     path("<int:pk>/edit/<slug:step>/", intake_views.step, name="step"),
     path("<int:pk>/submit/", intake_views.submit, name="submit"),
     path("<int:pk>/receipt/", intake_views.receipt, name="receipt"),

@@ -53,7 +53,9 @@ def detail_context(request, proposal, form=None, message_form=None):
         for template in ReasonTemplate.objects.filter(is_active=True):
             templates.setdefault(template.action, []).append(template)
     duty = stats.duty_context(proposal) if desk else {}
+    leads = [u for u in services.desk_users() if u.is_active] if desk else []
     return {
+        "leads": leads,
         **duty,
         **referral_panel_context(user, proposal),
         "proposal": proposal,
@@ -117,4 +119,29 @@ def proposal_transition(request, pk: int):
         return render(request, "proposals/detail.html", context, status=status)
     label = proposal.business_label if request.user.is_business else proposal.internal_label
     messages.success(request, _("Done. The proposal is now “%(state)s”.") % {"state": label})
+    return redirect("proposals:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def assign_lead(request, pk: int):
+    """The desk names (or removes) the lead of one proposal from its page."""
+    proposal = selectors.proposal_detail(request.user, pk)
+    if proposal is None or not rules.can_use_back_office(request.user):
+        raise Http404
+    choice = request.POST.get("lead", "")
+    lead = None
+    if choice != "none":
+        lead = next((u for u in services.desk_users() if str(u.pk) == choice and u.is_active),
+                    None)
+        if lead is None:
+            messages.error(request, _("Choose who should lead this proposal."))
+            return redirect("proposals:detail", pk=pk)
+    try:
+        services.assign_lead([proposal.pk], lead, request.user)
+    except services.InboxActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The lead is now %(name)s.") % {
+            "name": lead.full_name or lead.email} if lead else _("The lead was removed."))
     return redirect("proposals:detail", pk=pk)

@@ -89,3 +89,25 @@ def test_the_desk_sees_how_long_a_proposal_has_waited_for_a_first_answer(client,
     client.force_login(people["desk_staff"])
     assert "without a first response" not in client.get(
         "/en" + reverse("proposals:detail", args=[proposal.pk])).content.decode()
+
+
+def test_the_desk_names_and_removes_the_lead_from_the_proposal_page(client, people, case):
+    url = reverse("proposals:assign_lead", args=[case.pk])
+    client.force_login(people["desk_staff"])
+    page = client.get(reverse("proposals:detail", args=[case.pk])).content.decode()
+    assert 'name="lead"' in page and people["desk_manager"].full_name in page
+    assert client.post(url, {"lead": people["desk_manager"].pk}).status_code == 302
+    case.refresh_from_db()
+    assert case.lead == people["desk_manager"]
+    # Only a desk user may lead: a department member's id is refused, nothing changes.
+    client.post(url, {"lead": people["department"].pk})
+    case.refresh_from_db()
+    assert case.lead == people["desk_manager"]
+    client.post(url, {"lead": "none"})
+    case.refresh_from_db()
+    assert case.lead is None
+    for role in ("business", "department", "reviewer", "administrator"):
+        client.force_login(people[role])
+        assert client.post(url, {"lead": people["desk_staff"].pk}).status_code == 404, role
+    case.refresh_from_db()
+    assert case.lead is None
