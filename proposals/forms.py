@@ -68,7 +68,20 @@ def _accept() -> str:
     return uploads.accept_attribute()
 
 
-class StartForm(AccessibleErrorsMixin, forms.Form):
+class EligibilityMixin:
+    """The organisation must be eligible for the chosen programme (rules are data on it)."""
+
+    organization = None
+
+    def clean_programme(self):
+        programme = self.cleaned_data["programme"]
+        problems = programme.eligibility_problems(self.organization)
+        if problems:
+            raise forms.ValidationError(problems)
+        return programme
+
+
+class StartForm(EligibilityMixin, AccessibleErrorsMixin, forms.Form):
     """The first questions: what kind of request, in which programme, and its title."""
 
     kind = forms.ChoiceField(
@@ -94,15 +107,9 @@ class StartForm(AccessibleErrorsMixin, forms.Form):
         self.organization = organization
         super().__init__(*args, **kwargs)
 
-    def clean_programme(self):
-        programme = self.cleaned_data["programme"]
-        problems = programme.eligibility_problems(self.organization)
-        if problems:
-            raise forms.ValidationError(problems)
-        return programme
 
 
-class ContentForm(AccessibleErrorsMixin, forms.ModelForm):
+class ContentForm(EligibilityMixin, AccessibleErrorsMixin, forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["kind", "programme", "title", "summary", "problem", "solution",
@@ -134,12 +141,6 @@ class ContentForm(AccessibleErrorsMixin, forms.ModelForm):
             self.fields["programme"].disabled = True
             self.fields["kind"].disabled = True
 
-    def clean_programme(self):
-        programme = self.cleaned_data["programme"]
-        problems = programme.eligibility_problems(self.organization)
-        if problems:
-            raise forms.ValidationError(problems)
-        return programme
 
 
 class RequestsForm(AccessibleErrorsMixin, forms.ModelForm):

@@ -299,38 +299,40 @@ def receipt(request, pk: int):
     return render(request, "proposals/receipt.html", {"proposal": proposal})
 
 
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF as a download with its Japanese name, never sniffed, never cached."""
+    from . import uploads
+
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = uploads.content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_GET
 def receipt_pdf(request, pk: int):
-    from . import documents, uploads
+    from . import documents
 
     proposal = selectors.proposal_detail(request.user, pk)
     if proposal is None or not proposal.receipt_number:
         raise Http404
-    response = HttpResponse(documents.render_receipt_pdf(proposal),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = uploads.content_disposition(documents.pdf_filename(proposal))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _pdf_response(documents.render_receipt_pdf(proposal), documents.pdf_filename(proposal))
 
 
 @login_required
 @require_GET
 def summary_pdf(request, pk: int):
     """The summary sheet (提案概要書) for internal meetings: the desk only."""
-    from . import documents, uploads
+    from . import documents
 
     proposal = selectors.proposal_detail(request.user, pk)
     if proposal is None or not proposal.receipt_number \
             or not rules.can_use_back_office(request.user):
         raise Http404
-    response = HttpResponse(documents.render_summary_pdf(proposal),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = uploads.content_disposition(
-        documents.summary_filename(proposal))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_response(documents.render_summary_pdf(proposal),
+                         documents.summary_filename(proposal))
 
 
 @login_required
