@@ -104,10 +104,13 @@ def can_view_full_log(user, proposal) -> bool:
 
 
 def can_view_business_identity(user, proposal) -> bool:
-    """Contact data of the proposer. Blind reviews hide it from reviewers (themed calls)."""
+    """Contact data of the proposer. A call configured as blind hides it from reviewers."""
     if not can_view_proposal(user, proposal):
         return False
-    return not user.is_reviewer
+    if user.is_reviewer:
+        theme = proposal.theme if proposal.theme_id else None
+        return not (theme is not None and theme.is_blind)
+    return True
 
 
 def may_transition(user, proposal, action: str) -> bool:
@@ -216,6 +219,38 @@ def can_discuss_referral(user, referral) -> bool:
 def can_view_opinions(user, proposal) -> bool:
     """All departments' opinions side by side: the desk only (a department sees its own)."""
     return _active(user) and user.is_desk and proposal.state != "draft"
+
+
+# --- Themed calls and reviews ---------------------------------------------------------------
+
+def can_manage_themes(user) -> bool:
+    """Open calls, publish documents, answer questions: the desk."""
+    return _active(user) and user.is_desk
+
+
+def can_ask_about_theme(user, theme, when=None) -> bool:
+    """A registered business asks during the call's question period."""
+    return (_active(user) and user.is_business and theme.is_published
+            and theme.accepts_questions_at(when))
+
+
+def can_manage_reviews(user) -> bool:
+    """Assign reviewers, see every score and the ranking, close a round: the desk."""
+    return _active(user) and user.is_desk
+
+
+def can_review(user, assignment) -> bool:
+    """The assigned reviewer, without a declared conflict, until the round is closed."""
+    return (_active(user) and user.is_reviewer and assignment.reviewer_id == user.pk
+            and not assignment.conflict_declared and assignment.closed_at is None)
+
+
+def can_see_other_scores(user, assignment) -> bool:
+    """A reviewer sees the others' scores and the aggregate only after submitting its own."""
+    if can_manage_reviews(user):
+        return True
+    return (_active(user) and user.is_reviewer and assignment.reviewer_id == user.pk
+            and not assignment.conflict_declared and assignment.submitted_at is not None)
 
 
 # --- Organisations, departments, people -----------------------------------------------------

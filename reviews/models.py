@@ -1,16 +1,77 @@
-"""Review assignments.
+"""Rubrics, review assignments, conflicts of interest and scores.
 
-The foundation holds only the assignment and the conflict declaration, which decide what a
-reviewer may see; the themed-calls issue adds rubrics and scores.
+A rubric is a reusable set of weighted criteria on one score scale (Fukuoka's six criteria
+are the default for always-open proposals). The desk assigns reviewers to proposals; a
+reviewer declares a conflict (and is then excluded) or scores every criterion, abstaining
+where it cannot judge. Which reviewer sees what is decided in ``core.rules``.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class Rubric(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
+    is_default = models.BooleanField(
+        _("default for always-open proposals"), default=False,
+        help_text=_("Used when a proposal's themed call names no rubric."))
+
+    class Meta:
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(scale_max__gt=models.F("scale_min")),
+                                   name="rubric_scale_ordered",
+                                   violation_error_message=_(
+                                       "The highest score must be above the lowest.")),
+        ]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
+
+    def clean(self) -> None:
+        if self.pk and not self.criteria.filter(weight__gt=0).exists():
+            raise ValidationError(_("A rubric needs at least one criterion with a weight above "
+                                    "zero."))
+
+
+class Criterion(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
+    description = models.TextField(_("what reviewers look for"), blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1,
+                                 validators=[MinValueValidator(0)])
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["rubric", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
+
+
 class ReviewAssignment(models.Model):
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        SUBMITTED = "submitted", _("Submitted")
+        CONFLICTED = "conflicted", _("Conflict of interest")
+
     proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE,
                                  related_name="review_assignments")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -18,10 +79,42 @@ class ReviewAssignment(models.Model):
     conflict_declared = models.BooleanField(_("conflict of interest declared"), default=False)
     conflict_note = models.TextField(_("conflict of interest"), blank=True)
     assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(
+        _("round closed"), null=True, blank=True,
+        help_text=_("When the desk closed the review round; no scores change after it."))
 
     class Meta:
         verbose_name = _("review assignment")
         verbose_name_plural = _("review assignments")
         constraints = [
             models.UniqueConstraint(fields=["proposal", "reviewer"], name="assignment_once")
+        ]
+
+    @property
+    def status(self) -> str:
+        if self.conflict_declared:
+            return self.Status.CONFLICTED
+        if self.submitted_at:
+            return self.Status.SUBMITTED
+        return self.Status.ASSIGNED
+
+
+class Score(models.Model):
+    """One reviewer's score on one criterion; ``value`` is empty when the reviewer abstains."""
+
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE,
+                                   related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    value = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "criterion"], name="score_once")
         ]

@@ -1,7 +1,8 @@
 """Themed calls and presented issues.
 
-The foundation holds only what the lifecycle needs (a proposal to a themed call must be
-reviewed before adoption); the themed-calls issue adds eligibility, Q&A, documents, rubrics.
+A themed call (テーマ型募集) is open for a few weeks with a question period; a presented issue
+(課題提示) is a department's problem that businesses can answer. The status of either follows
+from the clock (``status_at``), never from a flag a job flips.
 """
 
 from django.db import models
@@ -18,16 +19,35 @@ class Theme(models.Model):
         UPCOMING = "upcoming", _("Upcoming")
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+        ANNOUNCED = "announced", _("Results announced")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CALL)
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     background = models.TextField(_("background"), blank=True)
+    sought = models.TextField(_("what is sought"), blank=True)
+    description_en = models.TextField(_("background and what is sought, in English"), blank=True)
     department = models.ForeignKey("core.Department", verbose_name=_("owning department"),
                                    on_delete=models.PROTECT, related_name="themes")
     programme = models.ForeignKey("proposals.Programme", verbose_name=_("programme"),
                                   on_delete=models.PROTECT, related_name="themes")
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
+    questions_until = models.DateTimeField(
+        _("questions until"), null=True, blank=True,
+        help_text=_("End of the question period (it starts when the call opens)."))
+    results_announced_at = models.DateTimeField(_("results announced"), null=True, blank=True)
+    allows_sole_proprietors = models.BooleanField(_("sole proprietors may propose"), default=True)
+    startups_only = models.BooleanField(_("startups only"), default=False)
+    planned_adoptions = models.PositiveSmallIntegerField(
+        _("adoptions planned"), default=1,
+        help_text=_("Usually one; zero is allowed, and the city may adopt none."))
+    rubric = models.ForeignKey("reviews.Rubric", verbose_name=_("rubric"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="themes")
+    is_blind = models.BooleanField(
+        _("blind review"), default=False,
+        help_text=_("Reviewers never see the business's identity or contact data."))
+    is_published = models.BooleanField(_("published"), default=True)
 
     class Meta:
         verbose_name = _("theme")
@@ -48,4 +68,62 @@ class Theme(models.Model):
             return self.Status.UPCOMING
         if when < self.closes_at:
             return self.Status.OPEN
+        if self.results_announced_at and when >= self.results_announced_at:
+            return self.Status.ANNOUNCED
         return self.Status.CLOSED
+
+    def is_open_at(self, when=None) -> bool:
+        return self.status_at(when) == self.Status.OPEN
+
+    def accepts_questions_at(self, when=None) -> bool:
+        when = when or timezone.now()
+        end = self.questions_until or self.closes_at
+        return self.opens_at <= when < end
+
+    def eligibility_problems(self, organization) -> list[str]:
+        """The call's own rules, on top of its programme's."""
+        problems = []
+        if organization is not None:
+            if organization.is_sole_proprietor and not self.allows_sole_proprietors:
+                problems.append(str(_("Sole proprietors cannot propose for this call.")))
+            if self.startups_only and not organization.is_startup:
+                problems.append(str(_("This call is for startups only.")))
+        return problems
+
+
+class ThemeDocument(models.Model):
+    """A published document of a call, e.g. the application guidelines (募集要項)."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(upload_to="themes/%Y/", max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("call document")
+        verbose_name_plural = _("call documents")
+        ordering = ["theme", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ThemeQuestion(models.Model):
+    """A business's question during the question period; the desk's answer is published to
+    everyone without naming who asked."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    question = models.TextField(_("question"))
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey("core.User", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question about a call")
+        verbose_name_plural = _("questions about calls")
+        ordering = ["theme", "asked_at", "pk"]
