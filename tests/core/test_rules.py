@@ -65,7 +65,8 @@ SUBMITTED = {
     "desk_manager":           _row("Y - Y Y Y  - Y Y  Y - - -"),
     "department_referred":    _row("Y - - - Y  - - -  - - Y -"),
     "department_not_referred": NOBODY,
-    "reviewer_assigned":      _row("Y - - - -  - - -  - - - -"),
+    # Identity is hidden from reviewers only in a blind call (test_blind_call_hides_identity).
+    "reviewer_assigned":      _row("Y - - - Y  - - -  - - - -"),
     "reviewer_conflict":      NOBODY,
     "reviewer_not_assigned":  NOBODY,
     "administrator":          _row("Y - - Y Y  - - -  Y Y - Y"),
@@ -250,3 +251,27 @@ def test_list_filter_is_not_trivially_empty_or_full(world, many_proposals):
         "reviewer_conflict": 0,
         "anonymous": 0,
     }
+
+
+def test_blind_call_hides_the_business_from_reviewers_only(people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from themes.models import Theme
+
+    now = timezone.now()
+    prog = factories.programme()
+    theme = Theme.objects.create(title="匿名審査の募集", department=factories.department(),
+                                 programme=prog, opens_at=now - dt.timedelta(days=1),
+                                 closes_at=now + dt.timedelta(days=20), is_blind=True)
+    proposal = factories.draft(people["business"], prog=prog, theme=theme)
+    factories.act(proposal, "submit", people["business"])
+    factories.assign(proposal, people["reviewer"])
+    assert rules.can_view_proposal(people["reviewer"], proposal)
+    assert not rules.can_view_business_identity(people["reviewer"], proposal)
+    assert rules.can_view_business_identity(people["desk_staff"], proposal)
+    theme.is_blind = False
+    theme.save()
+    proposal.refresh_from_db()
+    assert rules.can_view_business_identity(people["reviewer"], proposal)
