@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("core.urls")),
     path("proposals/", include("proposals.urls")),
+    path("themes/", include("themes.urls")),
     path("desk/", include("proposals.desk_urls")),
     path("department/", include("proposals.department_urls")),
     prefix_default_language=False,

@@ -103,10 +103,25 @@ class StartForm(EligibilityMixin, AccessibleErrorsMixin, forms.Form):
                     "residents in hilly districts”."),
     )
 
-    def __init__(self, *args, organization=None, **kwargs):
+    def __init__(self, *args, organization=None, theme=None, **kwargs):
         self.organization = organization
+        self.theme = theme
         super().__init__(*args, **kwargs)
+        if theme is not None:
+            # A themed call decides the programme; its own eligibility applies on top.
+            field = self.fields["programme"]
+            field.queryset = Programme.objects.filter(pk=theme.programme_id)
+            field.initial = theme.programme_id
+            field.disabled = True
+            field.help_text = _("Set by the call.")
 
+    def clean_programme(self):
+        programme = super().clean_programme()
+        if self.theme is not None:
+            problems = self.theme.eligibility_problems(self.organization)
+            if problems:
+                raise forms.ValidationError(problems)
+        return programme
 
 
 class ContentForm(EligibilityMixin, AccessibleErrorsMixin, forms.ModelForm):
@@ -140,6 +155,10 @@ class ContentForm(EligibilityMixin, AccessibleErrorsMixin, forms.ModelForm):
         if self.instance.pk and self.instance.state != State.DRAFT:
             self.fields["programme"].disabled = True
             self.fields["kind"].disabled = True
+        if self.instance.theme_id:
+            # A proposal to a call is in the call's programme.
+            self.fields["programme"].disabled = True
+            self.fields["programme"].help_text = _("Set by the call.")
 
 
 

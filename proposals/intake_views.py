@@ -90,12 +90,26 @@ def start(request):
     user = request.user
     if not user.is_business:
         raise Http404
-    form = StartForm(request.POST or None, organization=user.organization)
+    theme = None
+    if request.GET.get("theme"):
+        # "Propose for this theme": only a published call open by the server's clock.
+        from themes import selectors as theme_selectors
+
+        published = theme_selectors.published_theme(request.GET["theme"])
+        if published is None:
+            raise Http404
+        if not published.is_open_at():
+            messages.error(request, theme_selectors.not_open_message(published))
+            return redirect("themes:detail", pk=published.pk)
+        theme = published
+    form = StartForm(request.POST or None, organization=user.organization, theme=theme)
     if request.method == "POST" and form.is_valid():
-        proposal = services.create_draft(user, **form.cleaned_data)
+        proposal = services.create_draft(user, theme=theme, **form.cleaned_data)
         messages.success(request, _("Your draft is saved. You can come back to it at any time "
                                     "from “Your proposals”."))
         return redirect("proposals:step", pk=proposal.pk, step="organization")
+    if theme is not None:
+        return render(request, "themes/propose.html", {"form": form, "theme": theme})
     return render(request, "proposals/intake/start.html", {"form": form})
 
 
@@ -265,6 +279,9 @@ STEP_HANDLERS = {
 @require_POST
 def submit(request, pk: int):
     """Submit a draft, or send a revised proposal back. A second click lands on the receipt."""
+    from django.utils import timezone
+
+    arrived = timezone.now()  # a call's closing is judged by when the request arrived
     proposal = selectors.proposal_detail(request.user, pk)
     if proposal is None or not rules.is_own_organization(request.user, proposal):
         raise Http404
@@ -275,7 +292,8 @@ def submit(request, pk: int):
     try:
         services.transition_proposal(proposal, action, request.user,
                                      note=request.POST.get("note", ""),
-                                     expected_state=request.POST.get("expected_state"))
+                                     expected_state=request.POST.get("expected_state"),
+                                     when=arrived)
     except services.ConflictingChange:
         proposal.refresh_from_db()
         if proposal.receipt_number:

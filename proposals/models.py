@@ -269,8 +269,12 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     def is_complete_for_submission(self) -> bool:
         return not self.submission_problems()
 
-    def submission_problems(self) -> list[str]:
-        """Everything that stops this draft from being submitted, in the user's language."""
+    def submission_problems(self, when=None) -> list[str]:
+        """Everything that stops this draft from being submitted, in the user's language.
+
+        ``when`` is the moment of submission (the request's arrival; default now): a themed
+        call accepts proposals submitted before its closing second.
+        """
         problems: list[str] = []
         if not self.title.strip():
             problems.append(str(_("Enter a title.")))
@@ -282,6 +286,13 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
             if not self.solution.strip():
                 problems.append(str(_("Describe the proposed solution.")))
         problems.extend(self.programme.eligibility_problems(self.organization))
+        if self.theme_id:
+            from themes.selectors import closing_message
+
+            problems.extend(self.theme.eligibility_problems(self.organization))
+            when = when or getattr(self, "_submission_time", None) or timezone.now()
+            if when >= self.theme.closes_at:
+                problems.append(closing_message(self.theme))
         if self.pk:
             accepted = {c.document_id for c in self.consents.all()}
             for kind, doc in ConsentDocument.current().items():

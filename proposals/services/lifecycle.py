@@ -133,12 +133,17 @@ def transition_proposal(
     note: str = "",
     outcome: str = "",
     expected_state: str | None = None,
+    when=None,
 ) -> ProposalTransition:
     """Take lifecycle ``action`` on ``proposal`` as ``actor``.
 
     ``expected_state`` is the state the actor saw when it decided (sent back by forms): if the
     proposal has moved on since, the actor is told instead of acting on stale information.
     Raises a ``LifecycleError`` subclass with a message in the active language.
+
+    ``when`` is the moment the request arrived (default now): a themed call's closing is
+    judged by it, and a submission records it as ``submitted_at``, so a proposal sent before
+    the closing second is accepted even if processing ends after it.
     """
     spec = ACTIONS.get(action)
     if spec is None:
@@ -161,6 +166,16 @@ def transition_proposal(
     if spec.outcome_required and outcome not in Outcome.values:
         raise ReasonRequired(_("Choose the outcome: rolled out or ended."))
 
+    arrived = when or timezone.now()
+    # Read by Proposal.submission_problems (the FSM condition takes no arguments).
+    proposal._submission_time = arrived
+    try:
+        return _apply(proposal, action, actor, spec, reason, note, outcome, arrived)
+    finally:
+        proposal._submission_time = None
+
+
+def _apply(proposal, action, actor, spec, reason, note, outcome, arrived) -> ProposalTransition:
     method = _transition_method(proposal, action)
     if not can_proceed(method, check_conditions=False):
         raise NotAllowedNow(_(
@@ -168,7 +183,7 @@ def transition_proposal(
         ) % {"action": spec.label, "state": proposal.internal_label})
     if not can_proceed(method):
         if action == "submit":
-            problems = proposal.submission_problems()
+            problems = proposal.submission_problems(when=arrived)
             raise NotAllowedNow(_("The proposal cannot be submitted yet: %(problems)s")
                                 % {"problems": " ".join(problems)})
         if (action == "adopt" and proposal.state == State.COORDINATION
@@ -184,8 +199,8 @@ def transition_proposal(
         with transaction.atomic():
             method()
             if action == "submit":
-                proposal.receipt_number, proposal.fiscal_year = next_receipt_number(now)
-                proposal.submitted_at = now
+                proposal.receipt_number, proposal.fiscal_year = next_receipt_number(arrived)
+                proposal.submitted_at = arrived
             if (proposal.first_response_at is None and from_state != State.DRAFT
                     and action not in rules.BUSINESS_ACTIONS):
                 proposal.first_response_at = now  # the duty to answer is met
