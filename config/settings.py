@@ -210,6 +210,9 @@ CELERY_BEAT_SCHEDULE = {
     # Referral reminders (before the deadline and when overdue): manage.py send_referral_reminders
     "referral-reminders": {"task": "proposals.tasks.send_referral_reminders",
                            "schedule": crontab(hour=8, minute=30)},
+    # Reminds reviewers once of unsubmitted reviews: manage.py send_review_reminders
+    "review-reminders": {"task": "reviews.tasks.send_review_reminders",
+                         "schedule": crontab(hour=9, minute=0)},
     # The desk's morning digest of overdue answers: manage.py send_daily_digest
     "daily-digest": {"task": "proposals.tasks.send_daily_digest",
                      "schedule": crontab(hour=8, minute=0)},

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("core.urls")),
     path("proposals/", include("proposals.urls")),
     path("themes/", include("themes.urls")),
+    path("reviews/", include("reviews.urls")),
     path("desk/", include("proposals.desk_urls")),
     path("department/", include("proposals.department_urls")),
     prefix_default_language=False,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import rules
+from reviews.selectors import review_panel_context
 
 from . import selectors, services, stats
 from .forms import MessageForm, TransitionForm
@@ -58,6 +59,7 @@ def detail_context(request, proposal, form=None, message_form=None):
         "leads": leads,
         **duty,
         **referral_panel_context(user, proposal),
+        **review_panel_context(user, proposal),
         "proposal": proposal,
         "desk_view": desk,
         "reason_templates": templates,
@@ -67,7 +69,9 @@ def detail_context(request, proposal, form=None, message_form=None):
         "can_edit": rules.can_edit_proposal(user, proposal),
         "actions": actions,
         "form": form,
-        "attachments": [a for a in proposal.attachments.all() if a.message_id is None],
+        # A blind call hides the business from reviewers, and file names often name it.
+        "attachments": [a for a in proposal.attachments.all() if a.message_id is None]
+        if rules.can_view_business_identity(user, proposal) else [],
         "dialogue": selectors.dialogue_for(user, proposal) if dialogue else None,
         "message_form": message_form or (MessageForm(allow_internal=allow_internal)
                                          if dialogue else None),
