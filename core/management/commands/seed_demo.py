@@ -782,8 +782,20 @@ class Seeder:
             kind=spec.pop("kind"), title=spec.pop("title"),
             defaults=dict(spec, department=department, programme=programme,
                           opens_at=self.now - dt.timedelta(days=14),
-                          closes_at=self.now + dt.timedelta(days=14)))
+                          closes_at=self.now + dt.timedelta(days=14),
+                          questions_until=self.now + dt.timedelta(days=4)))
         self.report("themed calls (open for four weeks)", int(created), 1 - int(created))
+        if created:
+            # A question a business asked during the question period, answered for everyone.
+            from themes import services as theme_services
+
+            asker = self.business_of[next(iter(self.business_of))]
+            question = theme_services.ask_question(
+                theme, asker, "離島（玄界島）への輸送を含めない提案も対象になりますか。")
+            theme_services.answer_question(
+                question, self.desk,
+                "対象になります。離島への輸送は必須ではありませんが、孤立地域への輸送を想定した"
+                "提案を優先的に評価します。")
         return theme
 
     # --- proposals --------------------------------------------------------------------------
