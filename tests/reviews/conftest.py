@@ -53,3 +53,12 @@ def theme(people, rubric):
 @pytest.fixture
 def blind_theme(people, rubric):
     return make_theme(rubric, blind=True, title="ブラインド審査の募集")
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English source messages; the Japanese catalogue is tested apart."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

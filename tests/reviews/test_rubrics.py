@@ -62,7 +62,7 @@ def test_the_admin_refuses_a_rubric_whose_weights_are_all_zero(client, people):
     }
     response = client.post(reverse("admin:reviews_rubric_add"), data)
     assert response.status_code == 200
-    assert "weight above zero" in response.content.decode()
+    assert "重みが0より大きい評価項目" in response.content.decode()  # the admin speaks Japanese
     assert not Rubric.objects.filter(name="重みなし").exists()
 
     data["criteria-1-weight"] = "2"

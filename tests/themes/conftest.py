@@ -50,3 +50,12 @@ def _english_pages():
     translation.activate("en")
     yield
     translation.activate("ja")
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English source messages; the Japanese catalogue is tested apart."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
