@@ -228,6 +228,21 @@ def can_manage_themes(user) -> bool:
     return _active(user) and user.is_desk
 
 
+def can_present_issues(user) -> bool:
+    """Departments present their own issues (課題提示); the desk opens calls and issues."""
+    return _active(user) and (user.is_desk or user.is_department_member)
+
+
+def can_edit_theme(user, theme) -> bool:
+    """The desk edits any call; a department only the issues it presents itself."""
+    if not _active(user):
+        return False
+    if user.is_desk:
+        return True
+    return (user.is_department_member and theme.kind == "issue"
+            and theme.department_id == user.department_id)
+
+
 def can_ask_about_theme(user, theme, when=None) -> bool:
     """A registered business asks during the call's question period."""
     return (_active(user) and user.is_business and theme.is_published

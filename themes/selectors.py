@@ -77,7 +77,7 @@ def theme_for_viewer(user, pk: int) -> Theme | None:
              .filter(pk=pk).first())
     if theme is None:
         return None
-    if theme.is_published or rules.can_manage_themes(user):
+    if theme.is_published or rules.can_edit_theme(user, theme):
         return theme
     return None
 
@@ -114,9 +114,13 @@ def own_questions(theme: Theme, user):
     return ThemeQuestion.objects.filter(theme=theme, asked_by=user).order_by("asked_at", "pk")
 
 
-def desk_themes():
-    """Every theme for the desk, with its question counts (one query)."""
-    return (Theme.objects.select_related("department", "programme")
+def desk_themes(user=None):
+    """The themes ``user`` manages — every one for the desk, a department's own issues for
+    its members — with their question counts (one query)."""
+    themes = Theme.objects.all()
+    if user is not None and not user.is_desk:
+        themes = themes.filter(kind=Theme.Kind.ISSUE, department_id=user.department_id)
+    return (themes.select_related("department", "programme")
             .annotate(question_count=Count("questions", distinct=True),
                       unanswered_count=Count("questions", distinct=True,
                                              filter=Q(questions__answer="")),

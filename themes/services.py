@@ -28,9 +28,16 @@ THEME_FIELDS = (
 MAX_QUESTION_LENGTH = 4000
 
 
-def _require_desk(actor) -> None:
-    if not rules.can_manage_themes(actor):
-        raise PermissionDenied(_("Only the desk can manage calls."))
+def _require_editor(actor, theme: Theme) -> None:
+    if not rules.can_edit_theme(actor, theme):
+        raise PermissionDenied(_("You may change only the issues your department presents."))
+
+
+def _department_issue(actor, fields: dict) -> dict:
+    """A department presents issues, and only for itself: kind and department are fixed."""
+    if actor is not None and getattr(actor, "is_department_member", False):
+        fields = {**fields, "kind": Theme.Kind.ISSUE, "department": actor.department}
+    return fields
 
 
 def period_errors(opens_at, closes_at, questions_until=None, results_announced_at=None) -> dict:
@@ -65,12 +72,14 @@ def _validate(theme: Theme) -> None:
 
 
 def create_theme(actor, **fields) -> Theme:
-    """A new call or presented issue, checked before it is saved."""
-    _require_desk(actor)
+    """A new call or presented issue, checked before it is saved. A department member
+    presents an issue of its own department."""
+    if not rules.can_present_issues(actor):
+        raise PermissionDenied(_("Only the desk and departments can present issues."))
     unknown = set(fields) - set(THEME_FIELDS)
     if unknown:
         raise TypeError(f"Unknown theme fields: {sorted(unknown)}")
-    theme = Theme(**fields)
+    theme = Theme(**_department_issue(actor, fields))
     _validate(theme)
     theme.save()
     return theme
@@ -78,10 +87,11 @@ def create_theme(actor, **fields) -> Theme:
 
 def update_theme(theme: Theme, actor, **fields) -> Theme:
     """Change a theme; nothing is saved unless the whole is valid."""
-    _require_desk(actor)
+    _require_editor(actor, theme)
     unknown = set(fields) - set(THEME_FIELDS)
     if unknown:
         raise TypeError(f"Unknown theme fields: {sorted(unknown)}")
+    fields = _department_issue(actor, fields)
     original = {name: getattr(theme, name) for name in fields}
     for name, value in fields.items():
         setattr(theme, name, value)
@@ -99,7 +109,7 @@ def add_document(theme: Theme, actor, uploaded, title: str = "") -> ThemeDocumen
     """Publish a document of the call (募集要項 …): PDF only, checked by its content."""
     from proposals import uploads
 
-    _require_desk(actor)
+    _require_editor(actor, theme)
     info = uploads.inspect_upload(uploaded)  # raises for empty, too large, wrong content
     if info.kind != "pdf":
         raise ValidationError(
@@ -116,7 +126,7 @@ def add_document(theme: Theme, actor, uploaded, title: str = "") -> ThemeDocumen
 
 
 def remove_document(document: ThemeDocument, actor) -> None:
-    _require_desk(actor)
+    _require_editor(actor, document.theme)
     stored = document.file.name
     storage = document.file.storage
     document.delete()
@@ -148,8 +158,9 @@ def ask_question(theme: Theme, user, text: str, when=None) -> ThemeQuestion:
 
 def answer_question(question: ThemeQuestion, user, answer: str, publish: bool = True
                     ) -> ThemeQuestion:
-    """The desk answers; published answers are shown to everyone without the asker."""
-    _require_desk(user)
+    """The desk (or the department presenting the issue) answers; published answers are shown
+    to everyone without the asker."""
+    _require_editor(user, question.theme)
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError(_("Write the answer."), code="required")

@@ -50,7 +50,7 @@ def _detail_context(request, theme, question_form=None, when=None):
         "answers": selectors.published_answers(theme),
         "own_questions": selectors.own_questions(theme, user),
         "question_end": theme.questions_until or theme.closes_at,
-        "can_manage": rules.can_manage_themes(user),
+        "can_manage": rules.can_edit_theme(user, theme),
         "programme_problems": [],
     }
 
@@ -112,8 +112,27 @@ def ask(request, pk: int):
 # --- desk -----------------------------------------------------------------------------------
 
 def _desk(request):
-    if not rules.can_manage_themes(request.user):
+    """The management pages: the desk, and department members for the issues they present."""
+    if not rules.can_present_issues(request.user):
         raise Http404
+
+
+def _editable(request, pk: int) -> Theme:
+    theme = get_object_or_404(Theme.objects.select_related("department", "programme"), pk=pk)
+    if not rules.can_edit_theme(request.user, theme):
+        raise Http404
+    return theme
+
+
+def _theme_form(request, *args, **kwargs) -> ThemeForm:
+    form = ThemeForm(*args, **kwargs)
+    if request.user.is_department_member:
+        # A department presents issues of its own: kind and department are fixed.
+        for name in ("kind", "department"):
+            form.fields[name].disabled = True
+        form.fields["kind"].initial = Theme.Kind.ISSUE
+        form.fields["department"].initial = request.user.department_id
+    return form
 
 
 @login_required
@@ -122,7 +141,7 @@ def manage(request):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     now = timezone.now()
-    themes = list(selectors.desk_themes())
+    themes = list(selectors.desk_themes(request.user))
     for theme in themes:
         selectors.with_status(theme, now)
     return render(request, "themes/manage.html", {"themes": themes})
@@ -138,7 +157,7 @@ def _theme_fields(form) -> dict:
 @require_http_methods(["GET", "POST"])
 def create(request):
     _desk(request)
-    form = ThemeForm(request.POST or None)
+    form = _theme_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             theme = services.create_theme(request.user, **_theme_fields(form))
@@ -164,8 +183,8 @@ def _add_errors(form, exc: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     _desk(request)
-    theme = get_object_or_404(Theme.objects.select_related("department", "programme"), pk=pk)
-    form = ThemeForm(instance=theme)
+    theme = _editable(request, pk)
+    form = _theme_form(request, instance=theme)
     document_form = DocumentForm()
     status = 200
     if request.method == "POST":
@@ -188,7 +207,7 @@ def edit(request, pk: int):
             messages.success(request, _("“%(title)s” was removed.") % {"title": doc.title})
             return redirect("themes:edit", pk=theme.pk)
         else:
-            form = ThemeForm(request.POST, instance=theme)
+            form = _theme_form(request, request.POST, instance=theme)
             if form.is_valid():
                 try:
                     services.update_theme(theme, request.user, **_theme_fields(form))
@@ -209,7 +228,7 @@ def edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def questions(request, pk: int):
     _desk(request)
-    theme = get_object_or_404(Theme, pk=pk)
+    theme = _editable(request, pk)
     failed_form, failed_id = None, None
     if request.method == "POST":
         form = AnswerForm(request.POST)

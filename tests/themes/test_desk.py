@@ -20,7 +20,7 @@ from .conftest import CLOSES, DURING, OPENS, make_theme
 pytestmark = pytest.mark.integration
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\ntrailer << >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48 + b"PE\x00\x00"
-NOT_DESK = ["business", "department", "reviewer", "administrator"]
+NOT_DESK = ["business", "reviewer", "administrator"]  # departments: test_department_issues.py
 
 
 def form_data(department, programme, **kw):
