@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import outbox
-from .models import (Department, OutboundAttachment, OutboundEmail, Organization, User,
+from .models import (AuditEvent, Department, OutboundAttachment, OutboundEmail, Organization, User,
                      WorkerHeartbeat)
 
 
@@ -120,3 +120,23 @@ class OutboundEmailAdmin(admin.ModelAdmin):
                 "%(count)d e-mail left as it was: already sent, queued or being sent.",
                 "%(count)d e-mails left as they were: already sent, queued or being sent.",
                 left) % {"count": left}, messages.WARNING)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only."""
+
+    list_display = ("created_at", "actor", "action", "target", "detail", "ip_address")
+    list_filter = ("action",)
+    list_select_related = ("actor",)
+    search_fields = ("target", "detail", "actor__email")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -307,3 +307,35 @@ class OutboundAttachment(models.Model):
     file = models.FileField(upload_to="outbox/%Y/%m/")
     filename = models.CharField(max_length=255)
     mimetype = models.CharField(max_length=100)
+
+
+class AuditEvent(models.Model):
+    """Who saw or changed what, outside the proposal's own state log (product.md: proposals are
+    public records; the city must be able to say who opened a confidential one).
+
+    Append-only, like the transition log: written by ``core.audit.record`` and never changed.
+    """
+
+    actor = models.ForeignKey("core.User", null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=40, db_index=True)
+    target = models.CharField(_("object"), max_length=60, db_index=True,
+                              help_text=_("What was seen or changed, e.g. proposal:42."))
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    ip_address = models.CharField(_("IP address"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.target}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

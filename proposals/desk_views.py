@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from core import rules
+from core import audit, rules
 
 from . import services, stats
 from .filters import DEFAULT_SORT, SORTS, InboxFilter
@@ -306,6 +306,8 @@ def export_download(request, pk: int):
     job = _own_job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
+    audit.record(request.user, "export_download", f"export:{job.pk}",
+                 detail=f"{job.total} rows", request=request)
     try:
         handle = job.file.open("rb")
     except FileNotFoundError:

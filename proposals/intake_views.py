@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import rules
+from core import audit, rules
 from core.antispam import rate_limit
 
 from . import selectors, services
@@ -349,6 +349,7 @@ def summary_pdf(request, pk: int):
     if proposal is None or not proposal.receipt_number \
             or not rules.can_use_back_office(request.user):
         raise Http404
+    audit.record(request.user, "summary_pdf", f"proposal:{pk}", request=request)
     return _pdf_response(documents.render_summary_pdf(proposal),
                          documents.summary_filename(proposal))
 
@@ -362,6 +363,9 @@ def download(request, pk: int, attachment_id: int):
         Attachment.objects.select_related("proposal", "message"), pk=attachment_id, proposal_id=pk)
     if not rules.can_download_attachment(request.user, attachment):
         raise Http404
+    if not rules.is_own_organization(request.user, attachment.proposal):
+        audit.record(request.user, "download_file", f"proposal:{pk}",
+                     detail=f"attachment:{attachment.pk}", request=request)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Disposition"] = uploads.content_disposition(attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import rules
+from core import audit, rules
 
 from . import referral_selectors as selectors
 from . import services
@@ -175,6 +175,9 @@ def department_referral(request, pk: int):
     if referral is None:
         raise Http404
     user = request.user
+    if request.method == "GET":
+        audit.record(user, "view_referral", f"proposal:{referral.proposal_id}",
+                     detail=f"referral:{referral.pk}", request=request)
     can_answer = rules.can_answer_referral(user, referral)
     initial = {"opinion": referral.opinion, "conditions": referral.conditions,
                "comment": referral.comment} if referral.is_answered else None

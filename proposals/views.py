@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core import rules
+from core import audit, rules
 from reviews.selectors import review_panel_context
 
 from . import selectors, services, stats
@@ -36,6 +36,8 @@ def proposal_detail(request, pk: int):
     if proposal is None:
         # 404, not 403: a guessed id must not reveal that the proposal exists.
         raise Http404
+    if not rules.is_own_organization(request.user, proposal):
+        audit.record(request.user, "view_proposal", f"proposal:{pk}", request=request)
     return render(request, "proposals/detail.html", detail_context(request, proposal))
 
 

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import rules
+from core import audit, rules
 from proposals.models import Proposal
 from themes.models import Theme
 
@@ -126,6 +126,8 @@ def score(request, pk: int):
     if assignment is None:
         raise Http404
     if request.method == "GET":
+        audit.record(request.user, "view_for_review", f"proposal:{assignment.proposal_id}",
+                     request=request)
         return render(request, "reviews/score.html", _score_context(request, assignment))
 
     rubric = services.rubric_for(assignment.proposal)

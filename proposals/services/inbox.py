@@ -50,4 +50,9 @@ def assign_lead(proposals, lead, actor) -> int:
              .update(lead=lead, updated_at=timezone.now()))
     logger.info("%s assigned %d proposals to lead %s", actor.pk, count,
                 lead.pk if lead else None)
+    from core import audit
+
+    listed = ids if isinstance(ids, list) else "filter"
+    audit.record(actor, "assign_lead", f"lead:{lead.pk if lead else 'none'}",
+                 detail=f"{count} proposals: {listed}"[:300])
     return count
