@@ -164,7 +164,17 @@ def can_post_message(user, proposal, visibility: str = "business") -> bool:
 def can_download_attachment(user, attachment) -> bool:
     if attachment.message_id:
         return can_read_message(user, attachment.message)
-    return can_view_proposal(user, attachment.proposal)
+    # A proposal's own files often name the business: a blind call's reviewers get none.
+    return (can_view_proposal(user, attachment.proposal)
+            and can_view_business_identity(user, attachment.proposal))
+
+
+def can_view_receipt(user, proposal) -> bool:
+    """The receipt (受付票) is the business's document, addressed to it: the business and the
+    city's desk (and administrators) only — it names the business, so never reviewers."""
+    if not proposal.receipt_number or not can_view_proposal(user, proposal):
+        return False
+    return is_own_organization(user, proposal) or user.is_desk or user.is_administrator
 
 
 def can_change_attachments(user, proposal) -> bool:

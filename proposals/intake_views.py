@@ -312,7 +312,7 @@ def submit(request, pk: int):
 @require_GET
 def receipt(request, pk: int):
     proposal = selectors.proposal_detail(request.user, pk)
-    if proposal is None or not proposal.receipt_number:
+    if proposal is None or not rules.can_view_receipt(request.user, proposal):
         raise Http404
     return render(request, "proposals/receipt.html", {"proposal": proposal})
 
@@ -334,7 +334,7 @@ def receipt_pdf(request, pk: int):
     from . import documents
 
     proposal = selectors.proposal_detail(request.user, pk)
-    if proposal is None or not proposal.receipt_number:
+    if proposal is None or not rules.can_view_receipt(request.user, proposal):
         raise Http404
     return _pdf_response(documents.render_receipt_pdf(proposal), documents.pdf_filename(proposal))
 

@@ -26,6 +26,8 @@ def proposal_list(request):
     return render(request, "proposals/list.html", {
         "page": page,
         "business_view": request.user.is_business,
+        # Reviewers may be reviewing blind calls: the list never names businesses to them.
+        "show_business": not (request.user.is_business or request.user.is_reviewer),
     })
 
 

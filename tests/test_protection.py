@@ -57,7 +57,10 @@ def _urls(w):
     return [
         # (url, roles that get in)
         (reverse("proposals:detail", args=[p.pk]), VIEWERS),
-        (reverse("proposals:receipt", args=[p.pk]), VIEWERS),
+        (reverse("proposals:receipt", args=[p.pk]),
+         {"business", "colleague", "desk_staff", "desk_manager", "administrator"}),
+        (reverse("proposals:receipt_pdf", args=[p.pk]),
+         {"business", "colleague", "desk_staff", "desk_manager", "administrator"}),
         (reverse("proposals:download", args=[p.pk, w["file"].pk]), VIEWERS),
         (reverse("proposals:download", args=[p.pk, w["note_file"].pk]), DESK),
         (reverse("proposals:summary_pdf", args=[p.pk]), DESK),

@@ -379,3 +379,36 @@ def test_a_blind_call_hides_the_business_files_from_reviewers_on_the_proposal_pa
     assert "株式会社ひみつ" not in page and member.organization.name not in page
     client.force_login(factories.user(Role.DESK_STAFF))
     assert "株式会社ひみつ" in client.get(f"/proposals/{proposal.pk}/").content.decode()
+
+
+def test_a_blind_call_never_names_the_business_to_its_reviewers_anywhere(client, db):
+    """Not on the list, the receipt, or a file reached by guessing its address."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from core.models import Role
+    from proposals import services as proposal_services
+    from tests import factories
+    from themes.models import Theme
+
+    now = timezone.now()
+    prog = factories.programme()
+    theme = Theme.objects.create(title="匿名", department=factories.department(), programme=prog,
+                                 opens_at=now - dt.timedelta(days=1),
+                                 closes_at=now + dt.timedelta(days=9), is_blind=True)
+    member = factories.user(Role.BUSINESS)
+    proposal = factories.draft(member, prog=prog, theme=theme)
+    attachment = proposal_services.add_attachment(proposal, member, SimpleUploadedFile(
+        "会社案内.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+    factories.act(proposal, "submit", member)
+    reviewer = factories.user(Role.REVIEWER)
+    factories.assign(proposal, reviewer)
+    client.force_login(reviewer)
+    name = member.organization.name
+    listing = client.get("/proposals/").content.decode()
+    assert proposal.title in listing and name not in listing
+    assert client.get(f"/proposals/{proposal.pk}/receipt/").status_code == 404
+    assert client.get(f"/proposals/{proposal.pk}/receipt.pdf").status_code == 404
+    assert client.get(f"/proposals/{proposal.pk}/files/{attachment.pk}/").status_code == 404
