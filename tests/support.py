@@ -16,7 +16,7 @@ def require(condition: bool, reason: str) -> None:
         return
     if IN_CI:
         pytest.fail(f"CI=true and a required service is missing: {reason}", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(f"{reason} (skipped here; with CI=true this fails instead)")
 
 
 def port_open(host: str, port: int, timeout: float = 1.0) -> bool:
