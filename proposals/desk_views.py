@@ -261,6 +261,8 @@ def export(request):
         messages.error(request, _("There is nothing to export: no proposal matches."))
         return _back_to_inbox(query_string)
     if count <= exports.inline_max_rows():
+        audit.record(request.user, "export_csv", "inbox", detail=f"{count} rows",
+                     request=request)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="kyoso-inbox-{timezone.localtime():%Y%m%d-%H%M}.csv"')

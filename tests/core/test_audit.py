@@ -70,3 +70,11 @@ def test_administrators_read_the_audit_log_in_the_admin(client, people, case):
     client.force_login(people["administrator"])
     page = client.get("/admin/core/auditevent/")
     assert page.status_code == 200 and f"proposal:{case.pk}" in page.content.decode()
+
+
+def test_an_export_straight_from_the_inbox_is_recorded(client, people, case):
+    client.force_login(people["desk_staff"])
+    response = client.post(reverse("desk:export"), {"all_matching": "1", "query": ""})
+    assert response.status_code == 200, response.status_code
+    event = AuditEvent.objects.get(action="export_csv")
+    assert event.actor == people["desk_staff"] and event.detail == "1 rows"
