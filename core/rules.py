@@ -312,3 +312,68 @@ def can_manage_people(user) -> bool:
 def can_view_status_details(user) -> bool:
     """The status page shows configuration details only to the city's staff."""
     return _active(user) and (user.is_desk or user.is_administrator)
+
+
+# --- Projects (after adoption) --------------------------------------------------------------
+# The public sees only published projects' approved text (projects.models.ProjectQuerySet
+# .published); everything below is about the back office and the partner business.
+
+def can_manage_project(user, project) -> bool:
+    """Edit a project's details and public draft, record the agreement, book sites, review
+    reports, move it to the field and complete it: the desk."""
+    return _active(user) and user.is_desk
+
+
+def can_approve_project_text(user, project) -> bool:
+    """Approve the public title and summary: the desk manager only."""
+    return _active(user) and user.is_desk_manager
+
+
+def can_publish_project(user, project) -> bool:
+    """Put a project on the public list or take it off: the desk manager only."""
+    return _active(user) and user.is_desk_manager
+
+
+def can_view_project(user, project) -> bool:
+    """The project's working page (agreement, sites, reports): the desk, the partner business
+    and the departments the project belongs to."""
+    if not _active(user):
+        return False
+    if user.is_desk:
+        return True
+    if user.is_business:
+        return user.organization_id == project.proposal.organization_id
+    if user.is_department_member:
+        return project.departments.filter(pk=user.department_id).exists()
+    return False
+
+
+def projects_visible_q(user) -> Q:
+    """The projects ``user`` may open (same decision as ``can_view_project``), as a filter."""
+    if not _active(user):
+        return Q(pk__in=[])
+    if user.is_desk:
+        return Q()
+    if user.is_business:
+        return Q(proposal__organization_id=user.organization_id)
+    if user.is_department_member:
+        return Q(departments=user.department_id)
+    return Q(pk__in=[])
+
+
+def can_report_on_project(user, project) -> bool:
+    """Submit progress and final reports: members of the partner business."""
+    return (_active(user) and user.is_business
+            and user.organization_id == project.proposal.organization_id)
+
+
+def can_manage_sites(user) -> bool:
+    """Register facilities and places the city can provide: the desk."""
+    return _active(user) and user.is_desk
+
+
+def can_view_site_bookings(user, department) -> bool:
+    """The bookings on a department's sites: that department and the desk."""
+    if not _active(user):
+        return False
+    return user.is_desk or (user.is_department_member and user.department_id == department.pk)

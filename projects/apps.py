@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
-    """Adopted projects: agreements, fields, reports and the public list (a later issue)."""
+    """Adopted projects: agreements, field provision, reports, the public list, open data."""
 
     name = "projects"
     verbose_name = _("Projects")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 — connects the adoption receiver

@@ -1,1 +1,328 @@
-"""Adopted projects. Built by the adoption-to-public issue; nothing here yet."""
+"""Adopted projects: what the public sees, the agreement, the field provided, the reports.
+
+A project is created when the desk manager adopts a proposal (``projects.receivers``), and
+its status follows the proposal's lifecycle: 準備中 while the agreement is prepared, 実証中
+once the field is provided, 社会実装 or 終了 when the proposal is completed. The status is
+changed only by those transitions, never by hand.
+
+What citizens read is kept apart from what the business wrote: the desk writes a public
+title and summary (``*_draft``); the desk manager approves them, which copies them to the
+``public_*`` fields; public pages, open data and the static export read only those copies
+and only of published projects. Editing the draft later never changes the public page until
+the manager approves again.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+def _random_name(folder: str) -> str:
+    """A random name under the private root: the original name is kept only for display."""
+    import uuid
+
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+def agreement_path(instance, filename: str) -> str:
+    return _random_name("agreements")
+
+
+def report_file_path(instance, filename: str) -> str:
+    return _random_name("reports")
+
+
+class Field(models.Model):
+    """A policy field (分野) a project belongs to: 防災, 福祉, 交通 …"""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("name in English"), max_length=80)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en \
+            else self.name
+
+
+class Status(models.TextChoices):
+    PREPARING = "preparing", _("Preparing")
+    DEMONSTRATING = "demonstrating", _("Demonstration under way")
+    ROLLED_OUT = "rolled_out", _("Rolled out")
+    ENDED = "ended", _("Ended")
+
+
+class ProcurementRoute(models.TextChoices):
+    NO_COST = "no_cost", _("No cost to the city")
+    SINGLE_SOURCE = "single_source", _("Single-source contract")
+    COMPETITIVE_PROPOSAL = "competitive_proposal", _("Competitive proposal")
+    OPEN_BID = "open_bid", _("Open bid")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, with an approved public text."""
+        return self.filter(is_published=True, approved_at__isnull=False).exclude(public_title="")
+
+
+class Project(ConcurrentTransitionMixin, models.Model):
+    """An adopted proposal as a project the city carries out with the business."""
+
+    proposal = models.OneToOneField("proposals.Proposal", verbose_name=_("proposal"),
+                                    on_delete=models.PROTECT, related_name="project")
+    # --- what citizens read: drafts written by the desk, copies approved by the manager ---
+    title_draft = models.CharField(_("public title (draft)"), max_length=200, blank=True)
+    summary_draft = models.TextField(_("public summary (draft)"), blank=True)
+    title_draft_en = models.CharField(_("public title in English (draft)"), max_length=250,
+                                      blank=True)
+    summary_draft_en = models.TextField(_("public summary in English (draft)"), blank=True)
+    public_title = models.CharField(_("public title"), max_length=200, blank=True,
+                                    editable=False)
+    public_summary = models.TextField(_("public summary"), blank=True, editable=False)
+    public_title_en = models.CharField(_("public title in English"), max_length=250, blank=True,
+                                       editable=False)
+    public_summary_en = models.TextField(_("public summary in English"), blank=True,
+                                         editable=False)
+    approved_at = models.DateTimeField(_("public text approved"), null=True, blank=True,
+                                       editable=False)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", editable=False)
+    # --- facts shown to the public ---
+    partner_name = models.CharField(_("partner"), max_length=200)
+    corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
+    programme = models.ForeignKey("proposals.Programme", verbose_name=_("programme"),
+                                  on_delete=models.PROTECT, related_name="projects")
+    fiscal_year = models.PositiveIntegerField(_("fiscal year"), db_index=True)
+    departments = models.ManyToManyField("core.Department", verbose_name=_("departments"),
+                                         blank=True, related_name="projects")
+    fields = models.ManyToManyField(Field, verbose_name=_("fields"), blank=True,
+                                    related_name="projects")
+    locations = models.CharField(_("locations"), max_length=300, blank=True)
+    locations_en = models.CharField(_("locations in English"), max_length=300, blank=True)
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("until"), null=True, blank=True)
+    status = FSMField(_("status"), default=Status.PREPARING, choices=Status.choices,
+                      protected=True, db_index=True)
+    procurement_route = models.CharField(_("procurement route"), max_length=30,
+                                         choices=ProcurementRoute.choices,
+                                         default=ProcurementRoute.NO_COST)
+    outcome_summary = models.TextField(_("outcome (public)"), blank=True)
+    outcome_summary_en = models.TextField(_("outcome in English (public)"), blank=True)
+    # --- the agreement (協定): the document stays private ---
+    agreement_date = models.DateField(_("agreement date"), null=True, blank=True)
+    agreement_document = models.FileField(_("agreement document"), upload_to=agreement_path,
+                                          blank=True, max_length=300)
+    agreement_document_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # --- publication ---
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fiscal_year", "-pk"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [models.Index(fields=["is_published", "fiscal_year"])]
+
+    def __str__(self) -> str:
+        return self.public_title or self.title_draft or str(self.proposal)
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+
+    # --- public text, in the active language ---
+    @property
+    def public_id(self) -> str:
+        """The identifier in open data and on the public page: P-000042."""
+        return f"P-{self.pk:06d}"
+
+    def _localized(self, ja: str, en: str) -> str:
+        return en if (get_language() or "ja").startswith("en") and en else ja
+
+    @property
+    def display_title(self) -> str:
+        return self._localized(self.public_title, self.public_title_en)
+
+    @property
+    def display_summary(self) -> str:
+        return self._localized(self.public_summary, self.public_summary_en)
+
+    @property
+    def display_outcome(self) -> str:
+        return self._localized(self.outcome_summary, self.outcome_summary_en)
+
+    @property
+    def display_locations(self) -> str:
+        return self._localized(self.locations, self.locations_en)
+
+    @property
+    def has_approved_text(self) -> bool:
+        return bool(self.approved_at and self.public_title)
+
+    @property
+    def draft_differs(self) -> bool:
+        """The desk changed the public text since the manager last approved it."""
+        return (self.title_draft, self.summary_draft, self.title_draft_en,
+                self.summary_draft_en) != (self.public_title, self.public_summary,
+                                           self.public_title_en, self.public_summary_en)
+
+    # --- transitions: applied by projects.receivers when the proposal moves ---
+    @transition(status, source=Status.PREPARING, target=Status.DEMONSTRATING)
+    def start_demonstration(self):
+        """The field is provided: the demonstration or project runs (実証中)."""
+
+    @transition(status, source=[Status.PREPARING, Status.DEMONSTRATING],
+                target=Status.ROLLED_OUT)
+    def roll_out(self):
+        """Completed and taken into the city's everyday service (社会実装)."""
+
+    @transition(status, source=[Status.PREPARING, Status.DEMONSTRATING], target=Status.ENDED)
+    def end(self):
+        """Completed without roll-out (終了)."""
+
+
+class Site(models.Model):
+    """A place the city can provide: a facility, a road, a school, a park …"""
+
+    name = models.CharField(_("facility"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    department = models.ForeignKey("core.Department", verbose_name=_("department in charge"),
+                                   on_delete=models.PROTECT, related_name="sites")
+    notes = models.TextField(_("notes for the desk"), blank=True)
+    is_active = models.BooleanField(_("available"), default=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteBookingQuerySet(models.QuerySet):
+    def overlapping(self, site, start, end):
+        """Bookings of ``site`` whose period shares at least one day with start–end."""
+        return self.filter(site=site, start__lte=end, end__gte=start)
+
+
+class SiteBooking(models.Model):
+    """A site provided to a project for a period, with its conditions (フィールド提供)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="bookings")
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT,
+                             related_name="bookings")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    conditions = models.TextField(_("conditions of use"), blank=True)
+    overlap_confirmed = models.BooleanField(
+        _("overlap accepted"), default=False,
+        help_text=_("The desk was warned that another project uses the site at the same time "
+                    "and booked it anyway."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SiteBookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = _("site booking")
+        verbose_name_plural = _("site bookings")
+        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
+                                              name="booking_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.start}–{self.end}"
+
+
+class ReportState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned for changes")
+
+
+class Report(ConcurrentTransitionMixin, models.Model):
+    """A progress or final report from the business, reviewed by the desk."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("Progress report")
+        FINAL = "final", _("Final report")
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="reports")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    body = models.TextField(_("report"))
+    state = FSMField(_("state"), default=ReportState.SUBMITTED, choices=ReportState.choices,
+                     protected=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("comment from the desk"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.submitted_at:%Y-%m-%d})"
+
+    @transition(state, source=ReportState.SUBMITTED, target=ReportState.ACCEPTED)
+    def accept(self):
+        """The desk accepts the report."""
+
+    @transition(state, source=ReportState.SUBMITTED, target=ReportState.RETURNED)
+    def return_for_changes(self):
+        """The desk asks the business to change and send the report again."""
+
+
+class ReportFigure(models.Model):
+    """One measured figure in a report: 利用者数 1,234 人."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="figures")
+    label = models.CharField(_("what was measured"), max_length=100)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class ReportAttachment(models.Model):
+    """A file attached to a report, checked by content like a proposal's files."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=report_file_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]

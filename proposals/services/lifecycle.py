@@ -20,7 +20,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from core import rules
 from core.dates import fiscal_year
 
-from .. import notifications
+from .. import notifications, signals
 from ..models import Proposal, ProposalTransition, ReceiptSequence
 from ..states import Outcome, State
 
@@ -216,6 +216,7 @@ def _apply(proposal, action, actor, spec, reason, note, outcome, arrived) -> Pro
             )
             # The e-mails are written to the outbox in this same transaction.
             notifications.transition_recorded(entry)
+            signals.transition_recorded.send(sender=Proposal, entry=entry, actor=actor)
     except ConcurrentTransition:
         proposal.refresh_from_db()
         raise ConflictingChange(_(
