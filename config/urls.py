@@ -25,7 +25,10 @@ urlpatterns += i18n_patterns(
     path("proposals/", include("proposals.urls")),
     path("themes/", include("themes.urls")),
     path("reviews/", include("reviews.urls")),
+    path("projects/", include("projects.urls")),
+    path("desk/projects/", include("projects.desk_urls")),
     path("desk/", include("proposals.desk_urls")),
+    path("department/sites/", include("projects.department_urls")),
     path("department/", include("proposals.department_urls")),
     prefix_default_language=False,
 )

@@ -114,3 +114,32 @@ def refer(proposal: Proposal, dept: Department, by: User) -> Referral:
 def assign(proposal: Proposal, reviewer: User, conflict: bool = False) -> ReviewAssignment:
     return ReviewAssignment.objects.create(proposal=proposal, reviewer=reviewer,
                                            conflict_declared=conflict)
+
+
+def adopted_proposal(business: User, desk_staff: User, manager: User, **kw) -> Proposal:
+    """A proposal taken through submission, dialogue and coordination, then adopted."""
+    proposal = draft(business, **kw)
+    for action, actor in [("submit", business), ("start_dialogue", desk_staff),
+                          ("start_coordination", desk_staff), ("adopt", manager)]:
+        act(proposal, action, actor)
+    return proposal
+
+
+def project(people: dict, *, published: bool = False, title: str = "AIオンデマンド交通の実証",
+            public_title: str = "AIで呼べる乗合タクシーの実証",
+            public_summary: str = "バスの少ない地域で、スマートフォンや電話で呼べる乗合タクシーを試します。",
+            **kw):
+    """The project of an adopted proposal (people: the conftest fixture); optionally with an
+    approved public text and published."""
+    from projects import services as project_services
+
+    proposal = adopted_proposal(people["business"], people["desk_staff"],
+                                people["desk_manager"], title=title, **kw)
+    project = proposal.project
+    if published:
+        project_services.update_public_text(project, people["desk_staff"], title=public_title,
+                                            summary=public_summary)
+        project_services.approve_public_text(project, people["desk_manager"])
+        project_services.publish(project, people["desk_manager"])
+    project.refresh_from_db()
+    return project

@@ -1,0 +1,51 @@
+"""Adoption creates the project; its status follows the proposal; the public text gate."""
+
+import pytest
+
+from projects import services
+from projects.models import Project, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_adoption_creates_project_with_public_facts_only(people):
+    proposal = factories.adopted_proposal(people["business"], people["desk_staff"],
+                                          people["desk_manager"], summary="社外秘の要約XYZ")
+    project = Project.objects.get(proposal=proposal)
+    assert project.status == Status.PREPARING
+    assert project.partner_name == proposal.organization.name
+    assert project.fiscal_year == proposal.fiscal_year
+    assert project.summary_draft == "" and project.public_summary == ""
+    assert not project.is_published
+
+
+def test_status_follows_the_proposal(people):
+    project = factories.project(people)
+    services.record_agreement(project, people["desk_staff"],
+                              agreement_date=project.created_at.date())
+    project.refresh_from_db()
+    assert project.proposal.state == "agreement" and project.status == Status.PREPARING
+    services.start_field(project, people["desk_staff"])
+    project.refresh_from_db()
+    assert project.status == Status.DEMONSTRATING
+    services.complete(project, people["desk_staff"], outcome="rolled_out",
+                      outcome_summary="市内全域に展開")
+    project.refresh_from_db()
+    assert project.status == Status.ROLLED_OUT and project.proposal.state == "completed"
+
+
+def test_publishing_needs_an_approved_text(people):
+    project = factories.project(people)
+    with pytest.raises(services.ProjectError, match="approved|承認"):
+        services.publish(project, people["desk_manager"])
+    services.update_public_text(project, people["desk_staff"], title="公開名", summary="市民向け概要")
+    with pytest.raises(services.NotPermitted):
+        services.approve_public_text(project, people["desk_staff"])
+    services.approve_public_text(project, people["desk_manager"])
+    services.publish(project, people["desk_manager"])
+    assert Project.objects.published().filter(pk=project.pk).exists()
+    # A later draft does not reach the public until approved again.
+    services.update_public_text(project, people["desk_staff"], title="新しい題", summary="新しい概要")
+    project.refresh_from_db()
+    assert project.public_title == "公開名" and project.draft_differs
