@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.dates import JAPAN, wareki, wareki_fiscal_year
@@ -158,3 +159,78 @@ def render_summary_pdf(proposal) -> bytes:
     _require_receipt(proposal)
     with translation.override("ja"):
         return render_pdf("proposals/pdf/summary.html", summary_context(proposal), language="ja")
+
+
+# --- decision notices (採択通知書 / 不採択通知書) -----------------------------------------------
+
+#: The states of a proposal that was decided and has a notice: adopted (and every state after
+#: adoption: the agreement, the field and completion keep the adoption's notice) or declined.
+NOTICE_STATES = {
+    "adopted": ("adopted", "agreement", "in_field", "completed"),
+    "declined": ("declined",),
+}
+NOTICE_TITLES = {"adopted": "採択通知書", "declined": "不採択通知書"}
+
+
+def decision_of(proposal) -> str:
+    """The decision a notice reports, ``"adopted"`` or ``"declined"``.
+
+    Raises ``ValueError`` for a proposal that has no decision notice (never decided, not
+    accepted at intake, withdrawn, closed) or whose decision was not recorded.
+    """
+    for decision, states in NOTICE_STATES.items():
+        if proposal.state in states:
+            if proposal.decided_at is None or not proposal.receipt_number:
+                raise ValueError("The decision of this proposal was not recorded.")
+            return decision
+    raise ValueError("Only an adopted or declined proposal has a decision notice.")
+
+
+def notice_filename(proposal) -> str:
+    """採択通知書_KD-2026-00042.pdf or 不採択通知書_KD-2026-00042.pdf"""
+    return f"{NOTICE_TITLES[decision_of(proposal)]}_{proposal.receipt_number}.pdf"
+
+
+def _issuer_title(municipality: str) -> str:
+    """Who signs the decision: the head of the municipality (共創市 → 共創市長)."""
+    return f"{municipality}長" if municipality.endswith(("市", "町", "村", "区")) else municipality
+
+
+def decision_notice_context(proposal) -> dict:
+    """What the notice shows; reads only the proposal, its organisation, programme, theme
+    and lead (all usually loaded already)."""
+    decision = decision_of(proposal)
+    organization = proposal.organization
+    # Addressed to the representative by name (様) under the organisation's name; to the
+    # organisation itself (御中) only when no representative is known.
+    representative = " ".join(filter(None, [organization.representative_title,
+                                            organization.representative_name]))
+    with translation.override("ja"):
+        page_url = settings.SITE_URL + reverse("proposals:detail", kwargs={"pk": proposal.pk})
+    return {
+        "proposal": proposal,
+        "organization": organization,
+        "decision": decision,
+        "adopted": decision == "adopted",
+        "notice_title": NOTICE_TITLES[decision],
+        "decided": _when(proposal.decided_at),
+        "received": _when(proposal.submitted_at),
+        "representative": representative,
+        "sole_proprietor": bool(organization.is_sole_proprietor),
+        "issuer_title": _issuer_title(settings.MUNICIPALITY_NAME),
+        "programme_name": proposal.programme.name,
+        "theme_title": proposal.theme.title if proposal.theme_id else "",
+        "lead_name": proposal.lead.full_name if proposal.lead_id else "",
+        "page_url": page_url,
+    }
+
+
+def render_decision_notice_pdf(proposal) -> bytes:
+    """The decision notice (採択通知書 or 不採択通知書) addressed to the business, A4, Japanese.
+
+    Dated on the day of the decision (``decided_at``, Japan time), in the era. Raises
+    ``ValueError`` for a proposal that was neither adopted nor declined.
+    """
+    with translation.override("ja"):
+        context = decision_notice_context(proposal)
+        return render_pdf("proposals/pdf/notice.html", context, language="ja")

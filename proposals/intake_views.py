@@ -341,6 +341,24 @@ def receipt_pdf(request, pk: int):
 
 @login_required
 @require_GET
+def notice_pdf(request, pk: int):
+    """The decision notice (採択通知書 / 不採択通知書): the business and the desk."""
+    from . import documents
+
+    proposal = selectors.proposal_detail(request.user, pk)
+    if proposal is None or not rules.can_view_decision_notice(request.user, proposal):
+        raise Http404
+    try:
+        content = documents.render_decision_notice_pdf(proposal)
+    except ValueError:  # no decision recorded: nothing to show
+        raise Http404 from None
+    if not rules.is_own_organization(request.user, proposal):
+        audit.record(request.user, "notice_pdf", f"proposal:{pk}", request=request)
+    return _pdf_response(content, documents.notice_filename(proposal))
+
+
+@login_required
+@require_GET
 def summary_pdf(request, pk: int):
     """The summary sheet (提案概要書) for internal meetings: the desk only."""
     from . import documents

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/submit/", intake_views.submit, name="submit"),
     path("<int:pk>/receipt/", intake_views.receipt, name="receipt"),
     path("<int:pk>/receipt.pdf", intake_views.receipt_pdf, name="receipt_pdf"),
+    path("<int:pk>/notice.pdf", intake_views.notice_pdf, name="notice_pdf"),
     path("<int:pk>/summary.pdf", intake_views.summary_pdf, name="summary_pdf"),
     path("<int:pk>/files/<int:attachment_id>/", intake_views.download, name="download"),
     path("<int:pk>/files/<int:attachment_id>/remove/", intake_views.remove_file,

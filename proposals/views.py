@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +18,7 @@ from . import selectors, services, stats
 from .forms import MessageForm, TransitionForm
 from .models import ReasonTemplate
 from .referral_selectors import referral_panel_context
+from .states import ADOPTED_STATES
 
 
 @login_required
@@ -52,6 +54,9 @@ def detail_context(request, proposal, form=None, message_form=None):
     if user.is_business:
         # The business submits and resubmits from the intake pages, with the summary in view.
         actions = [a for a in actions if a.name not in ("submit", "resubmit")]
+    # The agreement, the field and completion are recorded on the project's desk page, with
+    # their dates, documents and public outcome: never as bare transitions here.
+    actions = [a for a in actions if a.name not in PROJECT_ACTIONS]
     desk = rules.can_use_back_office(user)
     templates: dict[str, list] = {}
     if desk and actions:
@@ -60,6 +65,8 @@ def detail_context(request, proposal, form=None, message_form=None):
     duty = stats.duty_context(proposal) if desk else {}
     leads = [u for u in services.desk_users() if u.is_active] if desk else []
     return {
+        **_project_links(user, proposal),
+        "show_notice": rules.can_view_decision_notice(user, proposal),
         "leads": leads,
         **duty,
         **referral_panel_context(user, proposal),
@@ -82,6 +89,25 @@ def detail_context(request, proposal, form=None, message_form=None):
     }
 
 
+#: Lifecycle actions taken on the project's desk page (``project_desk:detail``).
+PROJECT_ACTIONS = frozenset({"conclude_agreement", "start_field", "complete"})
+
+
+def _project_links(user, proposal) -> dict:
+    """Links from an adopted proposal to its project: the desk manages it, the business works
+    on it. One query, only for adopted proposals (the project is created on adoption)."""
+    if proposal.state not in ADOPTED_STATES:
+        return {}
+    project = getattr(proposal, "project", None)  # None if there is none (yet)
+    if project is None:
+        return {}
+    if rules.can_manage_project(user, project):
+        return {"project_desk_url": reverse("project_desk:detail", kwargs={"pk": project.pk})}
+    if user.is_business and rules.can_view_project(user, project):
+        return {"project_workspace_url": reverse("projects:workspace", kwargs={"pk": project.pk})}
+    return {}
+
+
 @login_required
 @require_POST
 def proposal_transition(request, pk: int):
@@ -96,6 +122,11 @@ def proposal_transition(request, pk: int):
         context["failed_action"] = request.POST.get("action", "")
         return render(request, "proposals/detail.html", context, status=400)
     data = form.cleaned_data
+    if data["action"] in PROJECT_ACTIONS:
+        messages.error(request, _("Record the agreement, the start in the field and the "
+                                  "completion on the project's page."))
+        context = detail_context(request, proposal, form=form)
+        return render(request, "proposals/detail.html", context, status=400)
     if "insert_template" in request.POST:
         # Without JavaScript: put the chosen wording into the reason box, take no action yet.
         template = ReasonTemplate.objects.filter(
