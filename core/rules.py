@@ -368,8 +368,8 @@ def can_report_on_project(user, project) -> bool:
 
 
 def can_manage_sites(user) -> bool:
-    """Register facilities and places the city can provide: the desk."""
-    return _active(user) and user.is_desk
+    """Register facilities and places the city can provide: the desk and administrators."""
+    return _active(user) and (user.is_desk or user.is_administrator)
 
 
 def can_view_site_bookings(user, department) -> bool:
@@ -377,3 +377,13 @@ def can_view_site_bookings(user, department) -> bool:
     if not _active(user):
         return False
     return user.is_desk or (user.is_department_member and user.department_id == department.pk)
+
+
+def can_view_decision_notice(user, proposal) -> bool:
+    """The decision notice (採択通知書 / 不採択通知書) is addressed to the business, like the
+    receipt: the business, the desk and administrators — never departments or reviewers. Only
+    a proposal that was adopted (and whatever followed) or declined has one."""
+    decided = ("adopted", "agreement", "in_field", "completed", "declined")
+    if not _active(user) or proposal.state not in decided or not proposal.receipt_number:
+        return False
+    return is_own_organization(user, proposal) or user.is_desk or user.is_administrator

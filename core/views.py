@@ -15,9 +15,13 @@ from .forms import LoginForm
 @require_GET
 def home(request):
     """Public: what the desk is, its programmes, how to propose."""
+    from projects.models import Project
     from proposals.selectors import active_programmes
 
-    return render(request, "core/home.html", {"programmes": active_programmes()})
+    return render(request, "core/home.html", {
+        "programmes": active_programmes(),
+        "published_projects_count": Project.objects.published().count(),
+    })
 
 
 @require_GET

@@ -1,14 +1,127 @@
-"""Placeholder: being written."""
-from django.http import Http404
+"""The public pages of adopted projects: the list, a project, the statistics.
+
+Anyone may see them; they show only what ``selectors.public_projects`` gives (published
+projects with an approved public text) and only the public fields of those: never anything
+from the proposal behind a project.
+
+Each view is cached whole (``public_cache.cached``) until something public changes, and runs a
+fixed number of queries when it does render (see the tests). The context of each page is
+built by a ``*_context`` function that the static export (``manage.py export_public_site``)
+calls too, with ``static_export=True``: the list then holds every row on one page, and the
+templates leave out what a static site cannot do (the filter form, the search, paging).
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from . import selectors, stats
+from .filters import filtered_public_projects, fiscal_year_label
+from .public_cache import cached
+
+PAGE_SIZE = 50
 
 
-def project_list(request, *args, **kwargs):
-    raise Http404
+def _query_string(params: QueryDict, **changes) -> str:
+    """``params`` without ``page``, with ``changes`` applied (None removes a key)."""
+    query = params.copy() if isinstance(params, QueryDict) else _as_querydict(params)
+    query.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
 
 
-def project_detail(request, *args, **kwargs):
-    raise Http404
+def _as_querydict(params) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, value in (params or {}).items():
+        if isinstance(value, (list, tuple)):
+            query.setlist(key, [str(v) for v in value])
+        else:
+            query[key] = str(value)
+    return query
 
 
-def statistics(request, *args, **kwargs):
-    raise Http404
+def list_context(request, params, *, static_export: bool = False) -> dict:
+    """What ``projects/public/list.html`` needs for the published projects ``params`` selects.
+
+    With ``static_export`` every row is on the one page and no filter is applied (a static
+    site cannot filter; ``params`` should then be empty).
+    """
+    params = params if params is not None else QueryDict()
+    queryset, filterset = filtered_public_projects(params)
+    if static_export:
+        projects = list(queryset)
+        page, total = None, len(projects)
+    else:
+        paginator = Paginator(queryset, PAGE_SIZE)
+        # A page number past the end gives the last page, a page number that is not a number
+        # the first: an old link still shows something.
+        page = paginator.get_page(params.get("page"))
+        projects = list(page.object_list)
+        total = paginator.count
+    for project in projects:
+        project.fiscal_year_label = fiscal_year_label(project.fiscal_year)
+    query = _query_string(params)
+    context = {
+        "static_export": static_export,
+        "filter": filterset,
+        "ignored": filterset.ignored,
+        "filtered": filterset.active,
+        "projects": projects,
+        "page": page,
+        "total": total,
+        "query": query,
+    }
+    if page is not None and page.has_other_pages():
+        context["previous_url"] = (
+            "?" + _query_string(params, page=str(page.previous_page_number()))
+            if page.has_previous() else None)
+        context["next_url"] = (
+            "?" + _query_string(params, page=str(page.next_page_number()))
+            if page.has_next() else None)
+    return context
+
+
+def detail_context(request, project, *, static_export: bool = False) -> dict:
+    """What ``projects/public/detail.html`` needs. ``project`` must come from
+    ``selectors.public_projects()`` (the view and the static export ensure it)."""
+    project.fiscal_year_label = fiscal_year_label(project.fiscal_year)
+    return {"static_export": static_export, "project": project}
+
+
+def statistics_context(request, *, static_export: bool = False) -> dict:
+    data = stats.public_statistics()
+    return {
+        "static_export": static_export,
+        "data": data,
+        "charts": stats.build_charts(data),
+        "adoption_rate": stats.percent(data.adoption_rate),
+        "startup_share": stats.percent(data.startup_share),
+    }
+
+
+@require_safe
+@cached
+def project_list(request):
+    return render(request, "projects/public/list.html", list_context(request, request.GET))
+
+
+@require_safe
+@cached
+def project_detail(request, pk: int):
+    project = selectors.public_project(pk)
+    if project is None:
+        raise Http404
+    return render(request, "projects/public/detail.html", detail_context(request, project))
+
+
+@require_safe
+@cached
+def statistics(request):
+    return render(request, "projects/public/statistics.html", statistics_context(request))

@@ -218,12 +218,13 @@ def record_agreement(project: Project, actor, *, agreement_date: dt.date,
         raise ValidationError({"agreement_date": _("The agreement date cannot be in the future.")})
     info = _check_pdf(document) if document else None
     with transaction.atomic():
+        # The proposal moves first: if it cannot, no file is written to storage.
+        _transition(project, "conclude_agreement", actor)
         project.agreement_date = agreement_date
         if info:
             project.agreement_document.save("agreement", document, save=False)
             project.agreement_document_name = info.original_name
         project.save()
-        _transition(project, "conclude_agreement", actor)
         public_cache.public_data_changed(project)
     return project
 
@@ -272,6 +273,8 @@ def complete(project: Project, actor, *, outcome: str, outcome_summary: str = ""
 
 def follow_proposal(entry) -> None:
     """Keep the project's status in step with its proposal (called by ``projects.receivers``)."""
+    if entry.action in ("adopt", "decline"):
+        public_cache.public_data_changed()  # the public statistics count decisions
     if entry.action == "adopt":
         create_project_for(entry.proposal, entry.actor)
         return
