@@ -246,6 +246,14 @@ REFERRAL_REMINDER_DAYS = int(env("REFERRAL_REMINDER_DAYS", "2"))
 EXPORT_INLINE_MAX_ROWS = int(env("EXPORT_INLINE_MAX_ROWS", "2000"))
 DESK_NAME = _("Kyoso Desk")
 
+# --- Public site and open data --------------------------------------------------------------
+# The PDF of the public list is rendered during the request up to this many rows; a longer list
+# is built by a Celery job and the visitor sees a "being prepared" page until it is ready.
+PUBLIC_PDF_INLINE_MAX_ROWS = int(env("PUBLIC_PDF_INLINE_MAX_ROWS", "200"))
+# A folder the static copy of the public site is regenerated into after every public change
+# (manage.py export_public_site writes the same on demand). Empty: no automatic export.
+PUBLIC_SITE_EXPORT_DIR = env("PUBLIC_SITE_EXPORT_DIR")
+
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -3,6 +3,30 @@
 from celery import shared_task
 
 
-@shared_task
-def refresh_public_outputs():
-    """Rebuild what is generated from the public data after it changed."""
+@shared_task(name="projects.tasks.refresh_public_outputs")
+def refresh_public_outputs() -> dict:
+    """Rebuild what is generated from the public data after it changed.
+
+    Queued by ``public_cache.public_data_changed`` after every public change: the static export
+    (when ``PUBLIC_SITE_EXPORT_DIR`` is set) and the full list's PDF (when the list is too long
+    to render during a request).
+    """
+    from .static_export import refresh_public_outputs as refresh
+
+    return refresh()
+
+
+@shared_task(name="projects.tasks.export_public_site")
+def export_public_site_task(output_dir: str | None = None) -> int:
+    """Write the static public site to ``output_dir`` (default: ``PUBLIC_SITE_EXPORT_DIR``)."""
+    from .static_export import export_public_site, export_dir
+
+    return len(export_public_site(output_dir or export_dir()))
+
+
+@shared_task(name="projects.tasks.build_list_pdf")
+def build_list_pdf(query: str, key: str) -> str:
+    """Render the public list's PDF for ``query`` and store it under ``key``."""
+    from .documents import build_stored_pdf
+
+    return build_stored_pdf(query, key)

@@ -101,8 +101,9 @@ ROW_FIELDS = (
 )
 
 
-def _cell(value) -> str:
-    """A text cell that a spreadsheet shows as text, never runs as a formula."""
+def spreadsheet_cell(value) -> str:
+    """A text cell that a spreadsheet shows as text, never runs as a formula (also used by the
+    public open data)."""
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
@@ -132,15 +133,16 @@ def _rows(chunk, today, labels):
             submitted_at=row["submitted_at"], first_response_at=row["first_response_at"],
             state=row["state"]), today)
         lead = row["lead__full_name"] or row["lead__email"] or ""
+        cell = spreadsheet_cell
         yield [
-            _cell(row["receipt_number"]), str(row["fiscal_year"] or ""), labels[row["state"]],
-            labels[row["kind"]], _cell(row["programme__name"]), _cell(row["title"]),
-            _cell(row["summary"]), _cell(row["organization__name"]),
+            cell(row["receipt_number"]), str(row["fiscal_year"] or ""), labels[row["state"]],
+            labels[row["kind"]], cell(row["programme__name"]), cell(row["title"]),
+            cell(row["summary"]), cell(row["organization__name"]),
             row["organization__corporate_number"],
-            "はい" if row["organization__is_startup"] else "いいえ", _cell(lead),
+            "はい" if row["organization__is_startup"] else "いいえ", cell(lead),
             _date(row["submitted_at"]), _date(row["first_response_at"]),
             "" if waiting is None else str(waiting),
-            _cell("、".join(referred.get(row["pk"], []))),
+            cell("、".join(referred.get(row["pk"], []))),
         ]
 
 
