@@ -1,6 +1,76 @@
-"""Placeholder: being written."""
+"""A department's view of the sites it is in charge of and every booking on them.
+
+A department member sees only its own department's sites (``core.rules.can_view_site_
+bookings``); anyone else gets 404. The page runs a fixed number of queries however many
+sites and bookings there are: the sites, their bookings with their projects, and which of
+those projects belong to the department (those are linked to their workspace).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from core import rules
+
+from .models import Project, Site, SiteBooking
 
 
-def site_bookings(request, *args, **kwargs):
-    raise Http404
+def _department_only(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_department_member and user.department_id
+                and rules.can_view_site_bookings(user, user.department)):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _overlaps(booking, others) -> list:
+    """The bookings of other projects on the same site that share a day with ``booking``."""
+    return [other for other in others
+            if other.pk != booking.pk and other.project_id != booking.project_id
+            and other.start <= booking.end and other.end >= booking.start]
+
+
+@_department_only
+@require_GET
+def site_bookings(request):
+    """The department's sites; their bookings, current and upcoming first, then past ones."""
+    department = request.user.department
+    today = timezone.localdate()
+    sites = list(
+        Site.objects.filter(department=department)
+        .prefetch_related(Prefetch(
+            "bookings",
+            queryset=SiteBooking.objects.select_related("project").order_by("start", "pk")))
+        .order_by("name", "pk"))
+    upcoming, past = [], []
+    for site in sites:
+        bookings = list(site.bookings.all())
+        for booking in bookings:
+            booking.overlaps = _overlaps(booking, bookings)
+            (past if booking.end < today else upcoming).append(booking)
+    upcoming.sort(key=lambda b: (b.start, b.end, b.pk))
+    past.sort(key=lambda b: (b.end, b.start, b.pk), reverse=True)
+    project_ids = {b.project_id for b in upcoming + past}
+    linked = set(Project.departments.through.objects
+                 .filter(department_id=department.pk, project_id__in=project_ids)
+                 .values_list("project_id", flat=True)) if project_ids else set()
+    return render(request, "projects/department/bookings.html", {
+        "department": department,
+        "sites": sites,
+        "upcoming": upcoming,
+        "past": past,
+        "linked_projects": linked,
+        "today": today,
+    })

@@ -1,5 +1,80 @@
-"""Who is told what when a project's report is submitted or reviewed."""
+"""Who is told what when a project's report is submitted or reviewed.
+
+Called by ``projects.services`` inside the transaction of the change; every e-mail goes
+through the outbox (``core.mail.queue_email``), so nothing is sent if the change rolls
+back. Each recipient gets the message in their own language (``User.language``) with a
+link to the page where they act:
+
+* a report is submitted → the proposal's lead at the desk, or, when the proposal has no
+  active lead, every active desk staff member and manager → the desk's project page;
+* a report is reviewed (accepted or returned) → every active member of the partner
+  business, with the desk's comment → the report's page.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from core.mail import queue_email
+
+from .models import ReportState
+
+
+def _absolute(viewname: str, language: str, **kwargs) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
+
+
+def desk_recipients(proposal) -> list:
+    """The proposal's lead if it has an active one; otherwise the whole active desk."""
+    from core.models import Role, User
+
+    lead = proposal.lead if proposal.lead_id else None
+    if lead is not None and lead.is_active and lead.is_desk:
+        return [lead]
+    return list(User.objects.filter(role__in=[Role.DESK_STAFF, Role.DESK_MANAGER],
+                                    is_active=True).order_by("pk"))
+
+
+def business_recipients(proposal) -> list:
+    """Every active member of the partner business."""
+    from proposals.notifications import business_recipients as members
+
+    return members(proposal)
 
 
 def report_changed(report) -> None:
-    """Filled in by the reports work."""
+    if report.state == ReportState.SUBMITTED:
+        _submitted(report)
+    else:
+        _reviewed(report)
+
+
+def _submitted(report) -> None:
+    project = report.project
+    proposal = project.proposal
+    for person in desk_recipients(proposal):
+        language = person.language or "ja"
+        queue_email(
+            person.email, "project_report_submitted",
+            {"report": report, "project": project, "proposal": proposal, "person": person,
+             "url": _absolute("project_desk:detail", language, pk=project.pk)},
+            language=language, reference=f"project:{project.pk}",
+        )
+
+
+def _reviewed(report) -> None:
+    project = report.project
+    proposal = project.proposal
+    for member in business_recipients(proposal):
+        language = member.language or "ja"
+        queue_email(
+            member.email, "project_report_reviewed",
+            {"report": report, "project": project, "proposal": proposal, "member": member,
+             "accepted": report.state == ReportState.ACCEPTED,
+             "comment": report.review_comment,
+             "url": _absolute("projects:report", language, pk=report.pk)},
+            language=language, reference=f"project:{project.pk}",
+        )
