@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Kept public pages go out here, before sessions, CSRF and authentication (projects).
+    "projects.public_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -253,6 +255,10 @@ PUBLIC_PDF_INLINE_MAX_ROWS = int(env("PUBLIC_PDF_INLINE_MAX_ROWS", "200"))
 # A folder the static copy of the public site is regenerated into after every public change
 # (manage.py export_public_site writes the same on demand). Empty: no automatic export.
 PUBLIC_SITE_EXPORT_DIR = env("PUBLIC_SITE_EXPORT_DIR")
+# Each web process keeps the public pages it rendered and asks the shared cache whether
+# anything public changed at most this often (seconds): a publication is on every node's
+# pages within this time. 0 asks on every request.
+PUBLIC_CACHE_RECHECK_SECONDS = float(env("PUBLIC_CACHE_RECHECK_SECONDS", "1"))
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,53 +1,89 @@
-"""The public pages' cache: rendered once, served until something public changes.
+"""The public pages' cache: rendered once per process, served until something public changes.
 
-Every public page and open-data file is cached whole, per language and query string, under a
-*generation* number kept in the shared cache (the database cache, or Redis with
-``REDIS_CACHE_URL``). When a service changes anything the public sees, it calls
-``public_data_changed``: after the transaction commits, the generation goes up — every web
-process sees the new number on its next request and renders afresh — and a Celery task
-refreshes the static export and the list PDF. Nobody edits a page.
+Public views are marked with ``cached``. ``PublicPageCacheMiddleware`` sits right after
+WhiteNoise: for an anonymous request (no session, no pending message) whose page it already
+holds, it answers at once from the process's memory, before sessions, CSRF, authentication
+and the view — nearly as cheap as a static file. Otherwise the request goes through the whole
+stack, and a marked 200 response is kept for the next visitor.
 
-One cache round trip per request: the generation and the page are fetched together with
-``get_many``, and a page stored under an older generation is treated as missing.
+Staleness is ruled by a *generation* number in the shared cache (the database cache, or Redis
+with ``REDIS_CACHE_URL``). Every service that changes something public calls
+``public_data_changed``: after the transaction commits, the generation goes up (and a Celery
+task rebuilds the static export and the list PDF). A process re-reads the generation at most
+every ``PUBLIC_CACHE_RECHECK_SECONDS`` (default 1 s; 0 = on every request, as the tests do), so
+a published change is on every web node's pages within that time, with no page edited by
+anyone. The process that made the change sees it at once.
 
-Only anonymous requests without a session are served from the cache: a signed-in user's
-page carries their own menu, and a pending flash message must not be cached for others.
+Only complete, anonymous responses are kept: never one that sets a cookie, never a signed-in
+user's page (it carries their own menu), never a response marked ``no_public_cache``.
 """
 
 from __future__ import annotations
 
-import hashlib
+import threading
+import time
+from collections import OrderedDict
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.translation import get_language
 
 GENERATION_KEY = "projects:public:generation"
-PAGE_PREFIX = "projects:public:page:"
-#: Cached pages expire after a day even if nothing changed (statistics follow the clock).
-PAGE_TIMEOUT = 24 * 60 * 60
+#: Pages kept per process (oldest dropped first), so made-up query strings cannot fill memory.
+MAX_PAGES = 500
+#: Headers of a kept response that are given again (never Set-Cookie).
+_SKIP_HEADERS = {"set-cookie", "x-public-cache", "content-length"}
+
+_lock = threading.Lock()
+_pages: OrderedDict[str, tuple[int, int, list, bytes]] = OrderedDict()
+_known = {"generation": None, "checked": 0.0}
 
 
 def generation() -> int:
+    """The current generation (created on first use from the clock, so a new or emptied cache
+    never reuses a number an earlier one had)."""
     value = cache.get(GENERATION_KEY)
     if value is None:
-        value = 1
-        cache.add(GENERATION_KEY, value, timeout=None)
+        cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    _remember(int(value))
     return int(value)
 
 
 def bump_generation() -> int:
-    """Make every cached public page stale now (every web process, every language)."""
+    """Make every kept public page stale (every process, every language)."""
     try:
-        return cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet (or evicted): start above anything cached before
-        import time
-
-        value = int(time.time())
+        value = cache.incr(GENERATION_KEY)
+    except ValueError:  # not there (new or evicted): start from the clock
+        value = int(time.time() * 1000)
         cache.set(GENERATION_KEY, value, timeout=None)
-        return value
+    _remember(int(value))
+    return int(value)
+
+
+def _remember(value: int) -> None:
+    with _lock:
+        if value != _known["generation"]:
+            _pages.clear()
+        _known["generation"], _known["checked"] = value, time.monotonic()
+
+
+def _current_generation() -> int:
+    """The generation, re-read from the shared cache when the last look is too old."""
+    recheck = getattr(settings, "PUBLIC_CACHE_RECHECK_SECONDS", 1.0)
+    known = _known["generation"]
+    if known is None or time.monotonic() - _known["checked"] >= recheck:
+        return generation()
+    return known
+
+
+def reset_local() -> None:
+    """Forget this process's pages (tests; a new process starts empty anyway)."""
+    with _lock:
+        _pages.clear()
+        _known["generation"], _known["checked"] = None, 0.0
 
 
 def public_data_changed(project=None) -> None:
@@ -62,53 +98,72 @@ def public_data_changed(project=None) -> None:
     transaction.on_commit(refresh)
 
 
-def _cacheable(request) -> bool:
-    if request.method not in ("GET", "HEAD"):
-        return False
-    if request.COOKIES.get(settings.SESSION_COOKIE_NAME) or request.COOKIES.get("messages"):
-        return False
-    user = getattr(request, "user", None)
-    return not (user is not None and user.is_authenticated)
-
-
-def _page_key(request) -> str:
-    query = sorted(request.GET.lists())
-    raw = f"{get_language()}|{request.path}|{query!r}"
-    return PAGE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
-
-
 def cached(view):
-    """Decorator for public views: serve the stored response while the generation holds."""
-    from functools import wraps
+    """Mark a public view's responses as the same for every anonymous visitor."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        key = _page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY)
-        if current is None:
-            current = generation()
-        stored = found.get(key)
-        if stored is not None and stored[0] == current:
-            _gen, status, headers, content = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            response["X-Public-Cache"] = "hit"
-            return response
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and \
-                not getattr(response, "no_public_cache", False):
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            headers = [(name, value) for name, value in response.items()
-                       if name.lower() in ("content-type", "content-disposition",
-                                           "content-language", "link")]
-            cache.set(key, (current, response.status_code, headers, response.content),
-                      PAGE_TIMEOUT)
-            response["X-Public-Cache"] = "miss"
+        if not getattr(response, "no_public_cache", False):
+            response.public_cacheable = True
         return response
 
     return wrapped
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    return not (cookies.get(settings.SESSION_COOKIE_NAME) or cookies.get("messages"))
+
+
+def _key(request) -> str:
+    return request.get_full_path()
+
+
+class PublicPageCacheMiddleware:
+    """Answer anonymous requests for kept public pages before the rest of the stack runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        current = _current_generation()
+        kept = _pages.get(key)
+        if kept is not None and kept[0] == current:
+            return self._replay(kept, request)
+        response = self.get_response(request)
+        if self._keepable(request, response):
+            headers = [(name, value) for name, value in response.items()
+                       if name.lower() not in _SKIP_HEADERS]
+            with _lock:
+                if _known["generation"] == current:
+                    _pages[key] = (current, response.status_code, headers, response.content)
+                    _pages.move_to_end(key)
+                    while len(_pages) > MAX_PAGES:
+                        _pages.popitem(last=False)
+            response["X-Public-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _keepable(request, response) -> bool:
+        if not getattr(response, "public_cacheable", False) or response.status_code != 200:
+            return False
+        if response.streaming or response.cookies:
+            return False
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
+
+    @staticmethod
+    def _replay(kept, request) -> HttpResponse:
+        _generation, status, headers, content = kept
+        response = HttpResponse(b"" if request.method == "HEAD" else content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["Content-Length"] = str(len(content))
+        response["X-Public-Cache"] = "hit"
+        return response

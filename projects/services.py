@@ -205,7 +205,7 @@ def _transition(project: Project, action: str, actor, **kwargs):
 
 
 def record_agreement(project: Project, actor, *, agreement_date: dt.date,
-                     document=None) -> Project:
+                     document=None, note: str = "") -> Project:
     """The agreement (協定) is concluded on ``agreement_date``; its document is kept privately.
 
     ``document`` is an uploaded PDF (checked by content); it may follow later with
@@ -219,7 +219,7 @@ def record_agreement(project: Project, actor, *, agreement_date: dt.date,
     info = _check_pdf(document) if document else None
     with transaction.atomic():
         # The proposal moves first: if it cannot, no file is written to storage.
-        _transition(project, "conclude_agreement", actor)
+        _transition(project, "conclude_agreement", actor, note=note)
         project.agreement_date = agreement_date
         if info:
             project.agreement_document.save("agreement", document, save=False)
@@ -258,14 +258,14 @@ def start_field(project: Project, actor) -> Project:
 
 
 def complete(project: Project, actor, *, outcome: str, outcome_summary: str = "",
-             outcome_summary_en: str = "") -> Project:
+             outcome_summary_en: str = "", note: str = "") -> Project:
     """The project ends: rolled out (社会実装) or ended (終了), with a public outcome text."""
     _require(rules.can_manage_project(actor, project))
     with transaction.atomic():
         project.outcome_summary = (outcome_summary or "").strip()
         project.outcome_summary_en = (outcome_summary_en or "").strip()
         project.save(update_fields=["outcome_summary", "outcome_summary_en", "updated_at"])
-        _transition(project, "complete", actor, outcome=outcome)
+        _transition(project, "complete", actor, outcome=outcome, note=note)
         project.refresh_from_db()
         public_cache.public_data_changed(project)
     return project

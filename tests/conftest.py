@@ -67,6 +67,18 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_public_cache(settings):
+    """Each test starts with no kept public pages, and checks for changes on every request
+    (in production a process looks at most once a second)."""
+    from projects import public_cache
+
+    settings.PUBLIC_CACHE_RECHECK_SECONDS = 0
+    public_cache.reset_local()
+    yield
+    public_cache.reset_local()
+
+
+@pytest.fixture(autouse=True)
 def _japanese_by_default():
     """Tests start in the site's default language, whatever the last test activated."""
     from django.utils import translation
