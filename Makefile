@@ -42,7 +42,10 @@ worker: $(STAMP)
 	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2
 
 ## Benchmarks: on PostgreSQL when one answers at 127.0.0.1:5432 (database kyoso_bench), else SQLite.
+## The desk pages, then the public list under gunicorn beside a static file (needs wrk:
+## apt-get install -y wrk). BENCH_ONLY=desk or BENCH_ONLY=public runs one part; docs/benchmarks.md.
 bench: $(STAMP)
+	@command -v wrk >/dev/null || echo "NOTE: wrk is missing, the public-list bench will not run: apt-get install -y wrk"
 	if $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kyoso_bench} $(PY) bench/run.py; else $(PY) bench/run.py; fi
 
 seed: migrate

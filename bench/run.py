@@ -9,7 +9,11 @@ with a C.UTF-8 ctype when missing, so the trigram index works for Japanese), nev
 Environment: BENCH_PROPOSALS (default 100000), BENCH_SMALL (default 1000), BENCH_REPEAT
 (default 25), BENCH_EXPORT=0 to skip timing the large CSV export.
 
-Prints a table and writes bench/results/bench-<time>.json.
+Prints a table and writes bench/results/bench-<time>.json. Then, in the same run, the public
+project list under the production server beside a static file of the same size
+(bench/public_site.py, in its own process: it needs production settings; it writes
+bench/results/public-site-<time>.json). BENCH_ONLY=desk runs only the first part,
+BENCH_ONLY=public only the second.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +35,10 @@ LARGE = int(os.environ.get("BENCH_PROPOSALS", "100000"))
 SMALL = int(os.environ.get("BENCH_SMALL", "1000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "25"))
 EXPORT = os.environ.get("BENCH_EXPORT", "1") != "0"
+ONLY = os.environ.get("BENCH_ONLY", "")
+# main() points DATABASE_URL and more at its own set-up: the public-site bench gets the
+# environment `make bench` was started with.
+STARTING_ENVIRONMENT = dict(os.environ)
 
 # Targets from the back-office issue.
 INBOX_MS, INBOX_QUERIES, DETAIL_QUERIES = 150, 15, 20
@@ -190,5 +199,17 @@ def main() -> None:
     print(f"wrote {out.relative_to(ROOT)}")
 
 
+def public_site() -> int:
+    """bench/public_site.py in its own process (production settings, gunicorn, wrk)."""
+    return subprocess.run([sys.executable, str(ROOT / "bench" / "public_site.py")],
+                          env=STARTING_ENVIRONMENT, check=False).returncode
+
+
 if __name__ == "__main__":
-    main()
+    if ONLY not in ("", "desk", "public"):
+        sys.exit(f"BENCH_ONLY must be desk or public, not {ONLY!r}")
+    if ONLY != "public":
+        main()
+    if ONLY != "desk":
+        print()
+        sys.exit(public_site())

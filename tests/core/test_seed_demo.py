@@ -1,4 +1,5 @@
-"""The demo data: every state reached through the real lifecycle, logins that work, idempotent."""
+"""The demo data: every state reached through the real lifecycle, logins that work, idempotent;
+the adopted proposals' projects filled in for citizens, with sites, bookings and reports."""
 
 from __future__ import annotations
 
@@ -9,9 +10,20 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from core.management.commands.seed_demo import DEMO_PASSWORD, PROPOSALS
+from core.management.commands.seed_demo import DEMO_PASSWORD, PROJECTS, PROPOSALS
 from core.models import Department, Organization, Role, User
-from core.rules import proposals_visible_q
+from core.rules import can_view_site_bookings, proposals_visible_q
+from projects.models import (
+    Project,
+    ProcurementRoute,
+    Report,
+    ReportFigure,
+    ReportState,
+    Site,
+    SiteBooking,
+    Status,
+)
+from projects.selectors import public_projects
 from proposals.models import ConsentDocument, Programme, Proposal, ProposalTransition, Referral
 from proposals.states import Kind, Outcome, State
 from reviews.models import ReviewAssignment
@@ -20,7 +32,9 @@ from themes.models import Theme
 pytestmark = pytest.mark.integration
 
 MODELS = [Programme, ConsentDocument, Department, Organization, User, Theme, Proposal,
-          ProposalTransition, Referral, ReviewAssignment]
+          ProposalTransition, Referral, ReviewAssignment, Project, Site, SiteBooking, Report,
+          ReportFigure]
+ADOPTED_STATES = [State.ADOPTED, State.AGREEMENT, State.IN_FIELD, State.COMPLETED]
 
 
 def seed(*args) -> str:
@@ -140,9 +154,16 @@ def test_conflicted_reviewer_does_not_see_the_conflicted_proposal(seeded):
 
 def test_running_twice_creates_nothing(seeded):
     before = counts()
+    projects = {p.pk: (p.public_title, p.status, p.is_published, p.agreement_date,
+                       sorted(p.fields.values_list("code", flat=True)))
+                for p in Project.objects.all()}
     output = seed()
     assert counts() == before
     assert "created 0 proposals" in output
+    assert "filled in 0 projects" in output
+    assert {p.pk: (p.public_title, p.status, p.is_published, p.agreement_date,
+                   sorted(p.fields.values_list("code", flat=True)))
+            for p in Project.objects.all()} == projects
 
 
 def test_if_empty_does_nothing_when_users_exist(db):
@@ -157,3 +178,101 @@ def test_if_empty_does_nothing_when_users_exist(db):
 def test_if_empty_seeds_an_empty_database(db):
     seed("--if-empty")
     assert User.objects.filter(email="desk@example.jp").exists()
+
+
+# --- projects -------------------------------------------------------------------------------
+
+def test_every_adopted_proposal_has_a_filled_in_project(seeded):
+    adopted = Proposal.objects.filter(state__in=ADOPTED_STATES)
+    assert adopted.count() == len(PROJECTS) == Project.objects.count() == 5
+    manager = User.objects.get(email="manager@example.jp")
+    for proposal in adopted:
+        project = proposal.project
+        # Written for citizens in both languages: never the business's own text.
+        for text in (project.title_draft, project.summary_draft, project.title_draft_en,
+                     project.summary_draft_en, project.locations, project.locations_en):
+            assert text.strip(), proposal.title
+        for own in (proposal.summary, proposal.problem, proposal.solution,
+                    proposal.expected_effect):
+            if own:
+                assert own not in project.summary_draft, proposal.title
+        assert project.title_draft != proposal.title
+        assert project.fields.exists() and project.departments.exists(), proposal.title
+        assert project.period_start and project.period_end >= project.period_start
+        assert project.procurement_route in ProcurementRoute.values
+        assert project.partner_name == proposal.organization.name
+        if project.is_published:
+            assert project.approved_by == manager
+            assert project.public_title == project.title_draft
+            assert project.public_summary_en == project.summary_draft_en
+    routes = set(Project.objects.values_list("procurement_route", flat=True))
+    assert len(routes) >= 3
+    # All but one are published; one waits for the manager's approval.
+    waiting = Project.objects.get(is_published=False)
+    assert waiting.approved_at is None and waiting.public_title == ""
+    assert waiting.title_draft and waiting.summary_draft
+    assert waiting.proposal.state == State.ADOPTED
+    published = list(public_projects())
+    assert len(published) == Project.objects.count() - 1
+    assert waiting not in published
+    assert all(p.published_at for p in published)
+
+
+def test_agreement_dates_and_statuses_follow_the_lifecycle(seeded):
+    expected = {State.ADOPTED: {Status.PREPARING}, State.AGREEMENT: {Status.PREPARING},
+                State.IN_FIELD: {Status.DEMONSTRATING},
+                State.COMPLETED: {Status.ROLLED_OUT, Status.ENDED}}
+    for project in Project.objects.select_related("proposal"):
+        state = project.proposal.state
+        assert project.status in expected[state], project
+        if state == State.ADOPTED:
+            assert project.agreement_date is None
+        else:
+            # The agreement was recorded through the project service, which moved the proposal.
+            assert project.agreement_date is not None
+            assert project.proposal.transitions.filter(action="conclude_agreement").exists()
+        if state == State.COMPLETED:
+            assert project.outcome_summary and project.outcome_summary_en
+            assert (project.status == Status.ROLLED_OUT) == (
+                project.proposal.outcome == Outcome.ROLLED_OUT)
+    assert set(Project.objects.filter(proposal__state=State.COMPLETED)
+               .values_list("status", flat=True)) == {Status.ROLLED_OUT, Status.ENDED}
+
+
+def test_sites_and_bookings_with_one_overlap_confirmed(seeded):
+    sites = Site.objects.select_related("department")
+    assert 4 <= sites.count() <= 6
+    for site in sites:
+        assert site.address.startswith("共創市"), site.name
+        assert site.department_id and site.is_active
+    # The demo department members each have sites and see their bookings.
+    for email in ("dept-road@example.jp", "dept-welfare@example.jp"):
+        member = User.objects.get(email=email)
+        assert can_view_site_bookings(member, member.department)
+        assert SiteBooking.objects.filter(site__department=member.department).exists(), email
+    # One booking overlaps another project's: the desk was warned and confirmed it.
+    confirmed = SiteBooking.objects.get(overlap_confirmed=True)
+    others = (SiteBooking.objects.overlapping(confirmed.site, confirmed.start, confirmed.end)
+              .exclude(project=confirmed.project))
+    assert others.exists()
+    assert confirmed.created_by.email == "desk@example.jp"
+    for booking in SiteBooking.objects.filter(overlap_confirmed=False):
+        assert not (SiteBooking.objects.overlapping(booking.site, booking.start, booking.end)
+                    .exclude(project=booking.project)
+                    .filter(created_at__lt=booking.created_at).exists()), booking
+
+
+def test_reports_with_figures(seeded):
+    in_field = Project.objects.get(proposal__state=State.IN_FIELD)
+    progress = in_field.reports.get()
+    assert progress.kind == Report.Kind.PROGRESS
+    assert progress.state == ReportState.SUBMITTED  # waiting for the desk's review
+    assert progress.figures.count() >= 3
+    assert progress.submitted_by.organization_id == in_field.proposal.organization_id
+    for project in Project.objects.filter(proposal__state=State.COMPLETED):
+        final = project.reports.get(kind=Report.Kind.FINAL)
+        assert final.state == ReportState.ACCEPTED
+        assert final.reviewed_by.email == "desk@example.jp" and final.reviewed_at
+        assert final.figures.exists()
+    assert not Report.objects.filter(project__proposal__state__in=[
+        State.ADOPTED, State.AGREEMENT]).exists()
