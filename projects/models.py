@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 
@@ -115,8 +116,8 @@ class Project(ConcurrentTransitionMixin, models.Model):
                                     related_name="projects")
     locations = models.CharField(_("locations"), max_length=300, blank=True)
     locations_en = models.CharField(_("locations in English"), max_length=300, blank=True)
-    period_start = models.DateField(_("from"), null=True, blank=True)
-    period_end = models.DateField(_("until"), null=True, blank=True)
+    period_start = models.DateField(pgettext_lazy("period", "from"), null=True, blank=True)
+    period_end = models.DateField(pgettext_lazy("period", "until"), null=True, blank=True)
     status = FSMField(_("status"), default=Status.PREPARING, choices=Status.choices,
                       protected=True, db_index=True)
     procurement_route = models.CharField(_("procurement route"), max_length=30,
@@ -233,8 +234,8 @@ class SiteBooking(models.Model):
                                 related_name="bookings")
     site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT,
                              related_name="bookings")
-    start = models.DateField(_("from"))
-    end = models.DateField(_("until"))
+    start = models.DateField(pgettext_lazy("period", "from"))
+    end = models.DateField(pgettext_lazy("period", "until"))
     conditions = models.TextField(_("conditions of use"), blank=True)
     overlap_confirmed = models.BooleanField(
         _("overlap accepted"), default=False,

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy as pgettext
 
 from proposals.services.exports import spreadsheet_cell as spreadsheet_safe
 
@@ -88,7 +89,8 @@ class Column:
 
     @property
     def kind_label(self):
-        return {"text": _("text"), "integer": _("integer"), "date": _("date (YYYY-MM-DD)"),
+        return {"text": pgettext("data type", "text"), "integer": _("integer"),
+                "date": _("date (YYYY-MM-DD)"),
                 "list": _("list (separated by ; in the CSV, an array in JSON)")}[self.kind]
 
 

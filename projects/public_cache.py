@@ -1,8 +1,8 @@
 """The public pages' cache: rendered once per process, served until something public changes.
 
 Public views are marked with ``cached``. ``PublicPageCacheMiddleware`` sits right after
-WhiteNoise: for an anonymous request (no session, no pending message) whose page it already
-holds, it answers at once from the process's memory, before sessions, CSRF, authentication
+WhiteNoise: for an anonymous request (no session, no pending message) under the public
+project pages (``/projects/``, ``/en/projects/``) whose page it already holds, it answers at once from the process's memory, before sessions, CSRF, authentication
 and the view — nearly as cheap as a static file. Otherwise the request goes through the whole
 stack, and a marked 200 response is kept for the next visitor.
 
@@ -111,8 +111,26 @@ def cached(view):
     return wrapped
 
 
+_prefixes: list[str] = []
+
+
+def _public_prefixes() -> list[str]:
+    """Where the public project pages live, in every language: /projects/, /en/projects/."""
+    if not _prefixes:
+        from django.urls import reverse
+        from django.utils import translation
+
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                _prefixes.append(reverse("projects:list"))
+    return _prefixes
+
+
 def _cacheable_request(request) -> bool:
+    """Only anonymous GETs under the public project pages; any other page costs nothing."""
     if request.method not in ("GET", "HEAD"):
+        return False
+    if not request.path.startswith(tuple(_public_prefixes())):
         return False
     cookies = request.COOKIES
     return not (cookies.get(settings.SESSION_COOKIE_NAME) or cookies.get("messages"))

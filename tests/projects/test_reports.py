@@ -70,10 +70,12 @@ def test_submit_a_report_with_figures_and_a_pdf(client, people, project):
     with attachment.file.open("rb") as stored:
         assert stored.read() == pdf_bytes()
     # The detail page says it was sent and shows everything.
-    with translation.override("en"):
-        page = client.get(response["Location"])
+    page = client.get(response["Location"])
     html = page.content.decode()
-    assert "Your report was sent to the desk" in html
+    with translation.override("ja"):
+        assert translation.gettext(
+            "Your report was sent to the desk. You will be told by e-mail when it has "
+            "been reviewed.") in html
     assert "1,234" in html and "87.5" in html and "満足度" in html
     assert reverse("projects:report_file", args=[attachment.pk]) in html
 
