@@ -24,7 +24,7 @@ English words match whatever their case and does not change Japanese.
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, TextField, Value
+from django.db.models import Count, Exists, OuterRef, TextField, Value
 from django.db.models.functions import Concat, Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -96,9 +96,15 @@ class PublicProjectFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         published = Project.objects.published()
+        # One query gives the years of the menu and how many projects each has: their sum is
+        # the number of published projects, which the list then needs no COUNT for when no
+        # condition applies (see ``published_count``).
+        per_year = list(published.order_by("-fiscal_year").values("fiscal_year")
+                        .annotate(projects=Count("pk")).values_list("fiscal_year", "projects"))
+        #: How many projects are published in all, whatever the conditions.
+        self.published_count = sum(count for _year, count in per_year)
         self.filters["fiscal_year"].extra["choices"] = [
-            (str(year), fiscal_year_label(year)) for year in
-            published.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()]
+            (str(year), fiscal_year_label(year)) for year, _count in per_year]
         self.filters["programme"].extra["choices"] = [
             (programme.code, str(programme)) for programme in Programme.objects.all()]
         self.filters["field"].extra["choices"] = [

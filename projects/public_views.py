@@ -16,13 +16,19 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from . import selectors, stats
 from .filters import filtered_public_projects, fiscal_year_label
+from .models import Status
 from .public_cache import cached
 
 PAGE_SIZE = 50
+#: Stands for the number in the one ``reverse`` of the list's detail addresses (never a pk).
+_PK_PLACEHOLDER = 9876543210
 
 
 def _query_string(params: QueryDict, **changes) -> str:
@@ -55,24 +61,28 @@ def list_context(request, params, *, static_export: bool = False) -> dict:
     """
     params = params if params is not None else QueryDict()
     queryset, filterset = filtered_public_projects(params)
+    queryset = selectors.for_list_rows(queryset)
+    filtered = filterset.active
     if static_export:
         projects = list(queryset)
         page, total = None, len(projects)
     else:
         paginator = Paginator(queryset, PAGE_SIZE)
+        if not filtered:
+            # No condition applies: the filter set has counted them already (no COUNT query).
+            paginator.count = filterset.published_count
         # A page number past the end gives the last page, a page number that is not a number
         # the first: an old link still shows something.
         page = paginator.get_page(params.get("page"))
         projects = list(page.object_list)
         total = paginator.count
-    for project in projects:
-        project.fiscal_year_label = fiscal_year_label(project.fiscal_year)
+    _prepare_rows(projects)
     query = _query_string(params)
     context = {
         "static_export": static_export,
         "filter": filterset,
         "ignored": filterset.ignored,
-        "filtered": filterset.active,
+        "filtered": filtered,
         "projects": projects,
         "page": page,
         "total": total,
@@ -86,6 +96,60 @@ def list_context(request, params, *, static_export: bool = False) -> dict:
             "?" + _query_string(params, page=str(page.next_page_number()))
             if page.has_next() else None)
     return context
+
+
+def _prepare_rows(projects) -> None:
+    """Give each project of the list what its row shows, as ready strings.
+
+    Rows repeat the same few values (a handful of years, programmes, fields, departments and
+    statuses; dates that many projects share): each is worked out once per list rather than
+    once per row in the template, where a translation lookup, a date format or a ``reverse``
+    for every cell made up most of the page's time.
+    """
+    english = get_language() == "en"
+    years: dict[int, str] = {}
+    programmes: dict[int, str] = {}
+    departments: dict[int, str] = {}
+    fields: dict[int, str] = {}
+    dates: dict = {}
+    statuses = {value: str(label) for value, label in Status.choices}
+    # The addresses of the projects differ only by the number: one ``reverse`` for them all.
+    url_start, url_end = reverse("projects:detail", args=[_PK_PLACEHOLDER]).split(
+        str(_PK_PLACEHOLDER))
+
+    def date_label(value):
+        if value not in dates:
+            dates[value] = formats.date_format(value, "DATE_FORMAT")
+        return dates[value]
+
+    for project in projects:
+        year = project.fiscal_year
+        if year not in years:
+            years[year] = fiscal_year_label(year)
+        project.fiscal_year_label = years[year]
+        if project.programme_id not in programmes:
+            programmes[project.programme_id] = str(project.programme)
+        project.programme_label = programmes[project.programme_id]
+        project.detail_url = f"{url_start}{project.pk}{url_end}"
+        # lang="ja" on the Japanese text an English page shows where no translation exists.
+        project.title_in_japanese = english and not project.public_title_en
+        project.locations_in_japanese = english and bool(project.locations) \
+            and not project.locations_en
+        for department in project.list_departments:
+            if department.pk not in departments:
+                departments[department.pk] = str(department)
+        project.department_labels = [departments[d.pk] for d in project.list_departments]
+        for field in project.list_fields:
+            if field.pk not in fields:
+                fields[field.pk] = field.localized_name
+        project.field_labels = [fields[f.pk] for f in project.list_fields]
+        if project.period_start:
+            project.period_start_iso = project.period_start.isoformat()
+            project.period_start_label = date_label(project.period_start)
+        if project.period_end:
+            project.period_end_iso = project.period_end.isoformat()
+            project.period_end_label = date_label(project.period_end)
+        project.status_label = statuses.get(project.status, project.status)
 
 
 def detail_context(request, project, *, static_export: bool = False) -> dict:
