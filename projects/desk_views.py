@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -308,16 +308,9 @@ def agreement_document(request, pk: int):
     if not rules.can_manage_project(request.user, project) or not project.agreement_document:
         raise Http404
     audit.record(request.user, "download_agreement", f"project:{pk}", request=request)
-    try:
-        handle = project.agreement_document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="application/pdf")
-    response["Content-Disposition"] = uploads.content_disposition(
-        project.agreement_document_name or "agreement.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.download_response(project.agreement_document,
+                                     project.agreement_document_name or "agreement.pdf",
+                                     "application/pdf")
 
 
 # --- (f) start in the field, (g) complete ---------------------------------------------------
@@ -431,15 +424,8 @@ def report_file(request, pk: int):
         raise Http404
     audit.record(request.user, "download_report_file", f"project:{attachment.report.project_id}",
                  detail=f"report_file:{attachment.pk}", request=request)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = uploads.content_disposition(attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.download_response(attachment.file, attachment.original_name,
+                                     attachment.content_type)
 
 
 # --- sites ----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -217,14 +217,6 @@ def report_detail(request, pk: int):
     })
 
 
-def _download(path_file, *, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(path_file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = uploads.content_disposition(filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def report_file(request, pk: int):
@@ -239,8 +231,8 @@ def report_file(request, pk: int):
         # The city's staff opening a business's file is recorded, as for proposals' files.
         audit.record(request.user, "download_report_file", f"project:{project.pk}",
                      detail=f"report_attachment:{attachment.pk}", request=request)
-    return _download(attachment.file, filename=attachment.original_name,
-                     content_type=attachment.content_type)
+    return uploads.download_response(attachment.file, attachment.original_name,
+                                     attachment.content_type)
 
 
 @login_required
@@ -252,6 +244,6 @@ def agreement_document(request, pk: int):
     if not rules.can_report_on_project(request.user, project):
         audit.record(request.user, "download_agreement", f"project:{project.pk}",
                      request=request)
-    return _download(project.agreement_document,
-                     filename=project.agreement_document_name or "agreement.pdf",
-                     content_type="application/pdf")
+    return uploads.download_response(project.agreement_document,
+                                     project.agreement_document_name or "agreement.pdf",
+                                     "application/pdf")

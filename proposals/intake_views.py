@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -321,11 +321,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     """A PDF as a download with its Japanese name, never sniffed, never cached."""
     from . import uploads
 
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = uploads.content_disposition(filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.download_response(content, filename, "application/pdf")
 
 
 @login_required
@@ -384,11 +380,8 @@ def download(request, pk: int, attachment_id: int):
     if not rules.is_own_organization(request.user, attachment.proposal):
         audit.record(request.user, "download_file", f"proposal:{pk}",
                      detail=f"attachment:{attachment.pk}", request=request)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = uploads.content_disposition(attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.download_response(attachment.file, attachment.original_name,
+                                     attachment.content_type)
 
 
 @login_required

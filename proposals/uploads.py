@@ -318,3 +318,26 @@ def content_disposition(filename: str) -> str:
     if fallback != name:
         value += f"; filename*=UTF-8''{quote(name, safe='')}"
     return value
+
+
+def download_response(content, filename: str, content_type: str, *, private: bool = True):
+    """A file sent as a download under its real name, never sniffed by the browser.
+
+    ``content`` is bytes (a rendered PDF) or a stored file (a ``FieldFile``); a stored file that
+    has gone missing from the storage is a 404, not an error page. ``private`` responses (every
+    file that is not public) are never kept by a browser or proxy cache.
+    """
+    from django.http import FileResponse, Http404, HttpResponse
+
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        try:
+            response = FileResponse(content.open("rb"), content_type=content_type)
+        except FileNotFoundError:
+            raise Http404 from None
+    response["Content-Disposition"] = content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response

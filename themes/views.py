@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -71,10 +71,9 @@ def document(request, pk: int, document_id: int):
     doc = get_object_or_404(ThemeDocument, pk=document_id, theme=theme)
     from proposals import uploads
 
-    response = FileResponse(doc.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = uploads.content_disposition(doc.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # The call's documents are public: a cache may keep them.
+    return uploads.download_response(doc.file, doc.original_name, "application/pdf",
+                                     private=False)
 
 
 @rate_limit("message")
