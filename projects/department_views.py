@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import rules
@@ -42,6 +43,17 @@ def _overlaps(booking, others) -> list:
             and other.start <= booking.end and other.end >= booking.start]
 
 
+def _project_label(project, linked: set) -> str:
+    """What the department may read about a project on its site: the name of its own projects
+    and of published ones; for any other, only that the desk has booked it (the working title
+    can be the business's own, and the department was not involved)."""
+    if project.pk in linked:
+        return str(project)
+    if project.is_published and project.public_title:
+        return project.display_title
+    return _("A project of the desk (ask the desk for details)")
+
+
 @_department_only
 @require_GET
 def site_bookings(request):
@@ -66,6 +78,9 @@ def site_bookings(request):
     linked = set(Project.departments.through.objects
                  .filter(department_id=department.pk, project_id__in=project_ids)
                  .values_list("project_id", flat=True)) if project_ids else set()
+    for booking in upcoming + past:
+        for one in [booking, *booking.overlaps]:
+            one.project_label = _project_label(one.project, linked)
     return render(request, "projects/department/bookings.html", {
         "department": department,
         "sites": sites,

@@ -230,7 +230,12 @@ def _simple_action(request, pk: int, action, success: str, anchor: str, error_ke
 @desk_only
 @require_POST
 def approve_text(request, pk: int):
-    return _simple_action(request, pk, services.approve_public_text,
+    fingerprint = request.POST.get("draft_fingerprint") or None  # sent by the approval form
+
+    def approve(project, user):
+        return services.approve_public_text(project, user, fingerprint=fingerprint)
+
+    return _simple_action(request, pk, approve,
                           _("The public text is approved. Published pages show it now."),
                           "public-text", "approve_error")
 

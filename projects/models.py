@@ -181,6 +181,15 @@ class Project(ConcurrentTransitionMixin, models.Model):
         return bool(self.approved_at and self.public_title)
 
     @property
+    def draft_fingerprint(self) -> str:
+        """Identifies the saved draft: the manager's approval names the draft they read."""
+        import hashlib
+
+        text = "\x1f".join([self.title_draft, self.summary_draft, self.title_draft_en,
+                             self.summary_draft_en])
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    @property
     def draft_differs(self) -> bool:
         """The desk changed the public text since the manager last approved it."""
         return (self.title_draft, self.summary_draft, self.title_draft_en,

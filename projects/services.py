@@ -73,7 +73,7 @@ def create_project_for(proposal, actor=None) -> Project:
     """The project of an adopted proposal (called by ``projects.receivers`` on ``adopt``).
 
     Only facts that are public once a proposal is adopted are copied: the partner's name and
-    法人番号, the programme, the fiscal year and the departments. The title is offered as a
+    法人番号, the programme, the fiscal year and the departments that were referred. The title is offered as a
     starting draft; the summary is left empty on purpose — the desk writes it for citizens,
     never copying the business's (possibly confidential) text.
     """
@@ -91,7 +91,11 @@ def create_project_for(proposal, actor=None) -> Project:
         procurement_route=(ProcurementRoute.NO_COST if proposal.city_cost == "none"
                            else ProcurementRoute.SINGLE_SOURCE),
     )
-    project.departments.set(proposal.desired_departments.all())
+    # The departments the desk coordinated with (referrals), not the ones the business wished
+    # for: a department sees a project's files only once the city has involved it.
+    from core.models import Department
+
+    project.departments.set(Department.objects.filter(referrals__proposal=proposal).distinct())
     return project
 
 
@@ -117,11 +121,20 @@ def update_public_text(project: Project, actor, *, title: str, summary: str,
     return project
 
 
-def approve_public_text(project: Project, actor) -> Project:
-    """The desk manager approves the draft: it becomes what the public reads."""
+def approve_public_text(project: Project, actor, *, fingerprint: str | None = None) -> Project:
+    """The desk manager approves the draft: it becomes what the public reads.
+
+    ``fingerprint`` is the ``draft_fingerprint`` of the draft the manager read (the approval
+    form sends it): if someone saved another draft since, nothing is approved and the manager
+    is asked to read the new one.
+    """
     _require(rules.can_approve_project_text(actor, project))
     if not project.title_draft or not project.summary_draft:
         raise ProjectError(_("Write the public title and summary before approving them."))
+    if fingerprint is not None and fingerprint != project.draft_fingerprint:
+        raise ProjectError(_(
+            "The draft was changed after you opened this page, so nothing was approved. Read "
+            "the new draft below and approve it again."))
     with transaction.atomic():
         project.public_title, project.public_summary = project.title_draft, project.summary_draft
         project.public_title_en = project.title_draft_en

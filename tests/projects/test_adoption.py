@@ -49,3 +49,25 @@ def test_publishing_needs_an_approved_text(people):
     services.update_public_text(project, people["desk_staff"], title="新しい題", summary="新しい概要")
     project.refresh_from_db()
     assert project.public_title == "公開名" and project.draft_differs
+
+
+def test_the_manager_approves_only_the_draft_they_read(people, client):
+    from django.urls import reverse
+
+    project = factories.project(people)
+    services.update_public_text(project, people["desk_staff"], title="読んだ題", summary="読んだ概要")
+    client.force_login(people["desk_manager"])
+    page = client.get(reverse("project_desk:detail", args=[project.pk])).content.decode()
+    assert project.draft_fingerprint in page and "読んだ概要" in page
+    read = project.draft_fingerprint
+    # Staff save another draft while the manager is reading.
+    services.update_public_text(project, people["desk_staff"], title="後の題", summary="未読の概要")
+    response = client.post(reverse("project_desk:approve", args=[project.pk]),
+                           {"draft_fingerprint": read})
+    project.refresh_from_db()
+    assert response.status_code == 400 and project.public_summary == ""
+    project.refresh_from_db()
+    client.post(reverse("project_desk:approve", args=[project.pk]),
+                {"draft_fingerprint": project.draft_fingerprint})
+    project.refresh_from_db()
+    assert project.public_summary == "未読の概要"

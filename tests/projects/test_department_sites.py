@@ -54,9 +54,12 @@ def test_department_sees_its_sites_and_their_bookings(client, people, setting):
     assert response.status_code == 200
     html = response.content.decode()
     assert "中央公園" in html and "福岡市中央区中央公園1" in html
-    for text in ("見守りセンサーの実証", "移動販売車の実証", "夜間は不可", "車両は2台まで",
+    for text in ("見守りセンサーの実証", "夜間は不可", "車両は2台まで",
                  "過去の利用", setting["first"].partner_name):
         assert text in html
+    # Another department's unpublished project on this site: booked, but not named.
+    assert "移動販売車の実証" not in html
+    assert "A project of the desk (ask the desk for details)" in html
     # Only its own department's sites.
     assert "東区体育館" not in html and "体育館の条件" not in html
     # Upcoming first (by start), past bookings after them.
@@ -133,3 +136,28 @@ def test_bookings_page_runs_constant_queries(client, people):
         services.book_site(other, staff, site=site, start=today, end=today,
                            confirm_overlap=True)
     assert count() == one
+
+
+def test_a_project_not_involving_the_department_is_named_only_once_published(client, people):
+    """The department in charge of a site sees that the desk booked it, but not the working
+    title of a project it was never involved in, until that project is published."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from projects import services as project_services
+
+    project = factories.project(people, title="社外秘の作業名XQ")
+    staff = people["desk_staff"]
+    site = project_services.save_site(staff, name="北公園", address="共創市北区1",
+                                      department=people["department"].department)
+    project_services.book_site(project, staff, site=site, start=timezone.localdate(),
+                               end=timezone.localdate() + dt.timedelta(days=3))
+    client.force_login(people["department"])
+    html = client.get("/department/sites/").content.decode()
+    assert "北公園" in html and "社外秘の作業名XQ" not in html
+    project_services.update_public_text(project, staff, title="公開された名前", summary="概要")
+    project_services.approve_public_text(project, people["desk_manager"])
+    project_services.publish(project, people["desk_manager"])
+    html = client.get("/department/sites/").content.decode()
+    assert "公開された名前" in html and "社外秘の作業名XQ" not in html
