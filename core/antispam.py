@@ -41,6 +41,10 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "proposal_start": (30, 60 * 60),
     "submit": (30, 60 * 60),
     "message": (120, 60 * 60),
+    "project_report": (30, 60 * 60),
+    # Anyone: a PDF of the public list that no visitor asked for before is rendered for this
+    # one (seconds of WeasyPrint); kept pages and stored files cost nothing and do not count.
+    "public_pdf": (60, 60 * 60),
 }
 
 

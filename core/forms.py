@@ -10,6 +10,38 @@ from .models import Organization, User
 from .validators import normalize_corporate_number
 
 
+#: The largest id a database column holds; SQLite raises OverflowError on larger numbers.
+MAX_ID = 2**63 - 1
+
+
+def _is_id(value) -> bool:
+    text = str(value).strip()
+    return text.isdigit() and int(text) <= MAX_ID
+
+
+class ModelChoiceById(forms.ModelChoiceField):
+    """A choice of one object by id that answers a forged or huge id with the field's
+    message, never with a database error."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not self.to_field_name and not _is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                        code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceById(forms.ModelMultipleChoiceField):
+    """A choice of several objects by id, with the same protection as ``ModelChoiceById``."""
+
+    def _check_values(self, value):
+        if not self.to_field_name:
+            for item in value:
+                if not _is_id(item):
+                    raise forms.ValidationError(self.error_messages["invalid_pk_value"],
+                                                code="invalid_pk_value", params={"pk": item})
+        return super()._check_values(value)
+
+
 class AccessibleErrorsMixin:
     """Tie each field's error message to its input for screen readers.
 

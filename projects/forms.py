@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import fiscal_year
-from core.forms import AccessibleErrorsMixin
+from core.forms import AccessibleErrorsMixin, ModelChoiceById, ModelMultipleChoiceById
 from core.models import Department
 
 from .models import Field, ProcurementRoute, Project, Site, Status
@@ -87,10 +87,10 @@ class PublicTextForm(DeskForm):
 class DetailsForm(DeskForm):
     partner_name = forms.CharField(label=_("Partner"), max_length=200,
                                    error_messages={"required": _("Give the partner's name.")})
-    fields = forms.ModelMultipleChoiceField(
+    fields = ModelMultipleChoiceById(
         label=_("Fields"), queryset=Field.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple)
-    departments = forms.ModelMultipleChoiceField(
+    departments = ModelMultipleChoiceById(
         label=_("Departments"), queryset=Department.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple)
     locations = forms.CharField(label=_("Locations"), max_length=300, required=False,
@@ -173,7 +173,7 @@ class CompleteForm(DeskForm):
 
 # --- (h) field provision -------------------------------------------------------------------
 
-class SiteChoiceField(forms.ModelChoiceField):
+class SiteChoiceField(ModelChoiceById):
     def label_from_instance(self, site: Site) -> str:
         return f"{site.name} — {site.department}"
 
@@ -232,7 +232,7 @@ class SiteForm(DeskForm):
                            error_messages={"required": _("Give the facility's name.")})
     address = forms.CharField(label=_("Address"), max_length=300,
                               error_messages={"required": _("Give the facility's address.")})
-    department = forms.ModelChoiceField(
+    department = ModelChoiceById(
         label=_("Department in charge"), queryset=Department.objects.all(),
         error_messages={"required": _("Choose the department in charge."),
                         "invalid_choice": _("Choose one of the departments.")})

@@ -8,15 +8,18 @@ something public changes; the "PDF being prepared" page and a stored PDF are not
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.antispam import rate_limit
 from proposals.uploads import content_disposition
 
 from . import documents, opendata
@@ -96,11 +99,14 @@ def projects_pdf(request):
     then the file is served. With inline tasks the job has run before the page is drawn.
     """
     queryset, filterset = opendata.filtered_projects(request.GET)
-    if queryset.count() <= documents.inline_max_rows():
-        data = documents.render_list_pdf(request.GET)
-        return _pdf_headers(HttpResponse(data, content_type="application/pdf"))
-
     query = documents.normalized_query(request.GET, filterset)
+    if urlencode(sorted(request.GET.items())) != query:
+        # Made-up parameters, the page number or an ignored value: one address per list, so
+        # nobody can make the server render a new PDF by inventing parameters.
+        return redirect(reverse("projects:pdf") + (f"?{query}" if query else ""))
+    if queryset.count() <= documents.inline_max_rows():
+        return _render_pdf_now(request)
+
     key = documents.storage_key(query)
     if not default_storage.exists(key):
         if cache.add(f"{key}:queued", True, timeout=PDF_QUEUED_TIMEOUT):
@@ -112,6 +118,12 @@ def projects_pdf(request):
     response = FileResponse(default_storage.open(key, "rb"), content_type="application/pdf")
     response.no_public_cache = True
     return _pdf_headers(response)
+
+
+@rate_limit("public_pdf", methods=("GET", "HEAD"))
+def _render_pdf_now(request):
+    data = documents.render_list_pdf(request.GET)
+    return _pdf_headers(HttpResponse(data, content_type="application/pdf"))
 
 
 def _preparing(request, query: str) -> HttpResponse:

@@ -139,7 +139,7 @@ def workspace(request, pk: int):
 # --- reports ------------------------------------------------------------------------------------
 
 @login_required
-@rate_limit("submit")
+@rate_limit("project_report")
 @require_http_methods(["GET", "POST"])
 def new_report(request, pk: int):
     """The business writes a progress or final report: text, figures, files."""

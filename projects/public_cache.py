@@ -86,16 +86,16 @@ def reset_local() -> None:
         _known["generation"], _known["checked"] = None, 0.0
 
 
+def _refresh() -> None:
+    bump_generation()
+    from . import tasks
+
+    tasks.refresh_public_outputs.delay()
+
+
 def public_data_changed(project=None) -> None:
     """Call inside the changing transaction: after commit, pages refresh and exports rebuild."""
-
-    def refresh():
-        bump_generation()
-        from . import tasks
-
-        tasks.refresh_public_outputs.delay()
-
-    transaction.on_commit(refresh)
+    transaction.on_commit(_refresh)
 
 
 def cached(view):

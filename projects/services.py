@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core import rules
 from core.audit import record
+from core.dates import fiscal_year
 
 from . import public_cache
 from .models import (
@@ -62,6 +63,19 @@ class SiteOverlap(ProjectError):
             "the overlap.") % {"bookings": names})
 
 
+#: Dates a project, a booking or an agreement can have; anything else is a typing mistake.
+EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+
+
+def _check_dates(**dates) -> None:
+    errors = {name: _("Check the year: give a date between %(first)s and %(last)s.")
+              % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()}
+              for name, value in dates.items()
+              if value is not None and not EARLIEST <= value <= LATEST}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise NotPermitted(_("You are not permitted to do this."))
@@ -87,7 +101,8 @@ def create_project_for(proposal, actor=None) -> Project:
         partner_name=organization.name,
         corporate_number=organization.corporate_number or "",
         programme=proposal.programme,
-        fiscal_year=proposal.fiscal_year or proposal.decided_at.year,
+        # The fiscal year of adoption (採択年度), April to March in Japan time.
+        fiscal_year=fiscal_year(proposal.decided_at or timezone.now()),
         procurement_route=(ProcurementRoute.NO_COST if proposal.city_cost == "none"
                            else ProcurementRoute.SINGLE_SOURCE),
     )
@@ -154,6 +169,7 @@ def update_details(project: Project, actor, *, fields=None, departments=None,
                    partner_name: str | None = None) -> Project:
     """Departments, fields, locations, period and procurement route of a project."""
     _require(rules.can_manage_project(actor, project))
+    _check_dates(period_start=period_start, period_end=period_end)
     if period_start and period_end and period_end < period_start:
         raise ValidationError({"period_end": _("The period cannot end before it starts.")})
     if procurement_route is not None and procurement_route not in ProcurementRoute.values:
@@ -227,6 +243,7 @@ def record_agreement(project: Project, actor, *, agreement_date: dt.date,
     _require(rules.can_manage_project(actor, project))
     if agreement_date is None:
         raise ValidationError({"agreement_date": _("Give the date of the agreement.")})
+    _check_dates(agreement_date=agreement_date)
     if agreement_date > timezone.localdate():
         raise ValidationError({"agreement_date": _("The agreement date cannot be in the future.")})
     info = _check_pdf(document) if document else None
@@ -264,9 +281,8 @@ def start_field(project: Project, actor) -> Project:
     """The city provides the field: 実証中."""
     _require(rules.can_manage_project(actor, project))
     with transaction.atomic():
-        _transition(project, "start_field", actor)
+        _transition(project, "start_field", actor)  # follow_proposal refreshes the public
         project.refresh_from_db()
-        public_cache.public_data_changed(project)
     return project
 
 
@@ -279,8 +295,7 @@ def complete(project: Project, actor, *, outcome: str, outcome_summary: str = ""
         project.outcome_summary_en = (outcome_summary_en or "").strip()
         project.save(update_fields=["outcome_summary", "outcome_summary_en", "updated_at"])
         _transition(project, "complete", actor, outcome=outcome, note=note)
-        project.refresh_from_db()
-        public_cache.public_data_changed(project)
+        project.refresh_from_db()  # follow_proposal has refreshed the public pages
     return project
 
 
@@ -332,11 +347,16 @@ def book_site(project: Project, actor, *, site: Site, start: dt.date, end: dt.da
     _require(rules.can_manage_project(actor, project))
     if start is None or end is None:
         raise ValidationError(_("Give the first and the last day."))
+    _check_dates(start=start, end=end)
     if end < start:
         raise ValidationError({"end": _("The period cannot end before it starts.")})
     with transaction.atomic():
         # Lock the site's row so two bookings made at once cannot both miss each other.
         Site.objects.select_for_update().filter(pk=site.pk).first()
+        same = SiteBooking.objects.filter(project=project, site=site, start=start,
+                                          end=end).first()
+        if same is not None:  # sent twice: the booking already made
+            return same
         conflicts = list(SiteBooking.objects.overlapping(site, start, end)
                          .exclude(project=project).select_related("project", "site"))
         if conflicts and not confirm_overlap:
@@ -357,6 +377,10 @@ def cancel_booking(booking: SiteBooking, actor) -> None:
 
 
 # --- reports --------------------------------------------------------------------------------
+
+#: The same report (or booking) sent again within this time is the one already received.
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+
 
 def submit_report(project: Project, actor, *, kind: str, body: str,
                   figures: list[tuple[str, str, str]] = (), files=()) -> Report:
@@ -389,6 +413,14 @@ def submit_report(project: Project, actor, *, kind: str, body: str,
     infos = [(uploaded, uploads.inspect_upload(uploaded)) for uploaded in files]
     uploads.check_total(0, [info.size for _f, info in infos])
     with transaction.atomic():
+        # A double click, or the form sent again after a slow upload: the same text from the
+        # same person within minutes is the report already received, not a second one.
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        same = (Report.objects.filter(project=project, kind=kind, body=body, submitted_by=actor,
+                                      submitted_at__gte=timezone.now() - DUPLICATE_WINDOW)
+                .order_by("-pk").first())
+        if same is not None:
+            return same
         report = Report.objects.create(project=project, kind=kind, body=body,
                                        submitted_by=actor)
         ReportFigure.objects.bulk_create([

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AccessibleErrorsMixin
+from core.forms import AccessibleErrorsMixin, ModelChoiceById, ModelMultipleChoiceById
 from core.models import Department
 
 from .models import ConsentDocument, Programme, Proposal
@@ -92,7 +92,7 @@ class StartForm(EligibilityMixin, AccessibleErrorsMixin, forms.Form):
         help_text=_("Not sure yet? Choose a consultation: the desk will talk it through with "
                     "you, and you can still make a proposal later."),
     )
-    programme = forms.ModelChoiceField(
+    programme = ModelChoiceById(
         label=_("Programme"), queryset=Programme.objects.filter(is_active=True),
         widget=forms.RadioSelect, empty_label=None,
         help_text=_("If several fit, choose the closest one; the desk can change it with you."),
@@ -163,7 +163,7 @@ class ContentForm(EligibilityMixin, AccessibleErrorsMixin, forms.ModelForm):
 
 
 class RequestsForm(AccessibleErrorsMixin, forms.ModelForm):
-    desired_departments = forms.ModelMultipleChoiceField(
+    desired_departments = ModelMultipleChoiceById(
         label=_("Departments you would like to work with (optional)"),
         queryset=Department.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,

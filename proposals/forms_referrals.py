@@ -12,14 +12,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AccessibleErrorsMixin
+from core.forms import AccessibleErrorsMixin, ModelMultipleChoiceById
 from core.models import Department
 
 from .models import Referral
 from .referral_selectors import Status
 
 
-class DepartmentChoiceField(forms.ModelMultipleChoiceField):
+class DepartmentChoiceField(ModelMultipleChoiceById):
     """Departments by name; those already asked about this proposal say so."""
 
     def __init__(self, *args, already=(), desired=(), **kwargs):

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from django import forms
+
+from core.forms import ModelMultipleChoiceById
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Role, User
@@ -66,11 +68,11 @@ class ConflictForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    proposals = forms.ModelMultipleChoiceField(
+    proposals = ModelMultipleChoiceById(
         label=_("Proposals"), queryset=Proposal.objects.exclude(state="draft"),
         widget=forms.MultipleHiddenInput,
         error_messages={"required": _("Choose at least one proposal.")})
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = ModelMultipleChoiceById(
         label=_("Reviewers"),
         queryset=User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("full_name",
                                                                                  "email"),

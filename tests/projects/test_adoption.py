@@ -15,7 +15,9 @@ def test_adoption_creates_project_with_public_facts_only(people):
     project = Project.objects.get(proposal=proposal)
     assert project.status == Status.PREPARING
     assert project.partner_name == proposal.organization.name
-    assert project.fiscal_year == proposal.fiscal_year
+    from core.dates import fiscal_year
+
+    assert project.fiscal_year == fiscal_year(proposal.decided_at)  # 採択年度
     assert project.summary_draft == "" and project.public_summary == ""
     assert not project.is_published
 

@@ -576,3 +576,18 @@ def test_a_department_of_the_project_still_cannot_open_the_desk_page(client, peo
     client.force_login(people["department"])
     assert client.get(detail_url(project)).status_code == 404
     assert client.get(reverse("project_desk:list")).status_code == 404
+
+
+def test_a_year_typed_wrong_is_refused_on_the_field(client, people):
+    from django.core.exceptions import ValidationError
+
+    from projects import services as project_services
+
+    project = factories.project(people)
+    with pytest.raises(ValidationError) as raised:
+        project_services.update_details(project, people["desk_staff"],
+                                        period_start=dt.date(1, 1, 1),
+                                        period_end=dt.date(2026, 12, 1))
+    assert "period_start" in raised.value.message_dict
+    project.refresh_from_db()
+    assert project.period_start is None

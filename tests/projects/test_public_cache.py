@@ -83,3 +83,17 @@ def test_made_up_query_strings_cannot_fill_memory(people, client, monkeypatch):
         client.get(f"{LIST}?x={n}")
     assert len(public_cache._pages) == 3
     assert list(public_cache._pages) == [f"{LIST}?x={n}" for n in (3, 4, 5)]
+
+
+def test_renaming_a_field_in_the_admin_refreshes_the_kept_pages(
+        people, client, django_capture_on_commit_callbacks):
+    from projects.models import Field
+
+    field = Field.objects.get(code="mobility")
+    make_project(people, fields=[field])
+    assert field.name in html_of(client.get(LIST))
+    with django_capture_on_commit_callbacks(execute=True):
+        field.name = "移動・交通（改称）"
+        field.save()
+    response = client.get(LIST)
+    assert response["X-Public-Cache"] == "miss" and "移動・交通（改称）" in html_of(response)

@@ -47,8 +47,10 @@ def make_project(people, *, title: str = "AIで呼べる乗合タクシーの実
                 else factories.user(Role.BUSINESS, organization=organization))
     proposal = factories.draft(business, prog=programme or factories.programme(), complete=False,
                                **(proposal_fields or {"title": "社内向けの提案名"}))
+    # Decided in the middle of that fiscal year: the project counts under its 採択年度.
+    decided = timezone.now().replace(year=fiscal_year, month=10, day=1)
     Proposal.objects.filter(pk=proposal.pk).update(state="adopted", fiscal_year=fiscal_year,
-                                                   decided_at=timezone.now())
+                                                   decided_at=decided)
     proposal.refresh_from_db()
     project = services.create_project_for(proposal)
     staff, manager = people["desk_staff"], people["desk_manager"]

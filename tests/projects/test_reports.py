@@ -191,11 +191,11 @@ def test_new_report_needs_sign_in(client, project):
 
 
 def test_report_posts_are_rate_limited(client, people, project, settings):
-    settings.RATE_LIMITS = {"submit": (2, 3600)}
+    settings.RATE_LIMITS = {"project_report": (2, 3600)}
     client.force_login(people["business"])
-    assert _post(client, project).status_code == 302
-    assert _post(client, project).status_code == 302
-    response = _post(client, project)
+    assert _post(client, project, body="1回目").status_code == 302
+    assert _post(client, project, body="2回目").status_code == 302
+    response = _post(client, project, body="3回目")
     assert response.status_code == 429 and response["Retry-After"]
     assert Report.objects.count() == 2
 
@@ -358,3 +358,11 @@ def test_report_page_runs_constant_queries(client, people, project):
             assert client.get(reverse("projects:report", args=[report.pk])).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_report_sent_twice_is_received_once(client, people, project):
+    client.force_login(people["business"])
+    first = _post(client, project)
+    second = _post(client, project)
+    assert Report.objects.count() == 1
+    assert first["Location"] == second["Location"]

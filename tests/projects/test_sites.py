@@ -356,3 +356,23 @@ def test_admin_save_model_uses_the_service(people):
     site.refresh_from_db()
     # The service strips the text: proof it went through save_site, not obj.save().
     assert (site.name, site.address, site.is_active) == ("新しい名前", "新しい住所", False)
+
+
+def test_the_same_booking_sent_twice_is_made_once(people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from projects import services as project_services
+    from projects.models import SiteBooking
+
+    project = factories.project(people)
+    staff = people["desk_staff"]
+    site = project_services.save_site(staff, name="南図書館", address="共創市南区2",
+                                      department=people["department"].department)
+    start = timezone.localdate()
+    first = project_services.book_site(project, staff, site=site, start=start,
+                                       end=start + dt.timedelta(days=5))
+    again = project_services.book_site(project, staff, site=site, start=start,
+                                       end=start + dt.timedelta(days=5))
+    assert again.pk == first.pk and SiteBooking.objects.count() == 1
