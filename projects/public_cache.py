@@ -31,14 +31,16 @@ from django.db import transaction
 from django.http import HttpResponse
 
 GENERATION_KEY = "projects:public:generation"
-#: Pages kept per process (oldest dropped first), so made-up query strings cannot fill memory.
+#: Pages kept per process, and their bytes together (oldest dropped first), so made-up query
+#: strings cannot fill a worker's memory.
 MAX_PAGES = 500
+MAX_BYTES = 48 * 1024 * 1024
 #: Headers of a kept response that are given again (never Set-Cookie).
 _SKIP_HEADERS = {"set-cookie", "x-public-cache", "content-length"}
 
 _lock = threading.Lock()
 _pages: OrderedDict[str, tuple[int, int, list, bytes]] = OrderedDict()
-_known = {"generation": None, "checked": 0.0}
+_known = {"generation": None, "checked": 0.0, "bytes": 0}
 
 
 def generation() -> int:
@@ -67,6 +69,7 @@ def _remember(value: int) -> None:
     with _lock:
         if value != _known["generation"]:
             _pages.clear()
+            _known["bytes"] = 0
         _known["generation"], _known["checked"] = value, time.monotonic()
 
 
@@ -83,7 +86,7 @@ def reset_local() -> None:
     """Forget this process's pages (tests; a new process starts empty anyway)."""
     with _lock:
         _pages.clear()
-        _known["generation"], _known["checked"] = None, 0.0
+        _known["generation"], _known["checked"], _known["bytes"] = None, 0.0, 0
 
 
 def _refresh() -> None:
@@ -159,11 +162,14 @@ class PublicPageCacheMiddleware:
             headers = [(name, value) for name, value in response.items()
                        if name.lower() not in _SKIP_HEADERS]
             with _lock:
-                if _known["generation"] == current:
+                if _known["generation"] == current and len(response.content) <= MAX_BYTES:
+                    old = _pages.pop(key, None)
+                    _known["bytes"] -= len(old[3]) if old else 0
                     _pages[key] = (current, response.status_code, headers, response.content)
-                    _pages.move_to_end(key)
-                    while len(_pages) > MAX_PAGES:
-                        _pages.popitem(last=False)
+                    _known["bytes"] += len(response.content)
+                    while len(_pages) > MAX_PAGES or _known["bytes"] > MAX_BYTES:
+                        _oldest, dropped = _pages.popitem(last=False)
+                        _known["bytes"] -= len(dropped[3])
             response["X-Public-Cache"] = "miss"
         return response
 

@@ -239,3 +239,10 @@ def test_site_of_a_project_is_shown_to_its_department_read_only(client, people, 
     html = client.get(reverse("projects:workspace", args=[project.pk])).content.decode()
     assert "市民体育館" in html
     assert "<form" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_the_workspace_links_to_the_public_page_once_published(client, people):
+    project = factories.project(people, published=True, public_title="市民が読む題名")
+    client.force_login(people["business"])
+    html = client.get(reverse("projects:workspace", args=[project.pk])).content.decode()
+    assert reverse("projects:detail", args=[project.pk]) in html and "市民が読む題名" in html

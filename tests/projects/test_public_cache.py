@@ -97,3 +97,14 @@ def test_renaming_a_field_in_the_admin_refreshes_the_kept_pages(
         field.save()
     response = client.get(LIST)
     assert response["X-Public-Cache"] == "miss" and "移動・交通（改称）" in html_of(response)
+
+
+def test_kept_pages_stay_under_the_byte_limit(people, client, monkeypatch):
+    make_project(people)
+    size = len(client.get(f"{LIST}?x=0").content)
+    public_cache.reset_local()
+    monkeypatch.setattr(public_cache, "MAX_BYTES", size * 2 + size // 2)
+    for n in range(5):
+        client.get(f"{LIST}?x={n}")
+    assert list(public_cache._pages) == [f"{LIST}?x={n}" for n in (3, 4)]
+    assert public_cache._known["bytes"] == sum(len(p[3]) for p in public_cache._pages.values())
