@@ -1,4 +1,4 @@
-"""Who is told what when a project's report is submitted or reviewed.
+"""Who is told what when a project's report is submitted or reviewed, or it is published.
 
 Called by ``projects.services`` inside the transaction of the change; every e-mail goes
 through the outbox (``core.mail.queue_email``), so nothing is sent if the change rolls
@@ -8,7 +8,8 @@ link to the page where they act:
 * a report is submitted → the proposal's lead at the desk, or, when the proposal has no
   active lead, every active desk staff member and manager → the desk's project page;
 * a report is reviewed (accepted or returned) → every active member of the partner
-  business, with the desk's comment → the report's page.
+  business, with the desk's comment → the report's page;
+* a project is published → every active member of the partner business → the public page.
 """
 
 from __future__ import annotations
@@ -76,5 +77,21 @@ def _reviewed(report) -> None:
              "accepted": report.state == ReportState.ACCEPTED,
              "comment": report.review_comment,
              "url": _absolute("projects:report", language, pk=report.pk)},
+            language=language, reference=f"project:{project.pk}",
+        )
+
+
+def project_published(project) -> None:
+    """The partner business is told that its project is on the public list, with both
+    addresses: the public page and its own project page."""
+    for member in business_recipients(project.proposal):
+        language = member.language or "ja"
+        with translation.override(language):
+            title = project.display_title
+        queue_email(
+            member.email, "project_published",
+            {"project": project, "member": member, "title": title,
+             "public_url": _absolute("projects:detail", language, pk=project.pk),
+             "url": _absolute("projects:workspace", language, pk=project.pk)},
             language=language, reference=f"project:{project.pk}",
         )

@@ -201,11 +201,16 @@ def publish(project: Project, actor) -> Project:
     if project.is_published:
         return project
     with transaction.atomic():
+        first_time = project.published_at is None
         project.is_published = True
         project.published_at = project.published_at or timezone.now()
         project.save(update_fields=["is_published", "published_at", "updated_at"])
         record(actor, "project.publish", f"project:{project.pk}")
         public_cache.public_data_changed(project)
+        if first_time:
+            from . import notifications
+
+            notifications.project_published(project)
     return project
 
 

@@ -73,3 +73,27 @@ def test_the_manager_approves_only_the_draft_they_read(people, client):
                 {"draft_fingerprint": project.draft_fingerprint})
     project.refresh_from_db()
     assert project.public_summary == "未読の概要"
+
+
+def test_the_business_is_told_once_when_its_project_is_published(people):
+    from core.models import OutboundEmail
+
+    colleague = people["colleague"]
+    colleague.language = "en"
+    colleague.save()
+    project = factories.project(people, public_title="市民向けの題名")
+    services.update_public_text(project, people["desk_staff"], title="市民向けの題名",
+                                summary="概要", title_en="A title for citizens")
+    services.approve_public_text(project, people["desk_manager"])
+    OutboundEmail.objects.all().delete()
+    services.publish(project, people["desk_manager"])
+    mails = {m.to: m for m in OutboundEmail.objects.all()}
+    assert set(mails) == {people["business"].email, colleague.email}
+    assert f"/projects/{project.pk}/" in mails[people["business"].email].body
+    assert "市民向けの題名" in mails[people["business"].email].body
+    assert "A title for citizens" in mails[colleague.email].body
+    assert f"/en/projects/{project.pk}/" in mails[colleague.email].body
+    # Taken off and put back: no second announcement.
+    services.unpublish(project, people["desk_manager"])
+    services.publish(project, people["desk_manager"])
+    assert OutboundEmail.objects.count() == 2
