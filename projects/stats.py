@@ -38,30 +38,18 @@ def percent(rate: Rate) -> str:
 
 
 @dataclass(frozen=True)
-class YearRow:
-    """One fiscal year of the statistics: published projects and the year's decisions."""
+class YearRow(PublicDecisionRow):
+    """One fiscal year of the statistics: the year's decisions and its published projects."""
 
-    fiscal_year: int
-    projects: int
-    adopted: int
-    declined: int
-    adopted_startups: int
+    projects: int = 0
 
     @property
     def label(self) -> str:
         return fiscal_year_label(self.fiscal_year)
 
     @property
-    def decided(self) -> int:
-        return self.adopted + self.declined
-
-    @property
-    def adoption_rate(self) -> Rate:
-        return Rate(self.adopted, self.decided)
-
-    @property
     def startup_share(self) -> Rate:
-        return Rate(self.adopted_startups, self.adopted)
+        return self.startup_share_of_adopted
 
     @property
     def adoption_rate_text(self) -> str:
@@ -138,9 +126,10 @@ def public_statistics() -> PublicStatistics:
         for year in range(max(years_seen), min(years_seen) - 1, -1):  # newest first
             decision = decisions.get(year)
             years.append(YearRow(
-                year, projects.get(year, 0),
-                decision.adopted if decision else 0, decision.declined if decision else 0,
-                decision.adopted_startups if decision else 0))
+                fiscal_year=year, projects=projects.get(year, 0),
+                adopted=decision.adopted if decision else 0,
+                declined=decision.declined if decision else 0,
+                adopted_startups=decision.adopted_startups if decision else 0))
     return PublicStatistics(years=years, fields=published_per_field(),
                             statuses=published_per_status())
 
