@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import audit, rules
+from core import rules
 from core.models import Role, User
 from proposals.desk_views import desk_only
 
@@ -40,7 +40,6 @@ from .models import (
     Field,
     Project,
     Report,
-    ReportAttachment,
     ReportState,
     Site,
     SiteBooking,
@@ -304,20 +303,6 @@ def agreement(request, pk: int):
                     default_field="document")
 
 
-@desk_only
-@require_GET
-def agreement_document(request, pk: int):
-    from proposals import uploads
-
-    project = get_object_or_404(Project, pk=pk)
-    if not rules.can_manage_project(request.user, project) or not project.agreement_document:
-        raise Http404
-    audit.record(request.user, "download_agreement", f"project:{pk}", request=request)
-    return uploads.download_response(project.agreement_document,
-                                     project.agreement_document_name or "agreement.pdf",
-                                     "application/pdf")
-
-
 # --- (f) start in the field, (g) complete ---------------------------------------------------
 
 @desk_only
@@ -416,21 +401,6 @@ def review_report(request, pk: int):
     _form_failed(request, form)
     return _render_detail(request, project_pk, status=status,
                           review_forms={report.pk: form})
-
-
-@desk_only
-@require_GET
-def report_file(request, pk: int):
-    from proposals import uploads
-
-    attachment = get_object_or_404(
-        ReportAttachment.objects.select_related("report__project"), pk=pk)
-    if not rules.can_manage_project(request.user, attachment.report.project):
-        raise Http404
-    audit.record(request.user, "download_report_file", f"project:{attachment.report.project_id}",
-                 detail=f"report_file:{attachment.pk}", request=request)
-    return uploads.download_response(attachment.file, attachment.original_name,
-                                     attachment.content_type)
 
 
 # --- sites ----------------------------------------------------------------------------------

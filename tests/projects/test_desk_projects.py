@@ -112,11 +112,6 @@ def _endpoint(name: str, people):
         return "post", reverse("project_desk:agreement", args=[project.pk]), {
             "agreement-agreement_date": today().isoformat(),
             "agreement-document": SimpleUploadedFile("協定書.pdf", PDF)}
-    if name == "agreement_document":
-        project = factories.project(people)
-        services.record_agreement(project, people["desk_staff"], agreement_date=today(),
-                                  document=SimpleUploadedFile("協定書.pdf", PDF))
-        return "get", reverse("project_desk:agreement_document", args=[project.pk]), {}
     if name == "start_field":
         project = with_agreement(people)
         return "post", reverse("project_desk:start_field", args=[project.pk]), {
@@ -129,7 +124,7 @@ def _endpoint(name: str, people):
 
 
 ENDPOINTS = ["list", "detail", "public_text", "approve", "publish", "unpublish", "details",
-             "agreement", "agreement_document", "start_field", "complete"]
+             "agreement", "start_field", "complete"]
 
 
 def _call(client, method, url, data):
@@ -425,7 +420,7 @@ def test_recording_the_agreement_moves_the_proposal_and_keeps_the_pdf_private(cl
     assert project.agreement_date == today() and project.proposal.state == "agreement"
     assert project.agreement_document_name == "連携協定書.pdf"
     body = page_of(client.get(detail_url(project)))
-    download = reverse("project_desk:agreement_document", args=[project.pk])
+    download = reverse("projects:agreement_document", args=[project.pk])
     assert download in body and "連携協定書.pdf" in body
     assert reverse("project_desk:start_field", args=[project.pk]) in body  # now possible
     response = client.get(download)
@@ -487,7 +482,7 @@ def test_agreement_document_can_follow_later(client, people):
 def test_no_agreement_document_means_404(client, people):
     project = with_agreement(people)
     client.force_login(people["desk_staff"])
-    url = reverse("project_desk:agreement_document", args=[project.pk])
+    url = reverse("projects:agreement_document", args=[project.pk])
     assert client.get(url).status_code == 404
 
 

@@ -56,8 +56,6 @@ def _urls(w):
     return [
         (reverse("project_desk:list"), DESK),
         (reverse("project_desk:detail", args=[p.pk]), DESK),
-        (reverse("project_desk:agreement_document", args=[p.pk]), DESK),
-        (reverse("project_desk:report_file", args=[w["file"].pk]), DESK),
         (reverse("project_desk:sites"), DESK),
         (reverse("project_desk:site_edit", args=[w["site"].pk]), DESK),
         (reverse("projects:workspace", args=[p.pk]), PARTNER | DESK | {"department"}),
