@@ -109,9 +109,6 @@ def _detail_context(request, project: Project, **forms) -> dict:
                    .prefetch_related("figures", "attachments"))
     review_forms = forms.pop("review_forms", {})
     for report in reports:
-        for figure in report.figures.all():
-            # 1,234 and 4.5, not 1234.00 and 4.50: as the business wrote the number.
-            figure.display_value = f"{figure.value.normalize():,f}"
         report.review_form = (review_forms.get(report.pk)
                               or ReviewForm.for_report(report)
                               if report.state == ReportState.SUBMITTED else None)
@@ -122,9 +119,6 @@ def _detail_context(request, project: Project, **forms) -> dict:
         "fields_list": list(project.fields.all()),
         "departments_list": list(project.departments.all()),
         "text_form": forms.get("text_form") or PublicTextForm.for_project(project),
-        "has_draft": bool(project.title_draft and project.summary_draft),
-        "waiting_for_approval": bool(project.title_draft and project.summary_draft
-                                     and (project.draft_differs or not project.approved_at)),
         "can_approve": can_approve,
         "can_publish": rules.can_publish_project(user, project),
         "managers": [] if can_approve else list(

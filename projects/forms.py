@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -263,14 +262,6 @@ def _fiscal_year_choices():
             for year in range(fiscal_year() + 1, FIRST_FISCAL_YEAR - 1, -1)]
 
 
-#: The public text waits for the manager: a draft with a title and a summary (the least the
-#: service approves) that was never approved or has changed since (``Project.draft_differs``).
-#: A project whose text is not written yet waits for the desk, not for the manager.
-WAITING_FOR_APPROVAL = (~Q(title_draft="") & ~Q(summary_draft="") & (
-    Q(approved_at__isnull=True) | ~Q(title_draft=F("public_title"))
-    | ~Q(summary_draft=F("public_summary")) | ~Q(title_draft_en=F("public_title_en"))
-    | ~Q(summary_draft_en=F("public_summary_en"))))
-
 
 class DeskProjectFilter(django_filters.FilterSet):
     """The desk's project list: status, fiscal year, published, waiting for approval.
@@ -305,5 +296,5 @@ class DeskProjectFilter(django_filters.FilterSet):
     def filter_waiting(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(WAITING_FOR_APPROVAL) if value == YES \
-            else queryset.exclude(WAITING_FOR_APPROVAL)
+        return queryset.awaiting_approval() if value == YES \
+            else queryset.exclude(pk__in=queryset.awaiting_approval().values("pk"))

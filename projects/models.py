@@ -75,10 +75,23 @@ class ProcurementRoute(models.TextChoices):
     OPEN_BID = "open_bid", _("Open bid")
 
 
+#: A written draft (title and summary) never approved, or changed since it was approved.
+AWAITING_APPROVAL = (~models.Q(title_draft="") & ~models.Q(summary_draft="") & (
+    models.Q(approved_at__isnull=True)
+    | ~models.Q(title_draft=models.F("public_title"))
+    | ~models.Q(summary_draft=models.F("public_summary"))
+    | ~models.Q(title_draft_en=models.F("public_title_en"))
+    | ~models.Q(summary_draft_en=models.F("public_summary_en"))))
+
+
 class ProjectQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, with an approved public text."""
         return self.filter(is_published=True, approved_at__isnull=False).exclude(public_title="")
+
+    def awaiting_approval(self):
+        """Projects whose written draft waits for the desk manager (``Project.awaits_approval``)."""
+        return self.filter(AWAITING_APPROVAL)
 
 
 class Project(ConcurrentTransitionMixin, models.Model):
@@ -179,6 +192,16 @@ class Project(ConcurrentTransitionMixin, models.Model):
     @property
     def has_approved_text(self) -> bool:
         return bool(self.approved_at and self.public_title)
+
+    @property
+    def has_draft(self) -> bool:
+        return bool(self.title_draft and self.summary_draft)
+
+    @property
+    def awaits_approval(self) -> bool:
+        """A written draft the manager has not approved yet (as ``AWAITING_APPROVAL``); a text
+        not written yet waits for the desk, not for the manager."""
+        return self.has_draft and (self.approved_at is None or self.draft_differs)
 
     @property
     def draft_fingerprint(self) -> str:
@@ -322,6 +345,11 @@ class ReportFigure(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+
+    @property
+    def display_value(self) -> str:
+        """As the business wrote the number: 1,234 and 4.5, not 1234.00 and 4.50."""
+        return f"{self.value.normalize():,f}"
 
 
 class ReportAttachment(models.Model):

@@ -97,3 +97,27 @@ def test_the_business_is_told_once_when_its_project_is_published(people):
     services.unpublish(project, people["desk_manager"])
     services.publish(project, people["desk_manager"])
     assert OutboundEmail.objects.count() == 2
+
+
+def test_waiting_for_approval_is_one_rule_in_python_and_in_sql(people):
+    """The desk list filters with the queryset, the page marks with the property."""
+    from projects.models import Project
+
+    project = factories.project(people)
+    staff, manager = people["desk_staff"], people["desk_manager"]
+
+    def both():
+        project.refresh_from_db()
+        in_sql = Project.objects.awaiting_approval().filter(pk=project.pk).exists()
+        assert project.awaits_approval == in_sql
+        return in_sql
+
+    project.title_draft = ""
+    project.save(update_fields=["title_draft"])
+    assert not both()  # nothing written: waits for the desk, not the manager
+    services.update_public_text(project, staff, title="題", summary="概要")
+    assert both()
+    services.approve_public_text(project, manager)
+    assert not both()
+    services.update_public_text(project, staff, title="題", summary="概要", title_en="Title")
+    assert both()
