@@ -69,7 +69,7 @@ def _conditions(filterset) -> list[tuple[str, str]]:
 
 
 def list_context(projects, filterset=None) -> dict:
-    from proposals.documents import _when
+    from proposals.documents import document_moment
 
     rows = []
     for project in projects:
@@ -88,7 +88,7 @@ def list_context(projects, filterset=None) -> dict:
     return {
         "rows": rows,
         "count": len(rows),
-        "issued": _when(timezone.now()),
+        "issued": document_moment(timezone.now()),
         "conditions": _conditions(filterset),
         "attribution": opendata.attribution(),
         "license_url": opendata.LICENSE_URL,

@@ -49,7 +49,7 @@ def render_pdf(template_name: str, context: dict, *, language: str = "ja") -> by
     return document.write_pdf()
 
 
-def _when(value) -> dict:
+def document_moment(value) -> dict:
     """One moment as the document writes it: era date, Western date, time (Japan time)."""
     local = timezone.localtime(value, JAPAN) if timezone.is_aware(value) else value
     return {
@@ -79,7 +79,7 @@ def receipt_context(proposal) -> dict:
     submitter = (submission.actor if submission and submission.actor else proposal.created_by)
     consents = [
         {"title": consent.document.title, "version": consent.document.version,
-         **{f"accepted_{k}": v for k, v in _when(consent.accepted_at).items()}}
+         **{f"accepted_{k}": v for k, v in document_moment(consent.accepted_at).items()}}
         for consent in proposal.consents.select_related("document").order_by(
             "document__kind", "accepted_at")
     ]
@@ -88,8 +88,8 @@ def receipt_context(proposal) -> dict:
         "proposal": proposal,
         "organization": organization,
         "submitter_name": getattr(submitter, "full_name", "") or "",
-        "received": _when(proposal.submitted_at),
-        "issued": _when(timezone.now()),
+        "received": document_moment(proposal.submitted_at),
+        "issued": document_moment(timezone.now()),
         "fiscal_year_text": f"{fiscal}年度（{wareki_fiscal_year(fiscal)}）" if fiscal else "",
         "kind_label": proposal.get_kind_display(),
         "programme_name": proposal.programme.name,
@@ -133,7 +133,7 @@ def summary_context(proposal) -> dict:
     referrals = list(proposal.referrals.select_related("department", "answered_by")
                      .order_by("created_at", "pk"))
     history = [
-        {"when": _when(entry.created_at), "from": entry.get_from_state_display(),
+        {"when": document_moment(entry.created_at), "from": entry.get_from_state_display(),
          "to": entry.get_to_state_display(), "reason": entry.reason}
         for entry in proposal.transitions.order_by("created_at", "pk")
     ]
@@ -141,8 +141,8 @@ def summary_context(proposal) -> dict:
     return {
         "proposal": proposal,
         "organization": proposal.organization,
-        "received": _when(proposal.submitted_at),
-        "issued": _when(timezone.now()),
+        "received": document_moment(proposal.submitted_at),
+        "issued": document_moment(timezone.now()),
         "fiscal_year_text": f"{fiscal}年度（{wareki_fiscal_year(fiscal)}）" if fiscal else "",
         "state_label": proposal.internal_label,
         "asks": asks,
@@ -213,8 +213,8 @@ def decision_notice_context(proposal) -> dict:
         "decision": decision,
         "adopted": decision == "adopted",
         "notice_title": NOTICE_TITLES[decision],
-        "decided": _when(proposal.decided_at),
-        "received": _when(proposal.submitted_at),
+        "decided": document_moment(proposal.decided_at),
+        "received": document_moment(proposal.submitted_at),
         "representative": representative,
         "sole_proprietor": bool(organization.is_sole_proprietor),
         "issuer_title": _issuer_title(settings.MUNICIPALITY_NAME),

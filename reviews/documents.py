@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone, translation
 
-from proposals.documents import _when, render_pdf
+from proposals.documents import document_moment, render_pdf
 
 from . import aggregates
 from .models import ReviewAssignment
@@ -48,8 +48,8 @@ def result_sheet_context(theme) -> dict:
         "criteria": criteria,
         "rows": sheet_rows,
         "reviewer_letters": [letter_of[r] for r in reviewer_ids],
-        "issued": _when(timezone.now()),
-        "closes": _when(theme.closes_at),
+        "issued": document_moment(timezone.now()),
+        "closes": document_moment(theme.closes_at),
     }
 
 
