@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from core.dates import wareki_fiscal_year
 
 from . import opendata, public_cache
+from .filters import filtered_public_projects
 
 #: Folder of the stored list PDFs in the default storage: <folder>/<generation>/<filter>.pdf
 STORAGE_FOLDER = "public-pdf"
@@ -113,7 +114,7 @@ def render_list_pdf(params=None) -> bytes:
     from proposals.documents import render_pdf
 
     with translation.override("ja"):
-        queryset, filterset = opendata.filtered_projects(params)
+        queryset, filterset = filtered_public_projects(params)
         context = list_context(queryset, filterset)
         return render_pdf("projects/pdf/list.html", context, language="ja")
 
@@ -128,7 +129,7 @@ def normalized_query(params, filterset=None) -> str:
     per invented parameter.
     """
     if filterset is None:
-        _queryset, filterset = opendata.filtered_projects(params)
+        _queryset, filterset = filtered_public_projects(params)
     pairs = sorted((name, str(value).strip())
                    for name, value in _valid_filters(filterset).items() if str(value).strip())
     return urlencode(pairs)
@@ -169,7 +170,7 @@ def remove_old_generations(current: int | None = None) -> int:
 
 def prebuild_full_list_pdf() -> str | None:
     """Build the unfiltered list's PDF ahead of time when it is too long to render on request."""
-    queryset, _filterset = opendata.filtered_projects(QueryDict())
+    queryset, _filterset = filtered_public_projects(QueryDict())
     if queryset.count() <= inline_max_rows():
         return None
     key = storage_key("")

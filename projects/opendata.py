@@ -248,18 +248,3 @@ def csv_filename() -> str:
 
 def json_filename() -> str:
     return f"{settings.MUNICIPALITY_CODE}_kyoso_projects.json"
-
-
-def filtered_projects(params=None):
-    """``(queryset, filterset)``: the public list's projects, filtered as the list page filters
-    them by ``params`` (``request.GET`` or a QueryDict).
-
-    The filter is the list page's own (``projects.filters``), so the CSV, the JSON and the PDF
-    of a filtered list hold exactly the rows the page shows; a value that is not valid is
-    ignored there as it is on the page.
-    """
-    from django.http import QueryDict
-
-    from .filters import filtered_public_projects
-
-    return filtered_public_projects(params if params is not None else QueryDict())

@@ -23,6 +23,7 @@ from core.antispam import rate_limit
 from proposals.uploads import content_disposition
 
 from . import documents, opendata
+from .filters import filtered_public_projects
 from .public_cache import cached
 from .selectors import public_projects
 
@@ -65,7 +66,7 @@ def _with_license(response: HttpResponse) -> HttpResponse:
 @require_safe
 def projects_csv(request):
     """The list as CSV (UTF-8 with BOM, CRLF), filtered like the list page."""
-    queryset, _filterset = opendata.filtered_projects(request.GET)
+    queryset, _filterset = filtered_public_projects(request.GET)
     response = HttpResponse(opendata.csv_bytes(queryset), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(opendata.csv_filename())
     return _with_license(response)
@@ -75,7 +76,7 @@ def projects_csv(request):
 @require_safe
 def projects_json(request):
     """The same records as JSON, with the licence, the municipality, the time and the count."""
-    queryset, _filterset = opendata.filtered_projects(request.GET)
+    queryset, _filterset = filtered_public_projects(request.GET)
     response = HttpResponse(opendata.json_bytes(queryset),
                             content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
@@ -98,7 +99,7 @@ def projects_pdf(request):
     itself (``<meta http-equiv="refresh">``, no JavaScript) until the stored file exists;
     then the file is served. With inline tasks the job has run before the page is drawn.
     """
-    queryset, filterset = opendata.filtered_projects(request.GET)
+    queryset, filterset = filtered_public_projects(request.GET)
     query = documents.normalized_query(request.GET, filterset)
     if urlencode(sorted(request.GET.items())) != query:
         # Made-up parameters, the page number or an ignored value: one address per list, so
