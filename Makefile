@@ -8,12 +8,17 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kyoso
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres worker bench migrate seed diagram messages clean
+# make test runs on every core (pytest-xdist); PYTEST_ARGS adds to or overrides that.
+PYTEST_ARGS ?=
+XDIST ?= -n auto --dist loadfile
 
-$(STAMP): pyproject.toml
+.PHONY: run test test-sqlite test-postgres lint lock worker bench migrate seed diagram messages clean
+
+# The exact versions, with hashes, from requirements-dev.lock (runtime + test + dev tools);
+# production installs requirements.lock (runtime only). `make lock` regenerates both.
+$(STAMP): requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(STAMP)
 
 migrate: $(STAMP)
@@ -31,10 +36,21 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: $(STAMP)
-	env -u DATABASE_URL $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PY) -m pytest -m "not postgres" $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
-	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m "not e2e" $(XDIST) $(PYTEST_ARGS)
+
+## Style and structure: ruff (lint and format) and the import-linter layer contracts.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+## Pin every dependency (with hashes) from pyproject.toml; commit both files.
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --extra test --extra dev --generate-hashes --python-version 3.11 -o requirements-dev.lock
 
 ## A Celery worker with beat, on the broker in CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0).
 worker: $(STAMP)

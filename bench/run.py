@@ -79,7 +79,8 @@ def main() -> None:
 
     # No setup_test_environment(): its template instrumentation would inflate server times.
     from core.models import User
-    from proposals.models import ExportJob, Programme, Proposal
+    from proposals.models import ExportJob, Proposal
+    from themes.models import Programme
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

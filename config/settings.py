@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "axes",
+    "rules",
     "core",
     "proposals",
     "themes",
     "reviews",
     "projects",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Kyoso's permissions (kyoso.…) are the predicates of core.rules, through django-rules.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

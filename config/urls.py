@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from core import account_views
 from core import views as core_views
+from projects import public_views
 
 admin.site.site_header = "共創デスク / Kyoso Desk"
 admin.site.site_title = "共創デスク"
@@ -17,7 +18,7 @@ urlpatterns = [
 
 # Japanese at /, English at /en/: each language has its own addresses to link and bookmark.
 urlpatterns += i18n_patterns(
-    path("", core_views.home, name="home"),
+    path("", public_views.home, name="home"),
     path("status", core_views.status_page, name="status"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),

@@ -8,6 +8,8 @@ minimum fill time (``core.antispam``); repeated failed sign-ins are throttled by
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -175,9 +177,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # Whoever proved they own the address may sign in again at once, even if
         # django-axes paused sign-in after too many wrong passwords.
-        from axes.models import AccessAttempt
-        from axes.utils import reset
-
         reset(username=form.user.email)
         AccessAttempt.objects.filter(username__iexact=form.user.email).delete()  # as typed
         return response

@@ -5,8 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import outbox
-from .models import (AuditEvent, Department, OutboundAttachment, OutboundEmail, Organization, User,
-                     WorkerHeartbeat)
+from .models import (
+    AuditEvent,
+    Department,
+    Organization,
+    OutboundAttachment,
+    OutboundEmail,
+    User,
+    WorkerHeartbeat,
+)
 
 
 class KyosoUserCreationForm(UserCreationForm):

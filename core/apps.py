@@ -1,6 +1,7 @@
 import logging
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger("kyoso")
@@ -13,8 +14,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("People and roles")
 
     def ready(self) -> None:
-        from django.conf import settings
-
         if settings.TASKS_INLINE:
             logger.warning(
                 "No CELERY_BROKER_URL: background tasks run inline in the web process "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .antispam import client_ip
 from .models import AuditEvent
 
 
@@ -11,8 +12,6 @@ def record(actor, action: str, target: str, detail: str = "", request=None) -> A
         return None
     ip = ""
     if request is not None:
-        from .antispam import client_ip
-
         ip = client_ip(request)[:64]
     return AuditEvent.objects.create(actor=actor, action=action[:40], target=target[:60],
                                      detail=detail[:300], ip_address=ip)

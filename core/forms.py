@@ -6,9 +6,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .antispam import AntiSpamFormMixin
+from .links import url_for
+from .mail import queue_email
 from .models import Organization, User
+from .services import resend_verification
 from .validators import normalize_corporate_number
-
 
 #: The largest id a database column holds; SQLite raises OverflowError on larger numbers.
 MAX_ID = 2**63 - 1
@@ -396,18 +398,13 @@ class AccountPasswordResetForm(AntiSpamFormMixin, DescribedHelpTextMixin, Access
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):
-        from .mail import queue_email
-        from .services import _url_in
-
         user = context["user"]
-        link = _url_in(user.language, "accounts:password_reset_confirm",
-                       uidb64=context["uid"], token=context["token"])
+        link = url_for("accounts:password_reset_confirm", user.language,
+                    uidb64=context["uid"], token=context["token"])
         queue_email(to_email, "password_reset", {"user": user, "link": link},
                     language=user.language, reference=f"user:{user.pk}")
 
     def save(self, *args, **kwargs):
-        from .services import resend_verification
-
         with transaction.atomic():
             super().save(*args, **kwargs)
             # Someone who never confirmed the address gets the confirmation link instead:

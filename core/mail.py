@@ -2,7 +2,7 @@
 
 ``queue_email`` renders the message in the recipient's language and writes it as an
 ``OutboundEmail`` row inside the caller's transaction; the ``send_outbound_email`` task sends
-it after the commit (``delay_on_commit``), so a change that rolls back sends nothing, and a
+it after the commit (``core.jobs.enqueue``), so a change that rolls back sends nothing, and a
 change that commits always leaves a record of its e-mail with its delivery status.
 
 Templates: ``templates/email/<name>_subject.txt`` (one line) and ``templates/email/<name>.txt``.
@@ -22,7 +22,11 @@ from django.template.context import make_context
 from django.template.loader import get_template
 from django.utils import translation
 
+from . import jobs
 from .models import OutboundAttachment, OutboundEmail
+
+#: The task that delivers one outbox row (``core.tasks.send_outbound_email``).
+SEND_TASK = "core.tasks.send_outbound_email"
 
 
 @dataclass(frozen=True)
@@ -68,13 +72,11 @@ def queue_email(
     Call it inside the transaction of the change the e-mail reports: if that rolls back, no
     row is left and nothing is sent.
     """
-    from .tasks import send_outbound_email
-
     subject, body = render_email(template, context, language)
     email = OutboundEmail.objects.create(to=to, subject=subject[:255], body=body,
                                          reference=reference[:60])
     for item in attachments:
         attachment = OutboundAttachment(email=email, filename=item.filename, mimetype=item.mimetype)
         attachment.file.save(_storage_name(item.filename), ContentFile(item.content), save=True)
-    send_outbound_email.delay_on_commit(email.pk)
+    jobs.enqueue(SEND_TASK, email.pk)
     return email

@@ -8,10 +8,11 @@ to neither. What each role may see and do is decided in ``core.rules`` and nowhe
 from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.models import PermissionsMixin, _user_has_perm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .validators import normalize_corporate_number, validate_corporate_number
@@ -101,8 +102,6 @@ class Department(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
         return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
 
 
@@ -191,6 +190,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def has_perm(self, perm, obj=None) -> bool:
+        """Kyoso's own permissions (``kyoso.…``) are decided by ``core.rules`` alone: an
+        administrator who is a superuser may manage the admin site, not adopt a proposal.
+        Django's model permissions (the admin's) keep their usual meaning."""
+        if perm.startswith("kyoso."):
+            return self.is_active and _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
 
     def get_short_name(self) -> str:
         return self.full_name or self.email

@@ -32,11 +32,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
+from celery.exceptions import MaxRetriesExceededError
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import jobs
+from .mail import SEND_TASK
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -102,8 +105,6 @@ def deliver(email_id: int, *, in_worker: bool = False, task=None,
         # apart) waits for the row's time; anything else is left to the periodic job.
         countdown = _early_by(email_id)
     if countdown is not None:
-        from celery.exceptions import MaxRetriesExceededError
-
         try:
             # The retry is only a prompt: when it runs, the claim still decides, so it sends
             # nothing the periodic job has sent meanwhile, and nothing before it is due.
@@ -147,15 +148,13 @@ def retry_now(email: OutboundEmail) -> bool:
     this moment. ``attempts`` keeps counting every try, so a row that had used them all gets
     one more try per ``retry_now``.
     """
-    from .tasks import send_outbound_email
-
     in_flight = Q(last_error=IN_FLIGHT, next_attempt_at__gt=timezone.now())
     reset = (OutboundEmail.objects.filter(pk=email.pk, status__in=[Status.FAILED, Status.RETRYING])
              .exclude(in_flight)
              .update(status=Status.QUEUED, next_attempt_at=None))
     email.refresh_from_db()
     if reset:
-        send_outbound_email.delay_on_commit(email.pk)
+        jobs.enqueue(SEND_TASK, email.pk)
     return bool(reset)
 
 

@@ -11,14 +11,15 @@ from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
+from .links import url_for
+from .mail import queue_email
 from .models import Invitation, Organization, Role, User, WorkerHeartbeat
 
 
@@ -105,22 +106,10 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
 email_verification_token = EmailVerificationTokenGenerator()
 
 
-def absolute_url(path: str) -> str:
-    """Links in e-mails use the configured SITE_URL, never the request's Host header."""
-    return f"{settings.SITE_URL}{path}"
-
-
-def _url_in(language: str, name: str, **kwargs) -> str:
-    with translation.override(language):
-        return absolute_url(reverse(name, kwargs=kwargs))
-
-
 def send_verification_email(user: User) -> None:
     """Queue the e-mail with the link that confirms ``user``'s address, in their language."""
-    from .mail import queue_email
-
-    link = _url_in(user.language, "accounts:verify",
-                   uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+    link = url_for("accounts:verify", user.language,
+                uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
                    token=email_verification_token.make_token(user))
     timeout = getattr(settings, "VERIFY_EMAIL_TIMEOUT", VERIFY_EMAIL_TIMEOUT_DEFAULT)
     queue_email(user.email, "verify_email", {
@@ -198,8 +187,6 @@ def invite_member(*, organization: Organization, invited_by: User, email: str,
     Only a hash of the token is stored. Earlier open invitations of the same address to the
     same organisation stop working, so only the newest link is valid.
     """
-    from .mail import queue_email
-
     if not rules.can_invite_members(invited_by, organization):
         raise PermissionDenied
     email = User.objects.normalize_email(email.strip()).lower()
@@ -216,7 +203,7 @@ def invite_member(*, organization: Organization, invited_by: User, email: str,
         token_hash=_hash_token(token), created_at=now, expires_at=now + timedelta(days=days))
     queue_email(email, "invitation", {
         "organization": organization, "invited_by": invited_by,
-        "link": _url_in(language, "accounts:accept_invitation", token=token),
+        "link": url_for("accounts:accept_invitation", language, token=token),
         "expires_at": invitation.expires_at, "valid_days": days,
     }, language=language, reference=f"invitation:{invitation.pk}")
     return invitation

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import connection
 
+from .models import WorkerHeartbeat
+
 
 def database_description() -> dict:
     vendor = connection.vendor
@@ -53,6 +55,4 @@ def cjk_fonts() -> tuple[str, ...]:
 
 
 def last_heartbeat():
-    from .models import WorkerHeartbeat
-
     return WorkerHeartbeat.objects.order_by("-created_at").first()

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import outbox, services
 
 
 @shared_task(name="core.tasks.record_heartbeat", bind=True)
@@ -19,14 +19,10 @@ def record_heartbeat(self) -> int:
 def send_outbound_email(self, email_id: int) -> str:
     """Send one outbox row. In a worker a temporary failure schedules a retry (Celery's
     countdown = the row's backoff); inline it is only recorded and the periodic job retries."""
-    from . import outbox
-
     return outbox.deliver(email_id, in_worker=not self.request.is_eager, task=self)
 
 
 @shared_task(name="core.tasks.send_pending_email")
 def send_pending_email() -> dict:
     """The periodic job 'send-pending-email' (also the command send_pending_email, for cron)."""
-    from . import outbox
-
     return outbox.send_pending()

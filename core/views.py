@@ -1,27 +1,17 @@
-"""Site-wide pages: the home page, the status page, sign-in."""
+"""Site-wide pages of the foundation: the status page, sign-in, the favicon. (The home page
+belongs to the public site, ``projects.public_views.home``: it shows programmes and projects.)"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import rules, status
 from .forms import LoginForm
-
-
-@require_GET
-def home(request):
-    """Public: what the desk is, its programmes, how to propose."""
-    from projects.models import Project
-    from proposals.selectors import active_programmes
-
-    return render(request, "core/home.html", {
-        "programmes": active_programmes(),
-        "published_projects_count": Project.objects.published().count(),
-    })
 
 
 @require_GET
@@ -45,8 +35,6 @@ def status_page(request):
 
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; send them to the SVG icon."""
-    from django.contrib.staticfiles.storage import staticfiles_storage
-
     return HttpResponsePermanentRedirect(staticfiles_storage.url("favicon.svg"))
 
 

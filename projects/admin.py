@@ -10,7 +10,7 @@ report attachments) are private and are never linked from here.
 from django.contrib import admin, messages
 
 from core import rules
-from proposals.admin import ReadOnlyAdminMixin
+from core.admin_helpers import ReadOnlyAdminMixin
 
 from . import services
 from .models import Field, Project, Report, ReportAttachment, ReportFigure, Site, SiteBooking

@@ -9,4 +9,12 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from . import receivers  # noqa: F401 — connects the adoption receiver
+        # Imported here, once the app registry is ready (Django's rule for apps.py): the
+        # receivers and selectors read models.
+        from proposals import panels  # noqa: PLC0415
+
+        from . import receivers, selectors  # noqa: PLC0415, F401 — connects the adoption receiver
+
+        panels.register(panels.Panel(name="project", slot="after_facts",
+                                     template="projects/_proposal_link.html",
+                                     context=selectors.proposal_link))

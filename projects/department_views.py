@@ -8,32 +8,17 @@ those projects belong to the department (those are linked to their workspace).
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core import rules
+from core.permissions import permission_required
 
 from .models import Project, Site, SiteBooking
 
-
-def _department_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_department_member and user.department_id
-                and rules.can_view_site_bookings(user, user.department)):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+department_only = permission_required("kyoso.use_department_portal")
 
 
 def _overlaps(booking, others) -> list:
@@ -54,7 +39,7 @@ def _project_label(project, linked: set) -> str:
     return _("A project of the desk (ask the desk for details)")
 
 
-@_department_only
+@department_only
 @require_GET
 def site_bookings(request):
     """The department's sites; their bookings, current and upcoming first, then past ones."""

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import rules
-from core.models import Role, User
-from proposals.desk_views import desk_only
+from core import people, rules
+from core.permissions import desk_only
+from proposals.services import available_actions
 
 from . import services
 from .forms import (
@@ -99,7 +99,6 @@ def _project(pk: int) -> Project:
 def _detail_context(request, project: Project, **forms) -> dict:
     """Everything the project's page shows; ``forms`` replaces a section's blank form with the
     one the user sent (errors and typed values kept)."""
-    from proposals.services import available_actions
 
     user = request.user
     actions = {action.name for action in available_actions(project.proposal, user)}
@@ -122,7 +121,7 @@ def _detail_context(request, project: Project, **forms) -> dict:
         "can_approve": can_approve,
         "can_publish": rules.can_publish_project(user, project),
         "managers": [] if can_approve else list(
-            User.objects.filter(role=Role.DESK_MANAGER, is_active=True).order_by("full_name")),
+            people.desk_managers()),
         "publish_error": forms.get("publish_error", ""),
         "approve_error": forms.get("approve_error", ""),
         "details_form": forms.get("details_form") or DetailsForm.for_project(project),
@@ -273,7 +272,6 @@ def details(request, pk: int):
 @desk_only
 @require_POST
 def agreement(request, pk: int):
-    from proposals.services import available_actions
 
     project = _project(pk)
     recording = any(a.name == "conclude_agreement"

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 from core.dates import wareki_fiscal_year
+from proposals.documents import document_moment, render_pdf
 
 from . import opendata, public_cache
 from .filters import filtered_public_projects
@@ -70,7 +71,6 @@ def _conditions(filterset) -> list[tuple[str, str]]:
 
 
 def list_context(projects, filterset=None) -> dict:
-    from proposals.documents import document_moment
 
     rows = []
     for project in projects:
@@ -111,7 +111,6 @@ def render_list_pdf(params=None) -> bytes:
     The filter is read in Japanese too, so the conditions printed in the document's head
     (年度＝2026年度…) do not depend on the language of the page it was asked from.
     """
-    from proposals.documents import render_pdf
 
     with translation.override("ja"):
         queryset, filterset = filtered_public_projects(params)

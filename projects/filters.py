@@ -29,8 +29,9 @@ from django.db.models.functions import Concat, Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import wareki_fiscal_year
 from core.models import Department
-from proposals.models import Programme
+from themes.models import Programme
 
 from .models import Field, Project, Status
 from .selectors import public_projects
@@ -49,7 +50,6 @@ INVALID_CHOICE = _("“%(value)s” is not one of the values you can choose. The
 
 def fiscal_year_label(year: int) -> str:
     """2026年度（令和8年度） in Japanese, FY2026 in English."""
-    from core.dates import wareki_fiscal_year
 
     if (get_language() or "ja").startswith("en"):
         return f"FY{year}"

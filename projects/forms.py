@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import fiscal_year
 from core.forms import AccessibleErrorsMixin, ModelChoiceById, ModelMultipleChoiceById
 from core.models import Department
+from proposals.states import Outcome
 
 from .models import Field, ProcurementRoute, Project, Site, Status
 
@@ -163,7 +164,6 @@ class CompleteForm(DeskForm):
         widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
-        from proposals.states import Outcome
 
         kwargs.setdefault("prefix", "complete")
         super().__init__(*args, **kwargs)

@@ -14,19 +14,20 @@ the manager approves again.
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 
 def _random_name(folder: str) -> str:
     """A random name under the private root: the original name is kept only for display."""
-    import uuid
 
     return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
@@ -120,7 +121,7 @@ class Project(ConcurrentTransitionMixin, models.Model):
     # --- facts shown to the public ---
     partner_name = models.CharField(_("partner"), max_length=200)
     corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
-    programme = models.ForeignKey("proposals.Programme", verbose_name=_("programme"),
+    programme = models.ForeignKey("themes.Programme", verbose_name=_("programme"),
                                   on_delete=models.PROTECT, related_name="projects")
     fiscal_year = models.PositiveIntegerField(_("fiscal year"), db_index=True)
     departments = models.ManyToManyField("core.Department", verbose_name=_("departments"),
@@ -206,7 +207,6 @@ class Project(ConcurrentTransitionMixin, models.Model):
     @property
     def draft_fingerprint(self) -> str:
         """Identifies the saved draft: the manager's approval names the draft they read."""
-        import hashlib
 
         text = "\x1f".join([self.title_draft, self.summary_draft, self.title_draft_en,
                              self.summary_draft_en])

@@ -14,36 +14,23 @@ link to the page where they act:
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 
+from core import people
+from core.links import url_for
 from core.mail import queue_email
 
 from .models import ReportState
 
 
-def _absolute(viewname: str, language: str, **kwargs) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
-
-
 def desk_recipients(proposal) -> list:
     """The proposal's lead if it has an active one; otherwise the whole active desk."""
-    from core.models import Role, User
-
-    lead = proposal.lead if proposal.lead_id else None
-    if lead is not None and lead.is_active and lead.is_desk:
-        return [lead]
-    return list(User.objects.filter(role__in=[Role.DESK_STAFF, Role.DESK_MANAGER],
-                                    is_active=True).order_by("pk"))
+    return people.lead_or_desk(proposal.lead if proposal.lead_id else None)
 
 
 def business_recipients(proposal) -> list:
     """Every active member of the partner business."""
-    from proposals.notifications import business_recipients as members
-
-    return members(proposal)
+    return people.business_members(proposal.organization)
 
 
 def report_changed(report) -> None:
@@ -61,7 +48,7 @@ def _submitted(report) -> None:
         queue_email(
             person.email, "project_report_submitted",
             {"report": report, "project": project, "proposal": proposal, "person": person,
-             "url": _absolute("project_desk:detail", language, pk=project.pk)},
+             "url": url_for("project_desk:detail", language, pk=project.pk)},
             language=language, reference=f"project:{project.pk}",
         )
 
@@ -76,7 +63,7 @@ def _reviewed(report) -> None:
             {"report": report, "project": project, "proposal": proposal, "member": member,
              "accepted": report.state == ReportState.ACCEPTED,
              "comment": report.review_comment,
-             "url": _absolute("projects:report", language, pk=report.pk)},
+             "url": url_for("projects:report", language, pk=report.pk)},
             language=language, reference=f"project:{project.pk}",
         )
 
@@ -91,7 +78,7 @@ def project_published(project) -> None:
         queue_email(
             member.email, "project_published",
             {"project": project, "member": member, "title": title,
-             "public_url": _absolute("projects:detail", language, pk=project.pk),
-             "url": _absolute("projects:workspace", language, pk=project.pk)},
+             "public_url": url_for("projects:detail", language, pk=project.pk),
+             "url": url_for("projects:workspace", language, pk=project.pk)},
             language=language, reference=f"project:{project.pk}",
         )

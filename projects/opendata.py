@@ -32,11 +32,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy as pgettext
 
-from proposals.services.exports import spreadsheet_cell as spreadsheet_safe
+from core.spreadsheet import BOM
+from core.spreadsheet import spreadsheet_cell as spreadsheet_safe
 
 from .models import ProcurementRoute, Project, Status
 
-BOM = "\ufeff"
 LICENSE_NAME = "CC BY 4.0"
 LICENSE_TITLE = "クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core import jobs
 from core.antispam import rate_limit
-from proposals.uploads import content_disposition
+from core.uploads import content_disposition
 
 from . import documents, opendata
 from .filters import filtered_public_projects
@@ -111,9 +112,7 @@ def projects_pdf(request):
     key = documents.storage_key(query)
     if not default_storage.exists(key):
         if cache.add(f"{key}:queued", True, timeout=PDF_QUEUED_TIMEOUT):
-            from . import tasks
-
-            tasks.build_list_pdf.delay_on_commit(query, key)
+            jobs.enqueue("projects.tasks.build_list_pdf", query, key)
         if not default_storage.exists(key):
             return _preparing(request, query)
     response = FileResponse(default_storage.open(key, "rb"), content_type="application/pdf")

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import uploads
 from core.forms import AccessibleErrorsMixin
 from proposals.forms import MultipleFileField
 
@@ -53,7 +54,6 @@ class ReportForm(AccessibleErrorsMixin, forms.Form):
     files = MultipleFileField(label=_("Files (optional)"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from proposals import uploads
 
         super().__init__(*args, **kwargs)
         for index in range(FIGURE_ROWS):

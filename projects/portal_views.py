@@ -19,9 +19,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import audit, rules
+from core import audit, rules, uploads
 from core.antispam import rate_limit
-from proposals import uploads
 
 from . import services
 from .models import Project, Report, ReportAttachment, ReportState, SiteBooking, Status

@@ -29,6 +29,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import translation
+
+from core import jobs
 
 GENERATION_KEY = "projects:public:generation"
 #: Pages kept per process, and their bytes together (oldest dropped first), so made-up query
@@ -91,9 +95,7 @@ def reset_local() -> None:
 
 def _refresh() -> None:
     bump_generation()
-    from . import tasks
-
-    tasks.refresh_public_outputs.delay()
+    jobs.enqueue("projects.tasks.refresh_public_outputs")
 
 
 def public_data_changed(project=None) -> None:
@@ -120,8 +122,6 @@ _prefixes: list[str] = []
 def _public_prefixes() -> list[str]:
     """Where the public project pages live, in every language: /projects/, /en/projects/."""
     if not _prefixes:
-        from django.urls import reverse
-        from django.utils import translation
 
         for code, _name in settings.LANGUAGES:
             with translation.override(code):

@@ -21,9 +21,12 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from core.documents.charts import percent
+from themes.selectors import active_programmes
+
 from . import selectors, stats
 from .filters import filtered_public_projects, fiscal_year_label
-from .models import Status
+from .models import Project, Status
 from .public_cache import cached
 
 PAGE_SIZE = 50
@@ -165,8 +168,8 @@ def statistics_context(request, *, static_export: bool = False) -> dict:
         "static_export": static_export,
         "data": data,
         "charts": stats.build_charts(data),
-        "adoption_rate": stats.percent(data.adoption_rate),
-        "startup_share": stats.percent(data.startup_share),
+        "adoption_rate": percent(data.adoption_rate),
+        "startup_share": percent(data.startup_share),
     }
 
 
@@ -189,3 +192,13 @@ def project_detail(request, pk: int):
 @cached
 def statistics(request):
     return render(request, "projects/public/statistics.html", statistics_context(request))
+
+
+@require_safe
+def home(request):
+    """The site's front page: what the desk is, its programmes, how to propose, and how many
+    adopted projects the public list holds."""
+    return render(request, "projects/public/home.html", {
+        "programmes": active_programmes(),
+        "published_projects_count": Project.objects.published().count(),
+    })

@@ -7,8 +7,11 @@ with everything a list row shows fetched in a fixed number of queries.
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
+from core import rules
 from core.models import Department
+from proposals.states import ADOPTED_STATES
 
 from .models import Field, Project
 
@@ -53,3 +56,19 @@ def for_list_rows(queryset):
 
 def public_project(pk: int) -> Project | None:
     return public_projects().filter(pk=pk).first()
+
+
+def proposal_link(user, proposal) -> dict | None:
+    """The project part of the shared proposal page (``proposals.panels``): the desk manages
+    an adopted proposal's project, the business works on it. One query, only for adopted
+    proposals (the project is created on adoption); None for everyone else."""
+    if proposal.state not in ADOPTED_STATES:
+        return None
+    project = getattr(proposal, "project", None)  # None if there is none (yet)
+    if project is None:
+        return None
+    if rules.can_manage_project(user, project):
+        return {"url": reverse("project_desk:detail", kwargs={"pk": project.pk}), "desk": True}
+    if rules.can_report_on_project(user, project):
+        return {"url": reverse("projects:workspace", kwargs={"pk": project.pk}), "desk": False}
+    return None

@@ -20,14 +20,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import rules
+from core import rules, uploads
 from core.audit import record
 from core.dates import fiscal_year
+from core.models import Department
+from proposals.services import LifecycleError, transition_proposal
 
-from . import public_cache
+from . import notifications, public_cache
 from .models import (
-    Project,
     ProcurementRoute,
+    Project,
     Report,
     ReportAttachment,
     ReportFigure,
@@ -108,7 +110,6 @@ def create_project_for(proposal, actor=None) -> Project:
     )
     # The departments the desk coordinated with (referrals), not the ones the business wished
     # for: a department sees a project's files only once the city has involved it.
-    from core.models import Department
 
     project.departments.set(Department.objects.filter(referrals__proposal=proposal).distinct())
     return project
@@ -208,7 +209,6 @@ def publish(project: Project, actor) -> Project:
         record(actor, "project.publish", f"project:{project.pk}")
         public_cache.public_data_changed(project)
         if first_time:
-            from . import notifications
 
             notifications.project_published(project)
     return project
@@ -230,7 +230,6 @@ def unpublish(project: Project, actor) -> Project:
 # --- the agreement, the field, completion: the proposal moves, the project follows ----------
 
 def _transition(project: Project, action: str, actor, **kwargs):
-    from proposals.services import LifecycleError, transition_proposal
 
     try:
         return transition_proposal(project.proposal, action, actor, **kwargs)
@@ -274,7 +273,6 @@ def attach_agreement_document(project: Project, actor, document) -> Project:
 
 
 def _check_pdf(document):
-    from proposals import uploads
 
     info = uploads.inspect_upload(document)
     if info.kind != "pdf":
@@ -394,7 +392,6 @@ def submit_report(project: Project, actor, *, kind: str, body: str,
     Files are checked by content before anything is saved; an executable renamed ``.pdf`` is
     refused with the reason and nothing is written.
     """
-    from proposals import uploads
 
     _require(rules.can_report_on_project(actor, project))
     if kind not in Report.Kind.values:
@@ -459,6 +456,5 @@ def review_report(report: Report, actor, *, accept: bool, comment: str = "") -> 
 
 
 def _notify_report(report: Report) -> None:
-    from . import notifications
 
     notifications.report_changed(report)

@@ -37,12 +37,18 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
+
+from . import documents, opendata, opendata_views, public_views
+from .feeds import ProjectFeed
+from .selectors import public_projects
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +114,6 @@ class _Exporter:
 
     # --- what is exported ---------------------------------------------------------------
     def pages(self) -> list[_Page]:
-        from . import opendata, opendata_views, public_views
-        from .feeds import ProjectFeed
-        from .selectors import public_projects
 
         projects = list(public_projects())
         pages: list[_Page] = []
@@ -238,8 +241,6 @@ class _Exporter:
 def _static_file(name: str) -> bytes | None:
     """A static file's bytes: from the app's sources, else from the collected files (hashed
     names of the manifest storage exist only there)."""
-    from django.contrib.staticfiles import finders
-    from django.contrib.staticfiles.storage import staticfiles_storage
 
     found = finders.find(name)
     if found:
@@ -324,7 +325,6 @@ def refresh_public_outputs() -> dict:
     Called by the Celery task (inline when there is no broker, i.e. right after the commit of
     the change): a failure is logged, never passed on to the change that triggered it.
     """
-    from . import documents
 
     result = {"export": False, "pdf": None}
     try:

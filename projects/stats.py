@@ -25,16 +25,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from proposals import charts
-from proposals.stats import PublicDecisionRow, Rate, public_decisions_per_fiscal_year
+from core.documents import charts
+from core.documents.charts import Rate, percent
+from proposals.stats import PublicDecisionRow, public_decisions_per_fiscal_year
 
 from .filters import fiscal_year_label
 from .models import Field, Project, Status
-
-
-def percent(rate: Rate) -> str:
-    """12.5% — or "—" when there is nothing to divide."""
-    return "—" if rate.percent is None else f"{charts.number(rate.percent, 1)}%"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from . import documents, static_export
+
 
 @shared_task(name="projects.tasks.refresh_public_outputs")
 def refresh_public_outputs() -> dict:
@@ -11,22 +13,16 @@ def refresh_public_outputs() -> dict:
     (when ``PUBLIC_SITE_EXPORT_DIR`` is set) and the full list's PDF (when the list is too long
     to render during a request).
     """
-    from .static_export import refresh_public_outputs as refresh
-
-    return refresh()
+    return static_export.refresh_public_outputs()
 
 
 @shared_task(name="projects.tasks.export_public_site")
 def export_public_site_task(output_dir: str | None = None) -> int:
     """Write the static public site to ``output_dir`` (default: ``PUBLIC_SITE_EXPORT_DIR``)."""
-    from .static_export import export_public_site, export_dir
-
-    return len(export_public_site(output_dir or export_dir()))
+    return len(static_export.export_public_site(output_dir or static_export.export_dir()))
 
 
 @shared_task(name="projects.tasks.build_list_pdf")
 def build_list_pdf(query: str, key: str) -> str:
     """Render the public list's PDF for ``query`` and store it under ``key``."""
-    from .documents import build_stored_pdf
-
-    return build_stored_pdf(query, key)
+    return documents.build_stored_pdf(query, key)

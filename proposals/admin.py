@@ -3,27 +3,9 @@ the lifecycle service, never by editing a field."""
 
 from django.contrib import admin
 
-from .models import ConsentDocument, Programme, Proposal, ProposalTransition, ReasonTemplate
+from core.admin_helpers import ReadOnlyAdminMixin
 
-
-class ReadOnlyAdminMixin:
-    """Shown in the admin, changed only through services (and, for the log, never)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "allows_sole_proprietors", "startups_only",
-                    "review_required", "is_active", "sort_order")
-    list_editable = ("sort_order",)
+from .models import ConsentDocument, Proposal, ProposalTransition, ReasonTemplate
 
 
 @admin.register(ConsentDocument)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import rules
+from core.documents import charts
 
-from . import charts, stats
+from . import stats
 
 
 def fiscal_year_label(year: int) -> str:
@@ -34,11 +35,7 @@ def month_label(month) -> str:
     return f"{month:%b} {month.year}"
 
 
-def percent(rate: stats.Rate) -> str:
-    return "—" if rate.percent is None else f"{charts.number(rate.percent, 1)}%"
-
-
-def _shares(data: stats.Dashboard) -> list[tuple[str, stats.Rate]]:
+def _shares(data: stats.Dashboard) -> list[tuple[str, charts.Rate]]:
     return [
         (_("Adoption rate"), data.adoption_rate),
         (_("Startups among all proposals"), data.startup_share),
@@ -52,11 +49,11 @@ def _share_chart(data: stats.Dashboard):
     shares = _shares(data)
     description = "; ".join(
         _("%(label)s: %(percent)s (%(part)s of %(whole)s)") % {
-            "label": label, "percent": percent(rate), "part": charts.number(rate.numerator),
+            "label": label, "percent": charts.percent(rate), "part": charts.number(rate.numerator),
             "whole": charts.number(rate.denominator)}
         for label, rate in shares) + "."
     return charts.bar_chart(
-        [(label, rate.percent, percent(rate) if rate.percent is not None else None)
+        [(label, rate.percent, charts.percent(rate) if rate.percent is not None else None)
          for label, rate in shares],
         chart_id="chart-shares", max_value=100, track=True, description=description,
         title=_("Adoption rate and share from startups (per cent)"))
@@ -92,7 +89,7 @@ def dashboard(request):
     data = stats.dashboard()
     fiscal_years = [
         {"row": y, "label": fiscal_year_label(y.fiscal_year),
-         "adoption_rate": percent(y.adoption_rate), "startup_share": percent(y.startup_share)}
+         "adoption_rate": charts.percent(y.adoption_rate), "startup_share": charts.percent(y.startup_share)}
         for y in data.fiscal_years
     ]
     return render(request, "proposals/desk/dashboard.html", {
@@ -101,9 +98,9 @@ def dashboard(request):
         "months": [{"label": month_label(m.month), "month": m.month, "count": m.count}
                    for m in data.months],
         "fiscal_years": fiscal_years,
-        "adoption_rate": percent(data.adoption_rate),
-        "startup_share": percent(data.startup_share),
-        "startup_share_of_adopted": percent(data.startup_share_of_adopted),
+        "adoption_rate": charts.percent(data.adoption_rate),
+        "startup_share": charts.percent(data.startup_share),
+        "startup_share_of_adopted": charts.percent(data.startup_share_of_adopted),
         "durations": [{"row": d, "days": None if d.median_days is None
                        else charts.number(d.median_days, 1)} for d in data.durations],
     })

@@ -7,11 +7,8 @@ signed in gets 404, so the back office does not even reveal that it exists.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
@@ -23,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core import audit, rules
+from core.permissions import desk_only
 
 from . import services, stats
 from .filters import DEFAULT_SORT, SORTS, InboxFilter
@@ -42,19 +40,6 @@ COLUMNS = [
     (None, gettext_lazy("Lead")), ("received", SORTS["received"]),
     ("waiting", SORTS["waiting"]),
 ]
-
-
-def desk_only(view):
-    """Signed in (else the login page) and the desk (else 404)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not rules.can_use_back_office(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _query_string(params: QueryDict, **changes) -> str:

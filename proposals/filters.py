@@ -33,11 +33,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower, StrIndex
 from django.db.models.lookups import GreaterThan
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import JAPAN, fiscal_year
+from core.models import Department, Organization
+from themes.models import Programme, Theme
 
-from .models import Programme, Proposal, Referral
+from . import stats
+from .models import Proposal, Referral
+from .services.inbox import desk_users as all_desk_users
 from .states import OPEN_STATES, Kind, State
 
 #: Longest keyword query accepted; a longer one is refused with a message, not searched.
@@ -125,7 +130,6 @@ def overdue_q(today: dt.date | None = None) -> Q:
     """Open proposals past the desk's answer target without a first response, or with a
     department's answer past its deadline — the duty to answer as ``proposals.stats`` defines
     it (the dashboard and the daily digest use the same definition)."""
-    from . import stats
 
     today = today or stats.local_today()
     cutoff = dt.datetime.combine(today - dt.timedelta(days=stats.response_target_days()),
@@ -198,10 +202,7 @@ class InboxFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, desk_users=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        from core.models import Department
-        from themes.models import Theme
 
-        from .services.inbox import desk_users as all_desk_users
 
         #: The desk's staff, read once: the lead filter and the bulk "assign" list share it.
         self.desk_users = list(desk_users if desk_users is not None else all_desk_users())
@@ -259,7 +260,6 @@ class InboxFilter(django_filters.FilterSet):
 
     # --- one method per filter --------------------------------------------------------------
     def filter_keyword(self, queryset, name, value):
-        from core.models import Organization
 
         words = split_query(value)
         if not words:
@@ -363,6 +363,5 @@ class InboxFilter(django_filters.FilterSet):
 
 
 def _is_japanese() -> bool:
-    from django.utils.translation import get_language
 
     return not (get_language() or "ja").startswith("en")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import uploads
 from core.forms import AccessibleErrorsMixin, ModelChoiceById, ModelMultipleChoiceById
 from core.models import Department
+from themes.models import Programme
 
-from .models import ConsentDocument, Programme, Proposal
+from .models import ConsentDocument, Proposal
 from .states import Outcome, State
 
 
@@ -57,13 +59,11 @@ class MultipleFileField(forms.FileField):
 
 
 def _limits_text() -> str:
-    from . import uploads
 
     return uploads.limits_text()
 
 
 def _accept() -> str:
-    from . import uploads
 
     return uploads.accept_attribute()
 

@@ -14,18 +14,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import audit, rules
+from core import audit, rules, uploads
 from core.antispam import rate_limit
+from themes import selectors as theme_selectors
 
-from . import selectors, services
+from . import documents, selectors, services
 from .forms import (
     AttachmentsForm,
     ConsentsForm,
@@ -37,6 +39,7 @@ from .forms import (
 )
 from .models import Attachment, Proposal
 from .states import State
+from .views import detail_context
 
 STEPS = [
     ("organization", gettext_lazy("Your organisation")),
@@ -93,7 +96,6 @@ def start(request):
     theme = None
     if request.GET.get("theme"):
         # "Propose for this theme": only a published call open by the server's clock.
-        from themes import selectors as theme_selectors
 
         published = theme_selectors.published_theme(request.GET["theme"])
         if published is None:
@@ -146,7 +148,6 @@ def step(request, pk: int, step: str):
 
 
 def _querydict(data: dict):
-    from django.http import QueryDict
 
     query = QueryDict(mutable=True)
     for key, values in data.items():
@@ -279,7 +280,6 @@ STEP_HANDLERS = {
 @require_POST
 def submit(request, pk: int):
     """Submit a draft, or send a revised proposal back. A second click lands on the receipt."""
-    from django.utils import timezone
 
     arrived = timezone.now()  # a call's closing is judged by when the request arrived
     proposal = selectors.proposal_detail(request.user, pk)
@@ -319,7 +319,6 @@ def receipt(request, pk: int):
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     """A PDF as a download with its Japanese name, never sniffed, never cached."""
-    from . import uploads
 
     return uploads.download_response(content, filename, "application/pdf")
 
@@ -327,7 +326,6 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def receipt_pdf(request, pk: int):
-    from . import documents
 
     proposal = selectors.proposal_detail(request.user, pk)
     if proposal is None or not rules.can_view_receipt(request.user, proposal):
@@ -339,7 +337,6 @@ def receipt_pdf(request, pk: int):
 @require_GET
 def notice_pdf(request, pk: int):
     """The decision notice (採択通知書 / 不採択通知書): the business and the desk."""
-    from . import documents
 
     proposal = selectors.proposal_detail(request.user, pk)
     if proposal is None or not rules.can_view_decision_notice(request.user, proposal):
@@ -357,7 +354,6 @@ def notice_pdf(request, pk: int):
 @require_GET
 def summary_pdf(request, pk: int):
     """The summary sheet (提案概要書) for internal meetings: the desk only."""
-    from . import documents
 
     proposal = selectors.proposal_detail(request.user, pk)
     if proposal is None or not proposal.receipt_number \
@@ -371,7 +367,6 @@ def summary_pdf(request, pk: int):
 @login_required
 @require_GET
 def download(request, pk: int, attachment_id: int):
-    from . import uploads
 
     attachment = get_object_or_404(
         Attachment.objects.select_related("proposal", "message"), pk=attachment_id, proposal_id=pk)
@@ -421,7 +416,6 @@ def post_message(request, pk: int):
         else:
             messages.success(request, _("Message sent."))
             return redirect(reverse("proposals:detail", args=[pk]) + "#dialogue")
-    from .views import detail_context
 
     context = detail_context(request, proposal, message_form=form)
     return render(request, "proposals/detail.html", context, status=400)

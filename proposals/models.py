@@ -7,13 +7,18 @@ The lifecycle is declared here with django-fsm-2 and changed only through
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core import rules
+from themes.selectors import closing_message
 
 from .states import BUSINESS_LABELS, CityCost, Kind, Outcome, State
 
@@ -28,50 +33,6 @@ def _may(action: str):
 
     permission.__name__ = f"may_{action}"
     return permission
-
-
-class Programme(models.Model):
-    """A track of the desk (共働事業, 実証実験フルサポート, …) and its eligibility rules.
-
-    Eligibility is data, so each programme (and each themed call) can set its own.
-    """
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("name in English"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
-    description_en = models.TextField(_("description in English"), blank=True)
-    allows_sole_proprietors = models.BooleanField(_("sole proprietors may propose"), default=True)
-    startups_only = models.BooleanField(_("startups only"), default=False)
-    review_required = models.BooleanField(
-        _("scored review required before adoption"), default=False,
-        help_text=_("Themed calls always require a review; always-open proposals only if set here."),
-    )
-    is_active = models.BooleanField(_("accepting proposals"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("programme")
-        verbose_name_plural = _("programmes")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
-
-    def eligibility_problems(self, organization) -> list[str]:
-        """Why ``organization`` may not propose in this programme (empty when it may)."""
-        problems = []
-        if organization is None:
-            return [str(_("Individuals cannot propose; register your business first."))]
-        if organization.is_sole_proprietor and not self.allows_sole_proprietors:
-            problems.append(str(_("Sole proprietors cannot propose in this programme.")))
-        if self.startups_only and not organization.is_startup:
-            problems.append(str(_("This programme is for startups only.")))
-        if not self.is_active:
-            problems.append(str(_("This programme is not accepting proposals at present.")))
-        return problems
 
 
 class ConsentDocument(models.Model):
@@ -104,7 +65,6 @@ class ConsentDocument(models.Model):
 
     @property
     def localized_title(self) -> str:
-        from django.utils.translation import get_language
 
         english = (get_language() or "ja").startswith("en")
         return self.title_en if english and self.title_en else self.title
@@ -158,7 +118,8 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
                               related_name="proposals")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROPOSAL)
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT,
+    programme = models.ForeignKey("themes.Programme", verbose_name=_("programme"),
+                                  on_delete=models.PROTECT,
                                   related_name="proposals")
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
@@ -234,7 +195,6 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         return " ".join(filter(None, [self.receipt_number, self.title, self.summary])).lower()
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
 
         allowed = {name for name, _label in self.CONFIDENTIAL_CHOICES}
         unknown = [name for name in (self.confidential_fields or []) if name not in allowed]
@@ -287,7 +247,6 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
                 problems.append(str(_("Describe the proposed solution.")))
         problems.extend(self.programme.eligibility_problems(self.organization))
         if self.theme_id:
-            from themes.selectors import closing_message
 
             problems.extend(self.theme.eligibility_problems(self.organization))
             when = when or getattr(self, "_submission_time", None) or timezone.now()
@@ -575,7 +534,6 @@ class ExportJob(models.Model):
 
 def _attachment_path(instance, filename: str) -> str:
     """A random name under the private root: the original name is kept only for display."""
-    import uuid
 
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import translation
 
+from core import people
+from core.links import url_for
 from core.mail import MailAttachment, queue_email
 
+from . import documents
 from .states import BUSINESS_LABELS, State
 
 logger = logging.getLogger(__name__)
@@ -24,15 +25,11 @@ logger = logging.getLogger(__name__)
 NOTICE_ACTIONS = frozenset({"adopt", "decline"})
 
 
-def _absolute(viewname: str, language: str, **kwargs) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
 
 
 def business_recipients(proposal):
     """Every active, verified member of the proposing organisation."""
-    return [member for member in proposal.organization.members.all()
-            if member.is_active and member.role == "business"]
+    return people.business_members(proposal.organization)
 
 
 def transition_recorded(entry) -> None:
@@ -51,9 +48,9 @@ def transition_recorded(entry) -> None:
             {"proposal": proposal, "entry": entry, "label": label, "member": member,
              "note": entry.business_note,
              "notice_attached": notice is not None,
-             "notice_url": (_absolute("proposals:notice_pdf", language, pk=proposal.pk)
+             "notice_url": (url_for("proposals:notice_pdf", language, pk=proposal.pk)
                             if entry.action in NOTICE_ACTIONS else ""),
-             "url": _absolute("proposals:detail", language, pk=proposal.pk)},
+             "url": url_for("proposals:detail", language, pk=proposal.pk)},
             language=language, reference=f"proposal:{proposal.pk}",
             attachments=[notice] if notice is not None else (),
         )
@@ -67,7 +64,6 @@ def _decision_notice(proposal) -> MailAttachment | None:
     say), the decision still stands and the e-mail still goes out, with the link to download
     the notice instead of the file; the failure is logged as an error.
     """
-    from . import documents
 
     try:
         with transaction.atomic():  # a savepoint: a failure here leaves the decision intact
@@ -87,8 +83,8 @@ def _receipt(proposal, entry) -> None:
         queue_email(
             member.email, "proposal_received",
             {"proposal": proposal, "member": member,
-             "url": _absolute("proposals:receipt", language, pk=proposal.pk),
-             "pdf_url": _absolute("proposals:receipt_pdf", language, pk=proposal.pk)},
+             "url": url_for("proposals:receipt", language, pk=proposal.pk),
+             "pdf_url": url_for("proposals:receipt_pdf", language, pk=proposal.pk)},
             language=language, reference=f"proposal:{proposal.pk}",
         )
 
@@ -107,6 +103,6 @@ def message_posted(message) -> None:
         queue_email(
             person.email, "proposal_message",
             {"proposal": proposal, "message": message, "person": person,
-             "url": _absolute("proposals:detail", language, pk=proposal.pk) + "#dialogue"},
+             "url": url_for("proposals:detail", language, pk=proposal.pk) + "#dialogue"},
             language=language, reference=f"proposal:{proposal.pk}",
         )

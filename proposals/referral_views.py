@@ -9,10 +9,7 @@ with what was typed kept.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import audit, rules
+from core.permissions import desk_only, permission_required
 
 from . import referral_selectors as selectors
 from . import services
@@ -30,29 +28,7 @@ from .services.referrals import japan_today, join_names
 
 PER_PAGE = 50
 
-
-def _desk_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not rules.can_use_back_office(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _department_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_department_member and user.department_id
-                and rules.can_view_department_portal(user, user.department)):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+department_only = permission_required("kyoso.use_department_portal")
 
 
 def _posted(request):
@@ -69,7 +45,7 @@ def _apply_errors(form, error: services.ReferralInputError) -> None:
 
 # --- The desk ---------------------------------------------------------------------------------
 
-@_desk_only
+@desk_only
 @require_http_methods(["GET", "POST"])
 def refer(request, pk: int):
     """Refer a proposal to one or more departments, with a question and a deadline."""
@@ -109,7 +85,7 @@ def refer(request, pk: int):
     }, status=status)
 
 
-@_desk_only
+@desk_only
 @require_http_methods(["GET", "POST"])
 def desk_referral(request, pk: int):
     """One referral as the desk sees it: the department's answer and the questions; the desk
@@ -141,7 +117,7 @@ def desk_referral(request, pk: int):
 
 # --- The department portal --------------------------------------------------------------------
 
-@_department_only
+@department_only
 @require_GET
 def portal(request):
     """The referrals to the member's department, unanswered first, with a filter."""
@@ -165,7 +141,7 @@ def portal(request):
     })
 
 
-@_department_only
+@department_only
 @require_http_methods(["GET", "POST"])
 def department_referral(request, pk: int):
     """A referral to the member's department: the proposal, the answer form and the questions

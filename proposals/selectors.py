@@ -6,11 +6,7 @@ from django.db.models import Prefetch
 
 from core import rules
 
-from .models import Attachment, Message, Programme, Proposal, ProposalTransition
-
-
-def active_programmes():
-    return Programme.objects.filter(is_active=True)
+from .models import Attachment, Message, Proposal, ProposalTransition
 
 
 def proposals_for(user):

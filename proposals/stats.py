@@ -43,6 +43,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from core.dates import JAPAN
+from core.documents.charts import Rate
 
 from .models import Proposal, ProposalTransition, Referral
 from .states import ADOPTED_STATES, FINAL_STATES, OPEN_STATES, State
@@ -61,20 +62,6 @@ TIMED_STATES = tuple(s for s in COUNTED_STATES if s not in FINAL_STATES)
 
 
 # --- Small value types ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Rate:
-    """``numerator`` of ``denominator``; ``percent`` is None when there is nothing to divide."""
-
-    numerator: int
-    denominator: int
-
-    @property
-    def percent(self) -> float | None:
-        if not self.denominator:
-            return None
-        return self.numerator * 100 / self.denominator
-
 
 @dataclass(frozen=True)
 class StateCount:

@@ -7,18 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import audit, rules
-from reviews.selectors import review_panel_context
 
-from . import selectors, services, stats
+from . import panels, selectors, services, stats
 from .forms import MessageForm, TransitionForm
 from .models import ReasonTemplate
 from .referral_selectors import referral_panel_context
-from .states import ADOPTED_STATES
 
 
 @login_required
@@ -65,12 +62,11 @@ def detail_context(request, proposal, form=None, message_form=None):
     duty = stats.duty_context(proposal) if desk else {}
     leads = [u for u in services.desk_users() if u.is_active] if desk else []
     return {
-        **_project_links(user, proposal),
         "show_notice": rules.can_view_decision_notice(user, proposal),
         "leads": leads,
         **duty,
         **referral_panel_context(user, proposal),
-        **review_panel_context(user, proposal),
+        "panels": panels.panels_for(user, proposal),
         "proposal": proposal,
         "desk_view": desk,
         "reason_templates": templates,
@@ -91,21 +87,6 @@ def detail_context(request, proposal, form=None, message_form=None):
 
 #: Lifecycle actions taken on the project's desk page (``project_desk:detail``).
 PROJECT_ACTIONS = frozenset({"conclude_agreement", "start_field", "complete"})
-
-
-def _project_links(user, proposal) -> dict:
-    """Links from an adopted proposal to its project: the desk manages it, the business works
-    on it. One query, only for adopted proposals (the project is created on adoption)."""
-    if proposal.state not in ADOPTED_STATES:
-        return {}
-    project = getattr(proposal, "project", None)  # None if there is none (yet)
-    if project is None:
-        return {}
-    if rules.can_manage_project(user, project):
-        return {"project_desk_url": reverse("project_desk:detail", kwargs={"pk": project.pk})}
-    if user.is_business and rules.can_view_project(user, project):
-        return {"project_workspace_url": reverse("projects:workspace", kwargs={"pk": project.pk})}
-    return {}
 
 
 @login_required

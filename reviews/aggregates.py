@@ -22,6 +22,8 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from proposals.models import Proposal
+
 from .models import ReviewAssignment, Score
 
 DISAGREEMENT_SHARE = Decimal("0.4")
@@ -171,8 +173,6 @@ def rank_proposals(proposals) -> list[RankingRow]:
 
 def theme_proposals(theme):
     """The proposals of a call that take part in its ranking: submitted, not withdrawn."""
-    from proposals.models import Proposal
-
     return (Proposal.objects.filter(theme=theme).exclude(state__in=("draft", "withdrawn"))
             .select_related("organization", "programme"))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone, translation
 
-from proposals.documents import document_moment, render_pdf
+from core.documents import document_moment, render_pdf
 
 from . import aggregates
 from .models import ReviewAssignment

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from django import forms
-
-from core.forms import ModelMultipleChoiceById
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Role, User
+from core import people
+from core.forms import ModelMultipleChoiceById
 from proposals.models import Proposal
 
 ABSTAIN = "abstain"
@@ -74,11 +73,10 @@ class AssignForm(forms.Form):
         error_messages={"required": _("Choose at least one proposal.")})
     reviewers = ModelMultipleChoiceById(
         label=_("Reviewers"),
-        queryset=User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("full_name",
-                                                                                 "email"),
+        queryset=people.reviewers(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one reviewer.")})
 
 
 def reviewer_choices():
-    return User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("full_name", "email")
+    return people.reviewers()

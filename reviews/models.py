@@ -7,63 +7,9 @@ where it cannot judge. Which reviewer sees what is decided in ``core.rules``.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-
-class Rubric(models.Model):
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
-    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
-    is_default = models.BooleanField(
-        _("default for always-open proposals"), default=False,
-        help_text=_("Used when a proposal's themed call names no rubric."))
-
-    class Meta:
-        verbose_name = _("rubric")
-        verbose_name_plural = _("rubrics")
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(scale_max__gt=models.F("scale_min")),
-                                   name="rubric_scale_ordered",
-                                   violation_error_message=_(
-                                       "The highest score must be above the lowest.")),
-        ]
-
-    def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
-
-    def clean(self) -> None:
-        if self.pk and not self.criteria.filter(weight__gt=0).exists():
-            raise ValidationError(_("A rubric needs at least one criterion with a weight above "
-                                    "zero."))
-
-
-class Criterion(models.Model):
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
-    description = models.TextField(_("what reviewers look for"), blank=True)
-    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1,
-                                 validators=[MinValueValidator(0)])
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("criterion")
-        verbose_name_plural = _("criteria")
-        ordering = ["rubric", "sort_order", "pk"]
-
-    def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
 
 
 class ReviewAssignment(models.Model):
@@ -108,7 +54,8 @@ class Score(models.Model):
 
     assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE,
                                    related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    criterion = models.ForeignKey("themes.Criterion", on_delete=models.PROTECT,
+                                  related_name="scores")
     value = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 

@@ -1,7 +1,8 @@
 """Reads of reviews that pages share; what each user gets is decided by ``core.rules``.
 
-``review_panel_context(user, proposal)`` is for the shared proposal page: the desk gets a link
-to every review with the aggregate line, the assigned reviewer a link to its scoring form.
+``review_panel`` is the review part of the shared proposal page (registered with
+``proposals.panels`` in ``ReviewsConfig.ready``): the desk gets a link to every review with the
+aggregate line, the assigned reviewer a link to its scoring form.
 """
 
 from __future__ import annotations
@@ -46,20 +47,20 @@ def assignments_of_proposal(proposal):
             .order_by("assigned_at", "pk"))
 
 
-def review_panel_context(user, proposal) -> dict:
-    """What the shared proposal page shows about reviews: ``review_panel`` is None for anyone
-    with nothing to see. Include ``reviews/_panel.html`` with it."""
+def review_panel(user, proposal) -> dict | None:
+    """What the shared proposal page shows ``user`` about reviews, or None for anyone with
+    nothing to see. The template is ``reviews/_panel.html``."""
     if proposal.state == "draft" or not rules.can_view_proposal(user, proposal):
-        return {"review_panel": None}
+        return None
     if rules.can_manage_reviews(user):
-        return {"review_panel": {
+        return {
             "desk": True,
             "aggregate": aggregates.aggregate_for(proposal),
             "rubric": rubric_for(proposal),
-        }}
-    if user.is_reviewer:
+        }
+    if rules.can_use_reviewer_portal(user):
         assignment = ReviewAssignment.objects.filter(
             proposal=proposal, reviewer=user, conflict_declared=False).first()
         if assignment is not None:
-            return {"review_panel": {"desk": False, "assignment": assignment}}
-    return {"review_panel": None}
+            return {"desk": False, "assignment": assignment}
+    return None

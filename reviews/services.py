@@ -15,16 +15,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import rules
+from core import people, rules
 from core.dates import JAPAN
+from core.links import url_for
 from core.mail import queue_email
-from core.models import Role, User
+from themes.models import Criterion, Rubric, Theme
 
-from .models import Criterion, ReviewAssignment, Rubric, Score
+from .models import ReviewAssignment, Score
 
 #: Proposal states in which nobody is assigned or reminded any more.
 FINAL_STATES = ("completed", "not_accepted", "declined", "withdrawn", "consultation_closed")
@@ -73,18 +73,12 @@ def rubric_problem(rubric: Rubric | None, criteria: Iterable[Criterion] | None =
 
 # --- Helpers ------------------------------------------------------------------------------------
 
-def _url(viewname: str, language: str, **kwargs) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
 
 
 def desk_recipients(proposal) -> list[tuple[str, str]]:
     """The proposal's lead at the desk; without an active lead, every active desk user."""
     lead = proposal.lead if proposal.lead_id else None
-    if lead is not None and lead.is_desk:
-        return [(lead.email, lead.language or "ja")]
-    desk = User.objects.filter(role__in=[Role.DESK_STAFF, Role.DESK_MANAGER], is_active=True)
-    return [(u.email, u.language or "ja") for u in desk.order_by("email")]
+    return [(u.email, u.language or "ja") for u in people.lead_or_desk(lead)]
 
 
 def _round_closed(proposal) -> bool:
@@ -145,7 +139,7 @@ def assign_reviewers(proposals, reviewers, actor) -> list[ReviewAssignment]:
                 queue_email(reviewer.email, "review_assigned", {
                     "reviewer": reviewer, "proposal": proposal,
                     "theme": proposal.theme if proposal.theme_id else None,
-                    "url": _url("reviews:score", language, pk=assignment.pk),
+                    "url": url_for("reviews:score", language, pk=assignment.pk),
                 }, language=language, reference=f"proposal:{proposal.pk}")
     return created
 
@@ -181,7 +175,7 @@ def declare_conflict(assignment: ReviewAssignment, user, note: str) -> ReviewAss
         for address, language in desk_recipients(proposal):
             queue_email(address, "review_conflict", {
                 "assignment": assignment, "reviewer": user, "proposal": proposal, "note": note,
-                "url": _url("reviews:desk", language, pk=proposal.pk),
+                "url": url_for("reviews:desk", language, pk=proposal.pk),
             }, language=language, reference=f"proposal:{proposal.pk}")
     return assignment
 
@@ -288,8 +282,6 @@ def close_round(target, actor) -> int:
     any more. Returns how many assignments were closed (closing twice closes nothing new)."""
     if not rules.can_manage_reviews(actor):
         raise NotPermitted(_("You are not permitted to close a review round."))
-    from themes.models import Theme
-
     if isinstance(target, Theme):
         assignments = ReviewAssignment.objects.filter(proposal__theme=target)
     else:
@@ -325,7 +317,7 @@ def send_review_reminders(today: dt.date | None = None) -> dict:
             queue_email(reviewer.email, "review_reminder", {
                 "reviewer": reviewer, "proposal": assignment.proposal,
                 "theme": assignment.proposal.theme if assignment.proposal.theme_id else None,
-                "url": _url("reviews:score", language, pk=assignment.pk),
+                "url": url_for("reviews:score", language, pk=assignment.pk),
             }, language=language, reference=f"proposal:{assignment.proposal_id}")
             counts["reminders"] += 1
             counts["emails"] += 1

@@ -3,9 +3,9 @@ management command, so cron can run it instead of beat."""
 
 from celery import shared_task
 
+from . import services
+
 
 @shared_task(name="reviews.tasks.send_review_reminders")
 def send_review_reminders() -> dict:
-    from .services import send_review_reminders as send
-
-    return send()
+    return services.send_review_reminders()

@@ -7,11 +7,9 @@ nothing. Changes go through ``reviews.services``; a refusal is shown with what w
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,34 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit, rules
+from core.permissions import permission_required
 from proposals.models import Proposal
 from themes.models import Theme
 
 from . import aggregates, selectors, services
+from .documents import render_result_sheet, result_sheet_filename
 from .forms import AssignForm, ConflictForm, ScoreForm, reviewer_choices
 from .models import ReviewAssignment, Score
 
-
-def _desk_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not rules.can_manage_reviews(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _reviewer_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_reviewer:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+desk_only = permission_required("kyoso.manage_reviews")
+reviewer_only = permission_required("kyoso.use_reviewer_portal")
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -60,7 +41,7 @@ def _safe_next(request, fallback: str) -> str:
 
 # --- The reviewer -------------------------------------------------------------------------------
 
-@_reviewer_only
+@reviewer_only
 @require_GET
 def mine(request):
     assignments = list(selectors.assignments_for_reviewer(request.user))
@@ -119,7 +100,7 @@ def _score_context(request, assignment, form=None, conflict_form=None, error=Non
     return context
 
 
-@_reviewer_only
+@reviewer_only
 @require_http_methods(["GET", "POST"])
 def score(request, pk: int):
     assignment = selectors.reviewer_assignment(request.user, pk)
@@ -156,7 +137,7 @@ def score(request, pk: int):
     return redirect("reviews:score", pk=assignment.pk)
 
 
-@_reviewer_only
+@reviewer_only
 @require_POST
 def conflict(request, pk: int):
     assignment = selectors.reviewer_assignment(request.user, pk)
@@ -187,7 +168,7 @@ def _desk_proposal(request, pk: int) -> Proposal:
     return proposal
 
 
-@_desk_only
+@desk_only
 @require_GET
 def desk(request, pk: int):
     proposal = _desk_proposal(request, pk)
@@ -214,7 +195,7 @@ def desk(request, pk: int):
     })
 
 
-@_desk_only
+@desk_only
 @require_POST
 def assign(request):
     form = AssignForm(request.POST)
@@ -243,7 +224,7 @@ def assign(request):
     return redirect(target)
 
 
-@_desk_only
+@desk_only
 @require_POST
 def close(request):
     theme_id = request.POST.get("theme")
@@ -264,7 +245,7 @@ def close(request):
     return redirect(_safe_next(request, fallback))
 
 
-@_desk_only
+@desk_only
 @require_GET
 def ranking(request, pk: int):
     theme = get_object_or_404(Theme.objects.select_related("rubric", "department"), pk=pk)
@@ -281,11 +262,9 @@ def ranking(request, pk: int):
     })
 
 
-@_desk_only
+@desk_only
 @require_GET
 def result_pdf(request, pk: int):
-    from .documents import render_result_sheet, result_sheet_filename
-
     theme = get_object_or_404(Theme.objects.select_related("rubric", "department"), pk=pk)
     pdf = render_result_sheet(theme)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -9,7 +9,8 @@ from django.utils import timezone
 from core.models import Department, Organization, Role, User
 from core.validators import make_corporate_number
 from proposals import services
-from proposals.models import ConsentDocument, Programme, Proposal, Referral
+from proposals.models import ConsentDocument, Proposal, Referral
+from themes.models import Programme
 from proposals.states import Kind
 from reviews.models import ReviewAssignment
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleErrorsMixin
 
-from .models import Theme
+from .models import Programme, Rubric, Theme
 from .services import MAX_QUESTION_LENGTH, THEME_FIELDS, period_errors
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
@@ -43,8 +43,6 @@ class ThemeForm(AccessibleErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from proposals.models import Programme
-        from reviews.models import Rubric
 
         hint = _("Japan time, e.g. 2026-12-01 17:00.")
         for name in ("opens_at", "closes_at", "questions_until", "results_announced_at"):

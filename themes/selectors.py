@@ -13,11 +13,17 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import rules
 from core.dates import JAPAN
 
-from .models import Theme, ThemeQuestion
+from .models import Programme, Theme, ThemeQuestion
 
 WEEKDAYS_JA = "月火水木金土日"
+
+
+def active_programmes():
+    """The programmes that take proposals now, in the desk's order."""
+    return Programme.objects.filter(is_active=True)
 
 
 def jst_text(value: dt.datetime | None) -> str:
@@ -71,8 +77,6 @@ def public_theme_groups(when=None) -> dict[str, list[Theme]]:
 
 def theme_for_viewer(user, pk: int) -> Theme | None:
     """The theme if ``user`` may see it: published for everyone, any for the desk (preview)."""
-    from core import rules
-
     theme = (Theme.objects.select_related("department", "programme", "rubric")
              .filter(pk=pk).first())
     if theme is None:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import rules
+from core import rules, uploads
 
 from .models import Theme, ThemeDocument, ThemeQuestion
 from .selectors import jst_text
@@ -107,8 +107,6 @@ def update_theme(theme: Theme, actor, **fields) -> Theme:
 
 def add_document(theme: Theme, actor, uploaded, title: str = "") -> ThemeDocument:
     """Publish a document of the call (募集要項 …): PDF only, checked by its content."""
-    from proposals import uploads
-
     _require_editor(actor, theme)
     info = uploads.inspect_upload(uploaded)  # raises for empty, too large, wrong content
     if info.kind != "pdf":

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import rules
+from core import rules, uploads
 from core.antispam import rate_limit
 
 from . import selectors, services
@@ -69,8 +69,6 @@ def document(request, pk: int, document_id: int):
     if theme is None:
         raise Http404
     doc = get_object_or_404(ThemeDocument, pk=document_id, theme=theme)
-    from proposals import uploads
-
     # The call's documents are public: a cache may keep them.
     return uploads.download_response(doc.file, doc.original_name, "application/pdf",
                                      private=False)

@@ -4,6 +4,9 @@ Views, admin, commands and tasks call these, never the models directly. The pack
 by area so each stays readable; everything public is importable from ``proposals.services``.
 """
 
+from .duty import send_daily_digest  # noqa: F401
+from .exports import ExportError, build_export, start_export, write_csv  # noqa: F401
+from .inbox import InboxActionError, assign_lead, desk_users  # noqa: F401
 from .intake import (  # noqa: F401
     EDITABLE_FIELDS,
     add_attachment,
@@ -32,6 +35,3 @@ from .referrals import (  # noqa: F401
     refer,
     send_reminders,
 )
-from .duty import send_daily_digest  # noqa: F401
-from .inbox import InboxActionError, assign_lead, desk_users  # noqa: F401
-from .exports import ExportError, build_export, start_export, write_csv  # noqa: F401

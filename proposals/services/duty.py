@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
 
+from core import people
+from core.links import url_for
 from core.mail import queue_email
-from core.models import OutboundEmail, Role, User
+from core.models import OutboundEmail
 
 from .. import stats
 
@@ -29,9 +28,6 @@ from .. import stats
 DIGEST_LIMIT = 50
 
 
-def _absolute(viewname: str, language: str, **kwargs) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
 
 
 def digest_reference(today: dt.date) -> str:
@@ -39,7 +35,7 @@ def digest_reference(today: dt.date) -> str:
 
 
 def desk_recipients():
-    return User.objects.filter(is_active=True, role__in=[Role.DESK_STAFF, Role.DESK_MANAGER])
+    return people.desk_members()
 
 
 def send_daily_digest(today: dt.date | None = None) -> int:
@@ -68,17 +64,17 @@ def send_daily_digest(today: dt.date | None = None) -> int:
                 "target_days": stats.response_target_days(),
                 "proposals": [
                     {"proposal": p, "days": days,
-                     "url": _absolute("proposals:detail", language, pk=p.pk)}
+                     "url": url_for("proposals:detail", language, pk=p.pk)}
                     for p, days in proposals.items],
                 "proposals_total": proposals.total,
                 "proposals_more": proposals.more,
                 "referrals": [
                     {"referral": r, "days": days,
-                     "url": _absolute("proposals:detail", language, pk=r.proposal_id)}
+                     "url": url_for("proposals:detail", language, pk=r.proposal_id)}
                     for r, days in referrals.items],
                 "referrals_total": referrals.total,
                 "referrals_more": referrals.more,
-                "dashboard_url": _absolute("desk:dashboard", language),
+                "dashboard_url": url_for("desk:dashboard", language),
             }
             queue_email(person.email, "daily_digest", context, language=language,
                         reference=reference)

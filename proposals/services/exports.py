@@ -23,15 +23,17 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import rules
+from core import jobs, rules
+from core.spreadsheet import BOM, spreadsheet_cell
 
+from .. import stats
+from ..filters import InboxFilter
 from ..models import ExportJob, Proposal, Referral
 from ..states import Kind, State
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
-BOM = "\ufeff"
 
 HEADERS = [
     "受付番号", "年度", "状態", "種別", "プログラム", "件名", "概要", "事業者名", "法人番号",
@@ -70,7 +72,6 @@ def export_queryset(user, query=None, selected_ids=None):
 
     Raises ``ExportError`` when the filter is not valid (it would not match what the user saw).
     """
-    from ..filters import InboxFilter
 
     if not rules.can_use_back_office(user):
         raise ExportError(_("Only the desk can export proposals."))
@@ -101,15 +102,6 @@ ROW_FIELDS = (
 )
 
 
-def spreadsheet_cell(value) -> str:
-    """A text cell that a spreadsheet shows as text, never runs as a formula (also used by the
-    public open data)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def _date(value) -> str:
     return timezone.localtime(value).date().isoformat() if value else ""
 
@@ -125,7 +117,6 @@ def _departments(ids) -> dict[int, list[str]]:
 
 
 def _rows(chunk, today, labels):
-    from .. import stats
 
     referred = _departments([row["pk"] for row in chunk])
     for row in chunk:
@@ -153,7 +144,6 @@ def write_csv(out, queryset, *, progress=None, chunk_size: int = CHUNK_SIZE) -> 
     chunk for the departments); ``progress(n)`` is called after each chunk. Returns the number
     of rows written.
     """
-    from .. import stats
 
     today = stats.local_today()
     with translation.override("ja"):
@@ -181,15 +171,13 @@ def write_csv(out, queryset, *, progress=None, chunk_size: int = CHUNK_SIZE) -> 
 
 def start_export(user, query=None, selected_ids=None, *, total: int | None = None) -> ExportJob:
     """Create an export job for ``user`` and queue its task once the transaction commits."""
-    from .. import tasks
-
     queryset = export_queryset(user, query, selected_ids)
     job = ExportJob.objects.create(
         requested_by=user, query=query_to_dict(query),
         selected_ids=[int(pk) for pk in (selected_ids or [])],
         total=queryset.count() if total is None else total,
     )
-    tasks.build_export.delay_on_commit(job.pk)
+    jobs.enqueue("proposals.tasks.build_export", job.pk)
     return job
 
 

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import rules
+from core import audit, people, rules
 
 from ..models import Proposal
 
@@ -26,10 +26,7 @@ class InboxActionError(Exception):
 def desk_users():
     """Everyone who has been desk staff or desk manager (inactive ones too, so the inbox can
     still filter by a former lead), by name."""
-    from core.models import Role, User
-
-    return (User.objects.filter(role__in=[Role.DESK_STAFF, Role.DESK_MANAGER])
-            .order_by("-is_active", "full_name", "email"))
+    return people.desk_members(include_inactive=True)
 
 
 def assign_lead(proposals, lead, actor) -> int:
@@ -50,7 +47,6 @@ def assign_lead(proposals, lead, actor) -> int:
              .update(lead=lead, updated_at=timezone.now()))
     logger.info("%s assigned %d proposals to lead %s", actor.pk, count,
                 lead.pk if lead else None)
-    from core import audit
 
     listed = ids if isinstance(ids, list) else "filter"
     audit.record(actor, "assign_lead", f"lead:{lead.pk if lead else 'none'}",

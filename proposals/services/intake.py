@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from core import rules
+from core import rules, uploads
 
 from .. import notifications
 from ..models import Attachment, ConsentDocument, Message, Proposal, ProposalConsent
@@ -70,9 +71,7 @@ def update_draft(proposal: Proposal, actor, fields: dict, departments=None) -> P
 def add_attachment(proposal: Proposal, actor, uploaded, *, message: Message | None = None
                    ) -> Attachment:
     """Attach one uploaded file after checking its content and the size limits."""
-    from django.db.models import Sum
 
-    from .. import uploads
 
     if message is None and not rules.can_change_attachments(actor, proposal):
         raise NotPermitted(_("You are not permitted to change this proposal's files."))

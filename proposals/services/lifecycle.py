@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -106,7 +107,6 @@ def next_receipt_number(when=None) -> tuple[str, int]:
     PostgreSQL and SQLite serialise, so two submissions never get the same number. It runs
     inside the caller's transaction: a rolled-back submission gives its number back.
     """
-    from django.conf import settings
 
     year = fiscal_year(when)
     for _attempt in range(3):

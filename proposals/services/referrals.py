@@ -17,14 +17,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import rules
+from core import people, rules
 from core.dates import JAPAN
+from core.links import url_for
 from core.mail import queue_email
-from core.models import Role, User
 
 from ..models import OPEN, Proposal, Referral, ReferralMessage
 from .lifecycle import LifecycleError, NotAllowedNow, NotPermitted
@@ -62,8 +61,8 @@ def join_names(names) -> str:
 def department_recipients(department) -> list[tuple[str, str]]:
     """(address, language) of every active member of ``department``, then its shared contact
     address if it has one that is not a member's."""
-    members = User.objects.filter(department=department, role=Role.DEPARTMENT, is_active=True)
-    recipients = [(m.email, m.language or "ja") for m in members.order_by("email")]
+    members = people.department_members(department)
+    recipients = [(m.email, m.language or "ja") for m in members]
     known = {address.lower() for address, _language in recipients}
     if department.email and department.email.lower() not in known:
         recipients.append((department.email, "ja"))
@@ -73,15 +72,9 @@ def department_recipients(department) -> list[tuple[str, str]]:
 def desk_recipients(proposal: Proposal) -> list[tuple[str, str]]:
     """The proposal's lead at the desk; without an active lead, every active desk user."""
     lead = proposal.lead if proposal.lead_id else None
-    if lead is not None and lead.is_desk:
-        return [(lead.email, lead.language or "ja")]
-    desk = User.objects.filter(role__in=[Role.DESK_STAFF, Role.DESK_MANAGER], is_active=True)
-    return [(u.email, u.language or "ja") for u in desk.order_by("email")]
+    return [(u.email, u.language or "ja") for u in people.lead_or_desk(lead)]
 
 
-def _url(viewname: str, language: str, **kwargs) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
 
 
 def _send(recipients, template: str, referral: Referral, viewname: str, **context) -> int:
@@ -90,7 +83,7 @@ def _send(recipients, template: str, referral: Referral, viewname: str, **contex
             address, template,
             {"referral": referral, "proposal": referral.proposal,
              "department": referral.department,
-             "url": _url(viewname, language, pk=referral.pk), **context},
+             "url": url_for(viewname, language, pk=referral.pk), **context},
             language=language, reference=f"proposal:{referral.proposal_id}",
         )
     return len(recipients)

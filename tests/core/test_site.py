@@ -158,8 +158,9 @@ def test_admin_is_for_administrators_only(client, people):
 
 
 @pytest.mark.parametrize("model", [
-    "core/user", "core/organization", "core/department", "proposals/programme",
+    "core/user", "core/organization", "core/department", "themes/programme",
     "proposals/consentdocument", "proposals/proposal", "proposals/proposaltransition",
+    "themes/rubric", "themes/theme", "reviews/reviewassignment",
 ])
 def test_admin_pages_open_for_an_administrator(client, people, model):
     proposal = factories.draft(people["business"])

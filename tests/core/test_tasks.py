@@ -11,8 +11,6 @@ from core.models import WorkerHeartbeat
 from core.tasks import record_heartbeat
 
 
-
-
 @pytest.mark.integration
 def test_inline_mode_runs_the_task_in_process(db, django_capture_on_commit_callbacks):
     assert settings.TASKS_INLINE, "tests run with no broker configured"

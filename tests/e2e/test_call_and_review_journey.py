@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
 from django.core import mail
 from django.utils import translation
 
@@ -35,7 +34,7 @@ from proposals.models import Proposal
 from reviews import services as review_services
 from reviews.models import ReviewAssignment
 from themes import services as theme_services
-from themes.models import Theme
+from themes.models import Criterion, Rubric, Theme
 from themes.selectors import closing_message
 
 from .. import factories
@@ -66,8 +65,11 @@ def default_rubric():
     rubric = review_services.default_rubric()
     if rubric is None:
         migration = importlib.import_module("reviews.migrations.0003_default_rubric")
-        migration.create_default(django_apps, None)
-        rubric = review_services.default_rubric()
+        rubric = Rubric.objects.create(name=migration.NAME, scale_min=1, scale_max=5,
+                                       is_default=True)
+        for order, (name, name_en, description) in enumerate(migration.CRITERIA, start=1):
+            Criterion.objects.create(rubric=rubric, name=name, name_en=name_en,
+                                     description=description, weight=1, sort_order=order)
     assert [c.name for c in rubric.criteria.all()] == [
         "社会性", "先進性", "安全性", "実証可能性", "市場性", "事業化可能性"]
     return rubric

@@ -27,7 +27,6 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from core.models import Organization, User
-from projects import services as project_services
 from projects.models import Project, Report, ReportFigure, Site, SiteBooking
 from proposals.models import Message, Proposal, Referral, ReferralMessage
 from proposals.states import ADOPTED_STATES
@@ -113,7 +112,7 @@ def _ensure_every_kind_exists(people):
     """The demo data may lack a row of some kind; add one so every kind is planted."""
     if not Score.objects.exists():
         assignment = ReviewAssignment.objects.first()
-        from reviews.models import Criterion
+        from themes.models import Criterion
 
         if assignment is not None:
             Score.objects.create(assignment=assignment, criterion=Criterion.objects.first(),

@@ -20,6 +20,7 @@ import time_machine
 from django.utils import translation
 from pypdf import PdfReader
 
+from core.documents import render_pdf, url_fetcher
 from proposals import documents
 from proposals.states import Kind
 
@@ -172,7 +173,7 @@ def test_documents_load_nothing_from_outside(db, cjk_font, tmp_path):
     import weasyprint
     from weasyprint.urls import URLFetcher
 
-    from .test_uploads import png_bytes
+    from tests.core.test_uploads import png_bytes
 
     image = tmp_path / "secret.png"
     image.write_bytes(png_bytes())
@@ -180,5 +181,5 @@ def test_documents_load_nothing_from_outside(db, cjk_font, tmp_path):
             f'<img src="http://127.0.0.1:9/x.png" alt=""></body></html>')
     # The same page with WeasyPrint's ordinary fetcher does load the file: the check can fail.
     assert _images(weasyprint.HTML(string=html, url_fetcher=URLFetcher()).write_pdf()) == 1
-    assert _images(weasyprint.HTML(string=html, url_fetcher=documents.url_fetcher()).write_pdf()) == 0
-    assert documents.render_pdf("proposals/pdf/base.html", {}).startswith(b"%PDF-")
+    assert _images(weasyprint.HTML(string=html, url_fetcher=url_fetcher()).write_pdf()) == 0
+    assert render_pdf("documents/base.html", {}).startswith(b"%PDF-")

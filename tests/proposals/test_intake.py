@@ -8,7 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.models import OutboundEmail, Role
-from proposals.models import Attachment, ConsentDocument, Proposal, ProposalConsent, ProposalTransition
+from proposals.models import (
+    Attachment,
+    ConsentDocument,
+    Proposal,
+    ProposalConsent,
+    ProposalTransition,
+)
 from proposals.states import State
 
 from .. import factories
@@ -245,8 +251,9 @@ def test_an_incomplete_draft_is_not_submitted(client, member, draft):
 
 
 def test_receipt_pdf_is_served_to_the_business_only(client, member, draft, people):
-    from ..support import require
     from core.status import cjk_fonts
+
+    from ..support import require
 
     require(bool(cjk_fonts()), "no Japanese font for PDFs")
     client.force_login(member)

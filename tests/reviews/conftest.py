@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from core.models import Department
-from reviews.models import Criterion, Rubric
+from themes.models import Criterion, Rubric
 from themes.models import Theme
 
 from .. import factories

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reviews import services
-from reviews.models import Criterion, Rubric
+from themes.models import Criterion, Rubric
 
 from .conftest import make_rubric, make_theme, submitted
 
@@ -60,13 +60,13 @@ def test_the_admin_refuses_a_rubric_whose_weights_are_all_zero(client, people):
         "criteria-0-name": "項目1", "criteria-0-weight": "0", "criteria-0-sort_order": 1,
         "criteria-1-name": "項目2", "criteria-1-weight": "0", "criteria-1-sort_order": 2,
     }
-    response = client.post(reverse("admin:reviews_rubric_add"), data)
+    response = client.post(reverse("admin:themes_rubric_add"), data)
     assert response.status_code == 200
     assert "重みが0より大きい評価項目" in response.content.decode()  # the admin speaks Japanese
     assert not Rubric.objects.filter(name="重みなし").exists()
 
     data["criteria-1-weight"] = "2"
-    response = client.post(reverse("admin:reviews_rubric_add"), data)
+    response = client.post(reverse("admin:themes_rubric_add"), data)
     assert response.status_code == 302
     assert Rubric.objects.get(name="重みなし").criteria.count() == 2
 

@@ -335,19 +335,19 @@ def test_the_desk_page_shows_every_review_with_the_aggregate(client, people, the
 def test_the_review_panel_for_the_proposal_page(people, world):
     from django.template.loader import render_to_string
 
-    from reviews.selectors import review_panel_context
+    from reviews.selectors import review_panel
 
     proposal = world["proposal"]
-    desk = review_panel_context(people["desk_staff"], proposal)
-    assert desk["review_panel"]["desk"] and desk["review_panel"]["aggregate"].assigned == 2
-    html = render_to_string("reviews/_panel.html", {**desk, "proposal": proposal})
+    desk = review_panel(people["desk_staff"], proposal)
+    assert desk["desk"] and desk["aggregate"].assigned == 2
+    html = render_to_string("reviews/_panel.html", {"panel": desk, "proposal": proposal})
     assert reverse("reviews:desk", args=[proposal.pk]) in html
     assert "1 of 2 submitted" not in html and "0 of 2 submitted, 1 conflicted" in html
-    mine = review_panel_context(people["reviewer"], proposal)
-    html = render_to_string("reviews/_panel.html", {**mine, "proposal": proposal})
+    mine = review_panel(people["reviewer"], proposal)
+    html = render_to_string("reviews/_panel.html", {"panel": mine, "proposal": proposal})
     assert reverse("reviews:score", args=[world["assignment"].pk]) in html
     for role in ("other_reviewer", "business", "department", "administrator"):
-        assert review_panel_context(people[role], proposal) == {"review_panel": None}, role
+        assert review_panel(people[role], proposal) is None, role
 
 
 def test_a_blind_call_hides_the_business_files_from_reviewers_on_the_proposal_page(client, db):

@@ -113,7 +113,7 @@ def test_services_validate_and_check_the_role(people, theme):
 
 
 def test_rubric_is_offered_when_rubrics_exist(client, people):
-    from reviews.models import Rubric
+    from themes.models import Rubric
 
     client.force_login(people["desk_staff"])
     if not Rubric.objects.exists():

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils.safestring import SafeString
 
-from proposals import charts
+from core.documents import charts
 
 pytestmark = pytest.mark.unit
 

@@ -10,12 +10,14 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from core.management.commands.seed_demo import DEMO_PASSWORD, PROJECTS, PROPOSALS
 from core.models import Department, Organization, Role, User
 from core.rules import can_view_site_bookings, proposals_visible_q
+from demo.cases import PROPOSALS
+from demo.projects import PROJECTS
+from demo.reference import DEMO_PASSWORD
 from projects.models import (
-    Project,
     ProcurementRoute,
+    Project,
     Report,
     ReportFigure,
     ReportState,
@@ -24,10 +26,10 @@ from projects.models import (
     Status,
 )
 from projects.selectors import public_projects
-from proposals.models import ConsentDocument, Programme, Proposal, ProposalTransition, Referral
+from proposals.models import ConsentDocument, Proposal, ProposalTransition, Referral
 from proposals.states import Kind, Outcome, State
 from reviews.models import ReviewAssignment
-from themes.models import Theme
+from themes.models import Programme, Theme
 
 pytestmark = pytest.mark.integration
 

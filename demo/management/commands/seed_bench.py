@@ -26,9 +26,9 @@ from django.utils import timezone
 from core.dates import fiscal_year
 from core.models import Department, Organization, Role, User
 from core.validators import make_corporate_number
-from proposals.models import Programme, Proposal, ProposalTransition, ReceiptSequence, Referral
+from proposals.models import Proposal, ProposalTransition, ReceiptSequence, Referral
 from proposals.states import Kind, State
-from themes.models import Theme
+from themes.models import Programme, Theme
 
 # Kept for callers that used the old word list.
 WORDS = ["防災", "福祉", "交通", "子育て", "観光", "環境", "医療", "教育", "DX", "水道", "道路",

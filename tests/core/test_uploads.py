@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.http import HttpResponse
 from django.utils import translation
 
-from proposals import uploads
+from core import uploads
 
 pytestmark = pytest.mark.unit
 
@@ -369,7 +369,7 @@ def test_refusals_are_in_japanese_by_default():
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import translation
 
-    from proposals import uploads
+    from core import uploads
 
     with translation.override("ja"), pytest.raises(ValidationError) as info:
         uploads.inspect_upload(SimpleUploadedFile("提案書.pdf", b"MZ\x90\x00" + b"\x00" * 60))

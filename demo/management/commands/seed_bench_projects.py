@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from importlib import import_module
 from io import StringIO
 
 from django.core.management import call_command
@@ -28,11 +29,12 @@ from django.utils import timezone
 from core.dates import fiscal_year
 from core.models import Department, Organization, User
 from core.validators import make_corporate_number
+from demo.management.commands.seed_bench import FIRST_DAY, ORGANIZATIONS
 from projects import public_cache
 from projects.models import Field, ProcurementRoute, Project, Status
-from proposals.management.commands.seed_bench import FIRST_DAY, ORGANIZATIONS
-from proposals.models import Programme, Proposal, ProposalTransition
+from proposals.models import Proposal, ProposalTransition
 from proposals.states import Kind, State
+from themes.models import Programme
 
 # (ja, en) word pairs for public titles and summaries.
 AREAS = [("中央区", "Chuo ward"), ("博多区", "Hakata ward"), ("東区", "Higashi ward"),
@@ -97,8 +99,6 @@ class Command(BaseCommand):
     def _reference_data(self) -> dict:
         if not Field.objects.exists():
             # ``flush`` (the bench on PostgreSQL) also empties what the migration put there.
-            from importlib import import_module
-
             migration = import_module("projects.migrations.0002_fields")
             Field.objects.bulk_create([
                 Field(code=code, name=name, name_en=name_en, sort_order=order * 10)

@@ -17,6 +17,7 @@ chart outlined in #6b7280 (4.8:1).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -34,6 +35,25 @@ ROW_GAP = 10
 ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
 MIN_VISIBLE = 0.5   # per cent of a full bar: a value above 0 never disappears
 BAR_AREA = 72       # per cent of the width the bars may take; the value is written after it
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``numerator`` of ``denominator``; ``percent`` is None when there is nothing to divide."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> float | None:
+        if not self.denominator:
+            return None
+        return self.numerator * 100 / self.denominator
+
+
+def percent(rate: Rate) -> str:
+    """12.5% — or "—" when there is nothing to divide."""
+    return "—" if rate.percent is None else f"{number(rate.percent, 1)}%"
 
 
 def number(value: float | None, decimals: int = 0) -> str:

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -327,8 +328,6 @@ def download_response(content, filename: str, content_type: str, *, private: boo
     has gone missing from the storage is a 404, not an error page. ``private`` responses (every
     file that is not public) are never kept by a browser or proxy cache.
     """
-    from django.http import FileResponse, Http404, HttpResponse
-
     if isinstance(content, bytes):
         response = HttpResponse(content, content_type=content_type)
     else:
