@@ -9,6 +9,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # make test runs on every core (pytest-xdist); PYTEST_ARGS adds to or overrides that.
+# The SQLite pass runs the tests in a random order (pytest-randomly prints the seed; repeat
+# an order with PYTEST_ARGS="-p randomly_seed=N"), so no test can lean on another having
+# run first; the PostgreSQL pass keeps the file order.
 PYTEST_ARGS ?=
 XDIST ?= -n auto --dist loadfile
 
@@ -39,7 +42,7 @@ test-sqlite: $(STAMP)
 	env -u DATABASE_URL $(PY) -m pytest -m "not postgres" $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
-	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m "not e2e" $(XDIST) $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -m "not e2e" -p no:randomly $(XDIST) $(PYTEST_ARGS)
 
 ## Style and structure: ruff (lint and format) and the import-linter layer contracts.
 lint: $(STAMP)

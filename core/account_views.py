@@ -193,7 +193,7 @@ def _organization_for(request, pk: int | None) -> Organization:
     guessed id must not reveal whether the organisation exists)."""
     user = request.user
     if pk is None:
-        organization = user.organization if user.is_business else None
+        organization = user.organization if rules.can_use_business_portal(user) else None
     else:
         organization = Organization.objects.filter(pk=pk).first()
     if organization is None or not rules.can_view_organization(user, organization):

@@ -88,7 +88,7 @@ def _not_for_you(request, *, reason: str):
     return render(request, "projects/portal/not_for_you.html", {
         "reason": reason,
         "desk_view": rules.can_use_back_office(user),
-        "department_view": user.is_department_member,
+        "department_view": rules.can_use_department_portal(user),
     }, status=403)
 
 
@@ -97,7 +97,7 @@ def _not_for_you(request, *, reason: str):
 def my_projects(request):
     """The signed-in business member's organisation's projects (constant queries)."""
     user = request.user
-    if not (user.is_business and user.organization_id):
+    if not rules.can_use_business_portal(user):
         return _not_for_you(request, reason=_(
             "This page lists the projects of a partner business, for its members."))
     projects = (Project.objects.filter(rules.projects_visible_q(user))
@@ -131,7 +131,7 @@ def workspace(request, pk: int):
         "can_report": can_report,
         "next_step": next_step(project, reports) if can_report else "",
         "desk_view": rules.can_manage_project(user, project),
-        "business_view": user.is_business,
+        "business_view": rules.can_report_on_project(user, project),
     })
 
 

@@ -91,7 +91,7 @@ def _editable(request, pk: int) -> Proposal:
 @require_http_methods(["GET", "POST"])
 def start(request):
     user = request.user
-    if not user.is_business:
+    if not rules.can_use_business_portal(user):
         raise Http404
     theme = None
     if request.GET.get("theme"):

@@ -479,6 +479,12 @@ class ReferralMessage(models.Model):
         verbose_name_plural = _("referral messages")
         ordering = ["created_at", "pk"]
 
+    @property
+    def from_department(self) -> bool:
+        """Written by the referred department (only it and the desk write here, and only
+        department members belong to a department)."""
+        return self.author.department_id is not None
+
 
 class ReasonTemplate(models.Model):
     """Wording the desk starts from when it writes a decision's reasons (editable in the admin)."""
@@ -564,6 +570,12 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.body[:30]}"
+
+    @property
+    def from_business(self) -> bool:
+        """Written by the proposing business (only it and the desk write in a dialogue, and
+        only business members belong to an organisation)."""
+        return self.author.organization_id is not None
 
 
 class Attachment(models.Model):

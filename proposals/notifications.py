@@ -94,7 +94,7 @@ def message_posted(message) -> None:
     if message.visibility != "business":
         return
     author = message.author
-    if author.is_business:
+    if message.from_business:
         recipients = [proposal.lead] if proposal.lead_id and proposal.lead.is_active else []
     else:
         recipients = business_recipients(proposal)

@@ -39,7 +39,7 @@ def referrals_for_department(user, today: dt.date | None = None):
     """The referrals ``user`` (a department member) may see, each with its proposal and a
     ``status`` annotation, unanswered first, soonest deadline first. Empty for anyone else:
     the desk has its own pages."""
-    if not (user.is_authenticated and user.is_department_member):
+    if not rules.can_use_department_portal(user):
         return Referral.objects.none()
     today = today or japan_today()
     return (
@@ -71,7 +71,7 @@ def _messages():
 def department_referral(user, pk: int) -> Referral | None:
     """One referral to ``user``'s department, with the proposal and what its page shows, or
     None (a guessed id of another department's referral looks like one that does not exist)."""
-    if not (user.is_authenticated and user.is_department_member):
+    if not rules.can_use_department_portal(user):
         return None
     referral = (
         Referral.objects.filter(rules.referrals_visible_q(user), pk=pk)

@@ -13,7 +13,7 @@ def proposals_for(user):
     """Proposals ``user`` may see, with what a list row shows, in a constant number of queries."""
     return (
         Proposal.objects.filter(rules.proposals_visible_q(user))
-        .select_related("organization", "programme", "lead")
+        .select_related("organization", "programme", "lead", "theme")
         .order_by("-submitted_at", "-created_at", "-pk")
     )
 

@@ -21,12 +21,18 @@ from .referral_selectors import referral_panel_context
 @login_required
 @require_GET
 def proposal_list(request):
-    page = Paginator(selectors.proposals_for(request.user), 50).get_page(request.GET.get("page"))
+    user = request.user
+    page = Paginator(selectors.proposals_for(user), 50).get_page(request.GET.get("page"))
+    for proposal in page:
+        # The list shows only proposals the user may see; a blind call's reviewer still does
+        # not learn who proposed (core.rules).
+        proposal.identity_hidden = rules.identity_hidden_by_blind_review(user, proposal)
+    business_view = rules.can_use_business_portal(user)
     return render(request, "proposals/list.html", {
         "page": page,
-        "business_view": request.user.is_business,
-        # Reviewers may be reviewing blind calls: the list never names businesses to them.
-        "show_business": not (request.user.is_business or request.user.is_reviewer),
+        "business_view": business_view,
+        # A business's own list needs no column naming itself.
+        "show_business": not business_view,
     })
 
 
@@ -48,7 +54,8 @@ def detail_context(request, proposal, form=None, message_form=None):
     dialogue = rules.can_read_dialogue(user, proposal)
     allow_internal = rules.can_view_internal_notes(user, proposal)
     actions = services.available_actions(proposal, user)
-    if user.is_business:
+    own = rules.is_own_organization(user, proposal)
+    if own:
         # The business submits and resubmits from the intake pages, with the summary in view.
         actions = [a for a in actions if a.name not in ("submit", "resubmit")]
     # The agreement, the field and completion are recorded on the project's desk page, with
@@ -70,7 +77,7 @@ def detail_context(request, proposal, form=None, message_form=None):
         "proposal": proposal,
         "desk_view": desk,
         "reason_templates": templates,
-        "business_view": user.is_business,
+        "business_view": own,
         "show_full_log": rules.can_view_full_log(user, proposal),
         "show_identity": rules.can_view_business_identity(user, proposal),
         "can_edit": rules.can_edit_proposal(user, proposal),
@@ -137,7 +144,8 @@ def proposal_transition(request, pk: int):
         status = (409 if isinstance(exc, services.ConflictingChange)
                   else 403 if isinstance(exc, services.NotPermitted) else 400)
         return render(request, "proposals/detail.html", context, status=status)
-    label = proposal.business_label if request.user.is_business else proposal.internal_label
+    own = rules.is_own_organization(request.user, proposal)
+    label = proposal.business_label if own else proposal.internal_label
     messages.success(request, _("Done. The proposal is now “%(state)s”.") % {"state": label})
     return redirect("proposals:detail", pk=pk)
 

@@ -18,7 +18,7 @@ from .services import rubric_for
 
 def assignments_for_reviewer(user):
     """The reviewer's own assignments without a declared conflict, newest first."""
-    if not (user.is_authenticated and user.is_reviewer):
+    if not rules.can_use_reviewer_portal(user):
         return ReviewAssignment.objects.none()
     return (ReviewAssignment.objects.filter(reviewer=user, conflict_declared=False)
             .exclude(proposal__state="draft")

@@ -104,7 +104,7 @@ def assign_reviewers(proposals, reviewers, actor) -> list[ReviewAssignment]:
     if not reviewers:
         raise ReviewError(_("Choose at least one reviewer."), {"reviewers": _(
             "Choose at least one reviewer.")})
-    not_reviewers = [r for r in reviewers if not r.is_reviewer]
+    not_reviewers = [r for r in reviewers if not rules.can_use_reviewer_portal(r)]
     if not_reviewers:
         message = _("Only active reviewers can be assigned: %(names)s.") % {
             "names": ", ".join(r.full_name or r.email for r in not_reviewers)}
@@ -150,7 +150,7 @@ def declare_conflict(assignment: ReviewAssignment, user, note: str) -> ReviewAss
     """The reviewer declares a conflict of interest: from then on it is excluded from the
     proposal (it no longer sees it) and the desk is e-mailed."""
     note = (note or "").strip()
-    if not (user.is_authenticated and assignment.reviewer_id == user.pk and user.is_reviewer):
+    if not (rules.can_use_reviewer_portal(user) and assignment.reviewer_id == user.pk):
         raise NotPermitted(_("You are not permitted to do this."))
     if assignment.conflict_declared:
         raise ReviewError(_("You have already declared a conflict of interest."))

@@ -8,9 +8,11 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import pytest
+from django.db.models.signals import post_migrate
 
 from core.models import Role
 
@@ -20,6 +22,34 @@ from .support import IN_CI, port_open
 from .worker import redis_worker  # noqa: F401 — a fixture for every test module
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _restore_reference_data(sender, using="default", **kwargs):
+    """The reference rows the migrations write (the policy fields, the default rubric), written
+    again after a transactional test's ``flush`` empties them — as Django's own ``post_migrate``
+    receivers restore content types — so no test depends on which tests ran before it."""
+    from django.apps import apps
+
+    if sender.label == "projects":
+        fields = importlib.import_module("projects.migrations.0002_fields")
+        if not apps.get_model("projects", "Field").objects.using(using).exists():
+            fields.add_fields(apps, None)
+    elif sender.label == "themes":
+        Rubric = apps.get_model("themes", "Rubric")
+        Criterion = apps.get_model("themes", "Criterion")
+        default = importlib.import_module("reviews.migrations.0003_default_rubric")
+        if not Rubric.objects.using(using).filter(name=default.NAME).exists():
+            rubric = Rubric.objects.using(using).create(
+                name=default.NAME, name_en="Fukuoka demonstration full-support criteria",
+                scale_min=1, scale_max=5,
+                is_default=not Rubric.objects.using(using).filter(is_default=True).exists())
+            for order, (name, name_en, description) in enumerate(default.CRITERIA, start=1):
+                Criterion.objects.using(using).create(
+                    rubric=rubric, name=name, name_en=name_en, description=description,
+                    weight=1, sort_order=order)
+
+
+post_migrate.connect(_restore_reference_data, dispatch_uid="tests.restore_reference_data")
 
 
 def pytest_sessionstart(session):

@@ -113,7 +113,7 @@ def published_answers(theme: Theme):
 
 def own_questions(theme: Theme, user):
     """The signed-in business's own questions, so it sees what it asked and whether answered."""
-    if not (user.is_authenticated and user.is_business):
+    if not rules.can_use_business_portal(user):
         return ThemeQuestion.objects.none()
     return ThemeQuestion.objects.filter(theme=theme, asked_by=user).order_by("asked_at", "pk")
 
@@ -122,7 +122,7 @@ def desk_themes(user=None):
     """The themes ``user`` manages — every one for the desk, a department's own issues for
     its members — with their question counts (one query)."""
     themes = Theme.objects.all()
-    if user is not None and not user.is_desk:
+    if user is not None and not rules.can_manage_themes(user):
         themes = themes.filter(kind=Theme.Kind.ISSUE, department_id=user.department_id)
     return (themes.select_related("department", "programme")
             .annotate(question_count=Count("questions", distinct=True),

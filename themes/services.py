@@ -135,7 +135,7 @@ def ask_question(theme: Theme, user, text: str, when=None) -> ThemeQuestion:
     """A business asks during the question period; outside it, nothing is saved."""
     when = when or timezone.now()
     text = (text or "").strip()
-    if not (user and user.is_authenticated and user.is_business and theme.is_published):
+    if not (rules.can_use_business_portal(user) and theme.is_published):
         raise PermissionDenied(_("Only a registered business can ask about a call."))
     if not rules.can_ask_about_theme(user, theme, when):
         end = theme.questions_until or theme.closes_at

@@ -85,7 +85,7 @@ def ask(request, pk: int):
         raise Http404
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("themes:detail", args=[theme.pk]))
-    if not request.user.is_business:
+    if not rules.can_use_business_portal(request.user):
         raise Http404
     form = QuestionForm(request.POST)
     if form.is_valid():
@@ -123,7 +123,7 @@ def _editable(request, pk: int) -> Theme:
 
 def _theme_form(request, *args, **kwargs) -> ThemeForm:
     form = ThemeForm(*args, **kwargs)
-    if request.user.is_department_member:
+    if not rules.can_manage_themes(request.user):
         # A department presents issues of its own: kind and department are fixed.
         for name in ("kind", "department"):
             form.fields[name].disabled = True

@@ -95,14 +95,20 @@ def can_view_full_log(user, proposal) -> bool:
     return (is_desk(user) or is_administrator(user)) and proposal.state != "draft"
 
 
-def can_view_business_identity(user, proposal) -> bool:
-    """Contact data of the proposer. A call configured as blind hides it from reviewers."""
-    if not can_view_proposal(user, proposal):
+def identity_hidden_by_blind_review(user, proposal) -> bool:
+    """A reviewer of a call configured as blind never learns who proposed (name, contact data,
+    files). Reviewers of other calls and of always-open proposals see the business."""
+    if not is_reviewer(user):
         return False
-    if is_reviewer(user):
-        theme = proposal.theme if proposal.theme_id else None
-        return not (theme is not None and theme.is_blind)
-    return True
+    theme = proposal.theme if proposal.theme_id else None
+    return theme is not None and theme.is_blind
+
+
+def can_view_business_identity(user, proposal) -> bool:
+    """Who proposed and how to reach them: whoever sees the proposal, except a blind call's
+    reviewers."""
+    return (can_view_proposal(user, proposal)
+            and not identity_hidden_by_blind_review(user, proposal))
 
 
 def may_transition(user, proposal, action: str) -> bool:

@@ -109,7 +109,7 @@ def post_message(proposal: Proposal, author, body: str, *, visibility: str = "bu
     with transaction.atomic():
         message = Message.objects.create(proposal=proposal, author=author, body=body,
                                          visibility=visibility)
-        if visibility == "business" and not author.is_business \
+        if visibility == "business" and not message.from_business \
                 and proposal.first_response_at is None:
             # A message to the business is an answer too (the duty to answer).
             Proposal.objects.filter(pk=proposal.pk, first_response_at__isnull=True).update(
@@ -123,7 +123,7 @@ def post_message(proposal: Proposal, author, body: str, *, visibility: str = "bu
 
 def create_draft(actor, **fields) -> Proposal:
     """A new draft for the actor's organisation."""
-    if not (actor and actor.is_authenticated and actor.is_business and actor.organization_id):
+    if not rules.can_use_business_portal(actor):
         raise NotPermitted(_("Only a member of a registered business can write a proposal."))
     departments = fields.pop("desired_departments", None)
     proposal = Proposal(organization_id=actor.organization_id, created_by=actor, **fields)

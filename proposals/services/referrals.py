@@ -154,7 +154,7 @@ def answer_referral(referral: Referral, actor, opinion: str, comment: str = "",
     and conditions (required, and kept, only when supportive with conditions). A later answer
     replaces the earlier one. The desk is told by e-mail."""
     if not rules.can_answer_referral(actor, referral):
-        if rules.can_view_referral(actor, referral) and actor.is_department_member:
+        if rules.can_view_referral(actor, referral) and rules.is_department_member(actor):
             raise NotAllowedNow(_("The proposal is “%(state)s”: the desk no longer takes "
                                   "answers to this referral.")
                                 % {"state": referral.proposal.internal_label})
@@ -202,7 +202,7 @@ def post_referral_message(referral: Referral, author, body: str) -> ReferralMess
         raise ReferralInputError({"body": [_("Write a message.")]})
     with transaction.atomic():
         message = ReferralMessage.objects.create(referral=referral, author=author, body=body)
-        if author.is_department_member:
+        if message.from_department:
             _send(desk_recipients(referral.proposal), "referral_message", referral,
                   "desk:referral", message=message, from_department=True)
         else:
