@@ -8,12 +8,22 @@ report attachments) are private and are never linked from here.
 """
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from core import rules
 from core.admin_helpers import ReadOnlyAdminMixin
 
 from . import services
-from .models import Field, Project, Report, ReportAttachment, ReportFigure, Site, SiteBooking
+from .models import (
+    Field,
+    Project,
+    Report,
+    ReportAttachment,
+    ReportFigure,
+    Site,
+    SiteBooking,
+    Status,
+)
 
 
 @admin.register(Field)
@@ -58,14 +68,31 @@ class BookingInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The status is read from the proposal (``Project.objects`` annotates it), not stored."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 @admin.register(Project)
 class ProjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("__str__", "partner_name", "fiscal_year", "status", "is_published")
-    list_filter = ("status", "is_published", "fiscal_year", "programme")
+    list_display = ("__str__", "partner_name", "fiscal_year", "status_label", "is_published")
+    list_filter = (StatusFilter, "is_published", "fiscal_year", "programme")
     list_select_related = ("proposal",)
     search_fields = ("public_title", "title_draft", "partner_name")
     exclude = ("agreement_document",)  # private: downloaded only from the desk's page
     inlines = [BookingInline]
+
+    @admin.display(description=_("status"))
+    def status_label(self, project):
+        return project.get_status_display()
 
 
 @admin.register(SiteBooking)

@@ -1,9 +1,11 @@
 """Adopted projects: what the public sees, the agreement, the field provided, the reports.
 
-A project is created when the desk manager adopts a proposal (``projects.receivers``), and
-its status follows the proposal's lifecycle: 準備中 while the agreement is prepared, 実証中
-once the field is provided, 社会実装 or 終了 when the proposal is completed. The status is
-changed only by those transitions, never by hand.
+A project is created when the desk manager adopts a proposal (``projects.receivers``). The
+proposal's lifecycle is the one owner of what happens after adoption (agreement, field,
+completion and its outcome, each an audited transition); a project's public status is read
+from it, never stored: 準備中 while the agreement is prepared, 実証中 once the field is
+provided, 社会実装 or 終了 when the proposal is completed (``status_of``, and ``STATUS`` for
+queries).
 
 What citizens read is kept apart from what the business wrote: the desk writes a public
 title and summary (``*_draft``); the desk manager approves them, which copies them to the
@@ -24,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from proposals.states import Outcome, State
 
 
 def _random_name(folder: str) -> str:
@@ -69,6 +73,26 @@ class Status(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+def status_of(state: str, outcome: str) -> str:
+    """The public status of a project whose proposal is in ``state`` (with ``outcome``)."""
+    if state == State.IN_FIELD:
+        return Status.DEMONSTRATING
+    if state == State.COMPLETED:
+        return Status.ROLLED_OUT if outcome == Outcome.ROLLED_OUT else Status.ENDED
+    return Status.PREPARING
+
+
+#: ``status_of`` as a database expression, so lists filter, count and sort by it.
+STATUS = models.Case(
+    models.When(proposal__state=State.IN_FIELD, then=models.Value(Status.DEMONSTRATING.value)),
+    models.When(proposal__state=State.COMPLETED, proposal__outcome=Outcome.ROLLED_OUT,
+                then=models.Value(Status.ROLLED_OUT.value)),
+    models.When(proposal__state=State.COMPLETED, then=models.Value(Status.ENDED.value)),
+    default=models.Value(Status.PREPARING.value),
+    output_field=models.CharField(),
+)
+
+
 class ProcurementRoute(models.TextChoices):
     NO_COST = "no_cost", _("No cost to the city")
     SINGLE_SOURCE = "single_source", _("Single-source contract")
@@ -95,7 +119,14 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(AWAITING_APPROVAL)
 
 
-class Project(ConcurrentTransitionMixin, models.Model):
+class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
+    """Every project read through ``Project.objects`` carries its ``status`` from the proposal."""
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(status=STATUS)
+
+
+class Project(models.Model):
     """An adopted proposal as a project the city carries out with the business."""
 
     proposal = models.OneToOneField("proposals.Proposal", verbose_name=_("proposal"),
@@ -132,8 +163,6 @@ class Project(ConcurrentTransitionMixin, models.Model):
     locations_en = models.CharField(_("locations in English"), max_length=300, blank=True)
     period_start = models.DateField(pgettext_lazy("period", "from"), null=True, blank=True)
     period_end = models.DateField(pgettext_lazy("period", "until"), null=True, blank=True)
-    status = FSMField(_("status"), default=Status.PREPARING, choices=Status.choices,
-                      protected=True, db_index=True)
     procurement_route = models.CharField(_("procurement route"), max_length=30,
                                          choices=ProcurementRoute.choices,
                                          default=ProcurementRoute.NO_COST)
@@ -150,7 +179,7 @@ class Project(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ProjectQuerySet.as_manager()
+    objects = ProjectManager()
 
     class Meta:
         ordering = ["-fiscal_year", "-pk"]
@@ -219,19 +248,27 @@ class Project(ConcurrentTransitionMixin, models.Model):
                 self.summary_draft_en) != (self.public_title, self.public_summary,
                                            self.public_title_en, self.public_summary_en)
 
-    # --- transitions: applied by projects.receivers when the proposal moves ---
-    @transition(status, source=Status.PREPARING, target=Status.DEMONSTRATING)
-    def start_demonstration(self):
-        """The field is provided: the demonstration or project runs (実証中)."""
+    # --- the status: read from the proposal's lifecycle, never stored ---
+    @property
+    def status(self) -> str:
+        """準備中, 実証中, 社会実装 or 終了 (``Status``), as the proposal's state says."""
+        proposal = self._state.fields_cache.get("proposal")
+        if proposal is None and "_status" in self.__dict__:
+            return self.__dict__["_status"]  # read with the row (``Project.objects``)
+        proposal = proposal or self.proposal
+        return status_of(proposal.state, proposal.outcome)
 
-    @transition(status, source=[Status.PREPARING, Status.DEMONSTRATING],
-                target=Status.ROLLED_OUT)
-    def roll_out(self):
-        """Completed and taken into the city's everyday service (社会実装)."""
+    @status.setter
+    def status(self, value: str) -> None:
+        # Django sets the ``status`` annotation of ``Project.objects`` here.
+        self.__dict__["_status"] = value
 
-    @transition(status, source=[Status.PREPARING, Status.DEMONSTRATING], target=Status.ENDED)
-    def end(self):
-        """Completed without roll-out (終了)."""
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_status", None)
+        super().refresh_from_db(*args, **kwargs)
 
 
 class Site(models.Model):

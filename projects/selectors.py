@@ -15,10 +15,11 @@ from proposals.states import ADOPTED_STATES
 
 from .models import Field, Project
 
-#: The columns of a project that a row of the public list shows (``for_list_rows``).
+#: The columns of a project that a row of the public list shows (``for_list_rows``); the
+#: status comes with every row of ``Project.objects`` (read from the proposal).
 LIST_ROW_COLUMNS = (
     "fiscal_year", "programme", "public_title", "public_title_en", "partner_name", "locations",
-    "locations_en", "period_start", "period_end", "status",
+    "locations_en", "period_start", "period_end",
     "programme__name", "programme__name_en")
 
 

@@ -5,9 +5,10 @@ fields directly. Each one checks who acts (``core.rules``), validates, writes in
 transaction, records what matters in the audit log, and tells the public site to refresh
 when something the public sees has changed (``public_cache.public_data_changed``).
 
-The project's status is never set here: it follows the proposal's lifecycle through
-``projects.receivers`` — these services move the proposal with
-``proposals.services.transition_proposal`` and the project follows in the same transaction.
+The project's status is never set here: it is read from the proposal's lifecycle, the one
+owner of what happens after adoption. These services move the proposal with
+``proposals.services.transition_proposal`` (audited in its log), and ``projects.receivers``
+refreshes the public pages in the same transaction.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from .models import (
     ReportState,
     Site,
     SiteBooking,
-    Status,
 )
 
 
@@ -303,26 +303,19 @@ def complete(project: Project, actor, *, outcome: str, outcome_summary: str = ""
 
 
 def follow_proposal(entry) -> None:
-    """Keep the project's status in step with its proposal (called by ``projects.receivers``)."""
+    """What a proposal's transition means for projects (called by ``projects.receivers``).
+
+    Adoption creates the project. Its status needs no update: it is read from the proposal
+    (``Project.status``); the public pages that show it are refreshed when it changes.
+    """
     if entry.action in ("adopt", "decline"):
         public_cache.public_data_changed()  # the public statistics count decisions
     if entry.action == "adopt":
         create_project_for(entry.proposal, entry.actor)
-        return
-    project = Project.objects.filter(proposal_id=entry.proposal_id).first()
-    if project is None:
-        return
-    if entry.action == "start_field" and project.status == Status.PREPARING:
-        project.start_demonstration()
-    elif entry.action == "complete":
-        if entry.proposal.outcome == "rolled_out":
-            project.roll_out()
-        else:
-            project.end()
-    else:
-        return
-    project.save()
-    public_cache.public_data_changed(project)
+    elif entry.action in ("start_field", "complete"):
+        project = Project.objects.filter(proposal_id=entry.proposal_id).first()
+        if project is not None:
+            public_cache.public_data_changed(project)
 
 
 # --- sites and field provision --------------------------------------------------------------

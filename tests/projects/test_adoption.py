@@ -1,9 +1,10 @@
-"""Adoption creates the project; its status follows the proposal; the public text gate."""
+"""Adoption creates the project; its status is read from the proposal; the public text gate."""
 
 import pytest
 
 from projects import services
-from projects.models import Project, Status
+from projects.models import Project, Status, status_of
+from proposals.states import State
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,49 @@ def test_status_follows_the_proposal(people):
                       outcome_summary="市内全域に展開")
     project.refresh_from_db()
     assert project.status == Status.ROLLED_OUT and project.proposal.state == "completed"
+
+
+def _status_in_query(project) -> str:
+    return Project.objects.values_list("status", flat=True).get(pk=project.pk)
+
+
+@pytest.mark.parametrize("outcome, final", [("rolled_out", Status.ROLLED_OUT),
+                                            ("ended", Status.ENDED)])
+def test_the_proposal_is_the_one_owner_of_the_status(people, outcome, final):
+    """No status is stored: the property (one project in memory) and the query expression
+    (lists, filters, counts) read the proposal's state and outcome and always agree."""
+    project = factories.project(people)
+    steps = [
+        (lambda: None, Status.PREPARING),
+        (lambda: services.record_agreement(project, people["desk_staff"],
+                                           agreement_date=project.created_at.date()),
+         Status.PREPARING),
+        (lambda: services.start_field(project, people["desk_staff"]), Status.DEMONSTRATING),
+        (lambda: services.complete(project, people["desk_staff"], outcome=outcome), final),
+    ]
+    for step, expected in steps:
+        step()
+        fresh = Project.objects.get(pk=project.pk)
+        assert fresh.status == expected
+        assert _status_in_query(project) == expected
+        assert Project.objects.filter(status=expected, pk=project.pk).exists()
+        project.refresh_from_db()
+        assert project.status == expected
+        assert project.get_status_display() == Status(expected).label
+    assert not [f for f in Project._meta.concrete_fields if f.name == "status"]
+    # Every transition that changed it is in the proposal's audited log.
+    actions = list(project.proposal.transitions.values_list("action", flat=True))
+    assert actions[-3:] == ["conclude_agreement", "start_field", "complete"]
+
+
+@pytest.mark.parametrize("state", [s.value for s in State])
+def test_status_of_covers_every_state_as_the_query_does(people, state):
+    project = factories.project(people)
+    outcome = "rolled_out" if state == State.COMPLETED else ""
+    # Put the row in that state directly: the expression, not the lifecycle, is under test.
+    type(project.proposal).objects.filter(pk=project.proposal_id).update(state=state,
+                                                                         outcome=outcome)
+    assert _status_in_query(project) == status_of(state, outcome)
 
 
 def test_publishing_needs_an_approved_text(people):

@@ -31,7 +31,7 @@ from core.models import Department, Organization, User
 from core.validators import make_corporate_number
 from demo.management.commands.seed_bench import FIRST_DAY, ORGANIZATIONS
 from projects import public_cache
-from projects.models import Field, ProcurementRoute, Project, Status
+from projects.models import Field, ProcurementRoute, Project, Status, status_of
 from proposals.models import Proposal, ProposalTransition
 from proposals.states import Kind, State
 from themes.models import Programme
@@ -61,8 +61,6 @@ GOALS = [("効率化", "more efficient"), ("見える化", "visible"), ("省力�
 # Status by age: recent projects are being prepared or run, old ones are completed.
 RECENT = [(State.ADOPTED, 30), (State.AGREEMENT, 30), (State.IN_FIELD, 40)]
 OLDER = [(State.AGREEMENT, 2), (State.IN_FIELD, 18), (State.COMPLETED, 80)]
-STATUS = {State.ADOPTED: Status.PREPARING, State.AGREEMENT: Status.PREPARING,
-          State.IN_FIELD: Status.DEMONSTRATING}
 
 
 def _pick(rng: random.Random, weighted) -> str:
@@ -155,10 +153,7 @@ class Command(BaseCommand):
         items = []
         for proposal, (org, area, tech, subject, goal, decided_at) in zip(created, details,
                                                                           strict=True):
-            if proposal.state == State.COMPLETED:
-                status = Status.ROLLED_OUT if proposal.outcome == "rolled_out" else Status.ENDED
-            else:
-                status = STATUS[proposal.state]
+            status = status_of(proposal.state, proposal.outcome)
             start = timezone.localdate(decided_at) + dt.timedelta(days=rng.randint(20, 90))
             months = rng.randint(3, 12)
             title = f"{area[0]}で{tech[0]}を使った{subject[0]}の{goal[0]}"
@@ -180,7 +175,7 @@ class Command(BaseCommand):
                 programme_id=proposal.programme_id, fiscal_year=proposal.fiscal_year,
                 locations=f"{area[0]}の市有施設", locations_en=f"City facilities in {area[1]}",
                 period_start=start, period_end=start + dt.timedelta(days=30 * months),
-                status=status, procurement_route=rng.choice(ProcurementRoute.values),
+                procurement_route=rng.choice(ProcurementRoute.values),
                 agreement_date=(None if proposal.state == State.ADOPTED
                                 else timezone.localdate(decided_at) + dt.timedelta(days=14)),
                 is_published=True, published_at=decided_at + dt.timedelta(days=8),
