@@ -30,8 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import rules, services
 from . import views as core_views
-from .antispam import RateLimitMixin, rate_limit
-from .forms import (
+from .account_forms import (
     AcceptInvitationForm,
     AccountLoginForm,
     AccountPasswordResetForm,
@@ -41,6 +40,7 @@ from .forms import (
     RegistrationForm,
     ResendVerificationForm,
 )
+from .antispam import RateLimitMixin, rate_limit
 from .models import Organization, User
 
 # Accounts confirmed or invited are signed in directly; name the backend, since axes's

@@ -17,6 +17,16 @@ ERAS = [
 ]
 
 
+def today() -> dt.date:
+    """Today in Japan, whatever time zone a request or task has activated."""
+    return timezone.now().astimezone(JAPAN).date()
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in Japan (00:00 JST = 15:00 UTC the day before)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=JAPAN)
+
+
 def fiscal_year(value: dt.date | dt.datetime | None = None) -> int:
     """The Japanese fiscal year (年度) a date falls in: April to March.
 

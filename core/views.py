@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import rules, status
-from .forms import LoginForm
+from .account_forms import LoginForm
 
 
 @require_GET

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from core import audit, rules
+from core import audit, dates, rules
 from core.permissions import desk_only
 
 from . import services, stats
@@ -112,7 +112,7 @@ def inbox(request):
         proposals = [found[pk] for pk in ids if pk in found]
     page.object_list = proposals
 
-    today = stats.local_today()
+    today = dates.today()
     late = set()
     if proposals:
         late = set(Referral.objects.filter(

@@ -36,6 +36,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from core.dates import JAPAN, fiscal_year
 from core.models import Department, Organization
 from themes.models import Programme, Theme
@@ -131,7 +132,7 @@ def overdue_q(today: dt.date | None = None) -> Q:
     department's answer past its deadline — the duty to answer as ``proposals.stats`` defines
     it (the dashboard and the daily digest use the same definition)."""
 
-    today = today or stats.local_today()
+    today = today or dates.today()
     cutoff = dt.datetime.combine(today - dt.timedelta(days=stats.response_target_days()),
                                  dt.time.min, tzinfo=JAPAN)
     unanswered = Q(first_response_at__isnull=True, submitted_at__lt=cutoff)

@@ -93,7 +93,6 @@ def message_posted(message) -> None:
     proposal = message.proposal
     if message.visibility != "business":
         return
-    author = message.author
     if message.from_business:
         recipients = [proposal.lead] if proposal.lead_id and proposal.lead.is_active else []
     else:

@@ -10,10 +10,10 @@ import datetime as dt
 from django.db.models import Case, CharField, Count, Prefetch, Q, Value, When
 from django.urls import reverse
 
-from core import rules
+from core import dates, rules
 
 from .models import Referral, ReferralMessage
-from .services.referrals import OPEN_STATES, japan_today
+from .services.referrals import OPEN_STATES
 
 
 class Status:
@@ -41,7 +41,7 @@ def referrals_for_department(user, today: dt.date | None = None):
     the desk has its own pages."""
     if not rules.can_use_department_portal(user):
         return Referral.objects.none()
-    today = today or japan_today()
+    today = today or dates.today()
     return (
         Referral.objects.filter(rules.referrals_visible_q(user))
         .select_related("proposal")

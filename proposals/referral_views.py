@@ -17,14 +17,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import audit, rules
+from core import audit, dates, rules
 from core.permissions import desk_only, permission_required
 
 from . import referral_selectors as selectors
 from . import services
 from .forms_referrals import AnswerForm, ReferForm, ReferralFilter, ReferralMessageForm
 from .models import Proposal
-from .services.referrals import japan_today, join_names
+from .services.referrals import join_names
 
 PER_PAGE = 50
 
@@ -81,7 +81,7 @@ def refer(request, pk: int):
         "proposal": proposal,
         "form": form,
         "referrals": selectors.referrals_for_panel(request.user, proposal),
-        "today": japan_today(),
+        "today": dates.today(),
     }, status=status)
 
 
@@ -121,7 +121,7 @@ def desk_referral(request, pk: int):
 @require_GET
 def portal(request):
     """The referrals to the member's department, unanswered first, with a filter."""
-    today = japan_today()
+    today = dates.today()
     base = selectors.referrals_for_department(request.user, today)
     filterset = ReferralFilter(request.GET or None, queryset=base)
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
@@ -207,5 +207,5 @@ def department_referral(request, pk: int):
         "can_answer": can_answer,
         "answer_form": answer_form,
         "message_form": message_form,
-        "today": japan_today(),
+        "today": dates.today(),
     }, status=status)

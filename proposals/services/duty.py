@@ -16,7 +16,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from core import people
+from core import dates, people
 from core.links import url_for
 from core.mail import queue_email
 from core.models import OutboundEmail
@@ -43,7 +43,7 @@ def send_daily_digest(today: dt.date | None = None) -> int:
 
     Returns the number of e-mails queued (0 when nothing is overdue).
     """
-    today = today or stats.local_today()
+    today = today or dates.today()
     proposals = stats.overdue_proposals(today, DIGEST_LIMIT)
     referrals = stats.overdue_referrals(today, DIGEST_LIMIT)
     if not proposals.total and not referrals.total:

@@ -23,7 +23,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import jobs, rules
+from core import dates, jobs, rules
 from core.spreadsheet import BOM, spreadsheet_cell
 
 from .. import stats
@@ -145,7 +145,7 @@ def write_csv(out, queryset, *, progress=None, chunk_size: int = CHUNK_SIZE) -> 
     of rows written.
     """
 
-    today = stats.local_today()
+    today = dates.today()
     with translation.override("ja"):
         labels = {value: str(label) for value, label in [*State.choices, *Kind.choices]}
     out.write(BOM)

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import people, rules
+from core import dates, people, rules
 from core.dates import JAPAN
 from core.links import url_for
 from core.mail import queue_email
@@ -44,10 +44,6 @@ class ReferralInputError(LifecycleError):
         super().__init__(" ".join(message for messages in errors.values() for message in messages))
 
 
-def japan_today() -> dt.date:
-    """Today in Japan, whatever time zone a request or task has activated: deadlines are
-    Japanese calendar dates."""
-    return timezone.localdate(timezone=JAPAN)
 
 
 def join_names(names) -> str:
@@ -121,7 +117,7 @@ def refer(proposal: Proposal, departments, question: str, due_date: dt.date | No
         errors["question"] = [_("Write what you ask the departments.")]
     if due_date is None:
         errors["due_date"] = [_("Enter the date by which the departments must answer.")]
-    elif due_date < japan_today():
+    elif due_date < dates.today():
         errors["due_date"] = [_("The deadline %(date)s has already passed. Choose today or a "
                                 "later date.") % {"date": due_date.isoformat()}]
     if errors:
@@ -222,7 +218,7 @@ def send_reminders(today: dt.date | None = None) -> dict:
     Referrals made on the same day are not reminded (their first e-mail states the deadline),
     nor those whose proposal is no longer open.
     """
-    today = today or japan_today()
+    today = today or dates.today()
     now = timezone.now()
     start_of_today = dt.datetime.combine(today, dt.time.min, tzinfo=JAPAN)
     pending = Referral.objects.filter(answered_at__isnull=True,

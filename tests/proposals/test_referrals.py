@@ -21,11 +21,11 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
 from core.dates import JAPAN
+from core.dates import today as japan_today
 from core.models import OutboundEmail, Role
 from proposals import services
 from proposals.models import Proposal, Referral, ReferralMessage
 from proposals.referral_selectors import referral_panel_context, referrals_for_panel
-from proposals.services.referrals import japan_today
 from proposals.states import State
 
 from .. import factories

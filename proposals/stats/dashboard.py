@@ -1,4 +1,4 @@
-"""Reads for the desk's dashboard and the duty to answer.
+"""The figures of the desk's dashboard.
 
 Every function here runs one aggregate query, whatever the number of proposals: the database
 counts, groups and (for the medians) sorts; Python only fills in the gaps (months or fiscal
@@ -23,30 +23,25 @@ Definitions (shown on the dashboard too):
   is counted *until now* for the states a proposal can still leave, so a state where
   proposals get stuck does not look fast; the final states (completed, declined, …) have no
   duration and are left out.
-* **Duty to answer**: a proposal waits from the day it was received until the desk first
-  answers it (``first_response_at``: the first desk transition or message to the business).
-  It is *past the target* when it has waited more than ``DESK_RESPONSE_TARGET_DAYS`` calendar
-  days (Japan time), is still open, and has no first response. Days are calendar days in
-  Japan time: received on 1 April, it has waited 14 days on 15 April and is overdue on 16 April
-  with the default target of 14.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When, Window
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core import dates
 from core.dates import JAPAN
 from core.documents.charts import Rate
 
-from .models import Proposal, ProposalTransition, Referral
-from .states import ADOPTED_STATES, FINAL_STATES, OPEN_STATES, State
+from ..models import Proposal, ProposalTransition
+from ..states import ADOPTED_STATES, FINAL_STATES, OPEN_STATES, State
+from .duty import Overdue, overdue_proposals, overdue_referrals, response_target_days
 
 #: The main path of the lifecycle, in order: the stages of the funnel.
 FUNNEL_STAGES = (
@@ -60,8 +55,6 @@ COUNTED_STATES = tuple(s for s in State if s != State.DRAFT)
 #: States whose stays have a duration (a proposal can leave them).
 TIMED_STATES = tuple(s for s in COUNTED_STATES if s not in FINAL_STATES)
 
-
-# --- Small value types ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class StateCount:
@@ -116,118 +109,6 @@ class StateDuration:
     @property
     def label(self) -> str:
         return str(self.state.label)
-
-
-@dataclass
-class Overdue:
-    """One page of an overdue list and how many there are in all."""
-
-    items: list = field(default_factory=list)
-    total: int = 0
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.items)
-
-
-# --- Time helpers -----------------------------------------------------------------------------
-
-def local_today() -> dt.date:
-    """Today in Japan time, whatever time zone is active."""
-    return timezone.now().astimezone(JAPAN).date()
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or local_today()
-
-
-def _start_of_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=JAPAN)
-
-
-def response_target_days() -> int:
-    return settings.DESK_RESPONSE_TARGET_DAYS
-
-
-# --- The duty to answer -----------------------------------------------------------------------
-
-def days_waiting(proposal: Proposal, today: dt.date | None = None) -> int | None:
-    """Calendar days (Japan time) since intake without a first response from the desk.
-
-    None for a draft, once the desk has answered, and once the proposal is no longer open
-    (e.g. withdrawn before any answer: nobody is waiting any more).
-    """
-    if (proposal.submitted_at is None or proposal.first_response_at is not None
-            or proposal.state not in OPEN_STATES):
-        return None
-    received = proposal.submitted_at.astimezone(JAPAN).date()
-    return max(0, (_today(today) - received).days)
-
-
-def is_response_overdue(days: int | None) -> bool:
-    """Past the desk's target (``DESK_RESPONSE_TARGET_DAYS``)?"""
-    return days is not None and days > response_target_days()
-
-
-def duty_context(proposal: Proposal, today: dt.date | None = None) -> dict:
-    """What ``proposals/desk/_days_waiting.html`` needs, to merge into a page's context."""
-    days = days_waiting(proposal, today)
-    return {
-        "days_waiting": days,
-        "response_overdue": is_response_overdue(days),
-        "response_target_days": response_target_days(),
-    }
-
-
-def overdue_proposals_queryset(today: dt.date | None = None):
-    """Open proposals without a first response, waiting more than the target (oldest first).
-
-    ``days_waiting > target`` ⇔ received before the start (Japan time) of ``today − target``,
-    so the filter is a plain range on ``submitted_at``.
-    """
-    cutoff = _start_of_day(_today(today) - dt.timedelta(days=response_target_days()))
-    return (
-        Proposal.objects.filter(state__in=OPEN_STATES, first_response_at__isnull=True,
-                                submitted_at__lt=cutoff)
-        .select_related("organization", "lead")
-        .order_by("submitted_at", "pk")
-    )
-
-
-def overdue_referrals_queryset(today: dt.date | None = None):
-    """Referrals not answered by their deadline, on proposals that are still open (a decided or
-    withdrawn proposal needs no answer any more), most overdue first."""
-    return (
-        Referral.objects.filter(answered_at__isnull=True, due_date__lt=_today(today),
-                                proposal__state__in=OPEN_STATES)
-        .select_related("proposal", "department")
-        .order_by("due_date", "pk")
-    )
-
-
-#: COUNT(*) OVER (): the size of the whole list on each row of its first page, so a page and
-#: its total come back in one query.
-_TOTAL = Window(Count("pk"))
-
-
-def overdue_proposals(today: dt.date | None = None, limit: int = 50) -> Overdue:
-    """The ``limit`` proposals waiting longest past the target, and their total (one query).
-
-    Each item is ``(proposal, days_waiting)``.
-    """
-    today = _today(today)
-    rows = list(overdue_proposals_queryset(today).annotate(total=_TOTAL)[:limit])
-    return Overdue([(p, days_waiting(p, today)) for p in rows], rows[0].total if rows else 0)
-
-
-def overdue_referrals(today: dt.date | None = None, limit: int = 50) -> Overdue:
-    """The ``limit`` most overdue unanswered referrals, and their total (one query).
-
-    Each item is ``(referral, days_overdue)``.
-    """
-    today = _today(today)
-    rows = list(overdue_referrals_queryset(today).annotate(total=_TOTAL)[:limit])
-    return Overdue([(r, (today - r.due_date).days) for r in rows], rows[0].total if rows else 0)
 
 
 # --- Counts -----------------------------------------------------------------------------------
@@ -288,11 +169,11 @@ def _add_months(month: dt.date, n: int) -> dt.date:
 def intake_per_month(today: dt.date | None = None, months: int = 12) -> list[MonthCount]:
     """Proposals received in each of the last ``months`` calendar months (Japan time), the
     current month included, oldest first; months with none are listed with 0 (one query)."""
-    this_month = _today(today).replace(day=1)
+    this_month = (today or dates.today()).replace(day=1)
     first = _add_months(this_month, -(months - 1))
     rows = (
-        _submitted().filter(submitted_at__gte=_start_of_day(first),
-                            submitted_at__lt=_start_of_day(_add_months(this_month, 1)))
+        _submitted().filter(submitted_at__gte=dates.start_of_day(first),
+                            submitted_at__lt=dates.start_of_day(_add_months(this_month, 1)))
         .annotate(month=TruncMonth("submitted_at", tzinfo=JAPAN))
         .values("month").annotate(n=Count("pk"))
     )
@@ -457,59 +338,3 @@ def dashboard(today: dt.date | None = None, now: dt.datetime | None = None,
         overdue_proposals=overdue_proposals(today, overdue_limit),
         overdue_referrals=overdue_referrals(today, overdue_limit),
     )
-
-
-# --- Public statistics (projects.stats, the public statistics page) ---------------------------
-
-@dataclass(frozen=True)
-class PublicDecisionRow:
-    """Counts only, per fiscal year of receipt, for the public statistics page: proposals
-    adopted (or beyond), declined, and adopted ones from startups. Nothing else about a
-    proposal is public."""
-
-    fiscal_year: int
-    adopted: int
-    declined: int
-    adopted_startups: int
-
-    @property
-    def decided(self) -> int:
-        return self.adopted + self.declined
-
-    @property
-    def adoption_rate(self) -> Rate:
-        return Rate(self.adopted, self.decided)
-
-    @property
-    def startup_share_of_adopted(self) -> Rate:
-        return Rate(self.adopted_startups, self.adopted)
-
-
-def public_decisions_per_fiscal_year() -> list[PublicDecisionRow]:
-    """Adopted and declined proposals per fiscal year of receipt (one GROUP BY query), every
-    year from the first to the last with a decision listed.
-
-    The public adoption rate is adopted ÷ (adopted + declined): a proposal not accepted at
-    intake was never weighed on its merits, and withdrawn, closed or open ones were never
-    decided. (The desk's dashboard counts "not accepted" among the decided; the public page
-    states its own definition.)
-    """
-    rows = (
-        Proposal.objects.filter(fiscal_year__isnull=False,
-                                state__in=(*ADOPTED_STATES, State.DECLINED))
-        .order_by().values("fiscal_year")
-        .annotate(
-            adopted=Count("pk", filter=Q(state__in=ADOPTED_STATES)),
-            declined=Count("pk", filter=Q(state=State.DECLINED)),
-            adopted_startups=Count("pk", filter=Q(state__in=ADOPTED_STATES,
-                                                  organization__is_startup=True)),
-        )
-    )
-    found = {row["fiscal_year"]: row for row in rows}
-    if not found:
-        return []
-    return [
-        PublicDecisionRow(year, *(found.get(year, {}).get(k, 0)
-                                  for k in ("adopted", "declined", "adopted_startups")))
-        for year in range(min(found), max(found) + 1)
-    ]

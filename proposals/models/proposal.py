@@ -1,4 +1,4 @@
-"""Proposals, their lifecycle, consents and the append-only transition log.
+"""The proposal and its lifecycle.
 
 The lifecycle is declared here with django-fsm-2 and changed only through
 ``proposals.services.transition_proposal``. Who may take each transition is decided in
@@ -7,20 +7,18 @@ The lifecycle is declared here with django-fsm-2 and changed only through
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core import rules
 from themes.selectors import closing_message
 
-from .states import BUSINESS_LABELS, CityCost, Kind, Outcome, State
+from ..states import BUSINESS_LABELS, CityCost, Kind, Outcome, State
+from .consents import ConsentDocument
 
 OPEN = [State.SUBMITTED, State.DIALOGUE, State.REVISION_REQUESTED, State.COORDINATION, State.REVIEW]
 
@@ -33,50 +31,6 @@ def _may(action: str):
 
     permission.__name__ = f"may_{action}"
     return permission
-
-
-class ConsentDocument(models.Model):
-    """A versioned text the business must accept at submission (留意事項, 誓約, …)."""
-
-    class Kind(models.TextChoices):
-        NOTES = "notes", _("Notes for proposers")
-        ANTI_SOCIAL = "anti_social", _("Declaration of no ties to anti-social forces")
-        PRIVACY = "privacy", _("Handling of personal information")
-        PUBLICATION = "publication", _("Consent to publication if adopted")
-
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    version = models.CharField(_("version"), max_length=20)
-    title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(_("title in English"), max_length=200)
-    body = models.TextField(_("text"))
-    body_en = models.TextField(_("text in English"))
-    effective_from = models.DateTimeField(_("effective from"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("consent text")
-        verbose_name_plural = _("consent texts")
-        ordering = ["kind", "-effective_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "version"], name="consent_kind_version_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.version})"
-
-    @property
-    def localized_title(self) -> str:
-
-        english = (get_language() or "ja").startswith("en")
-        return self.title_en if english and self.title_en else self.title
-
-    @classmethod
-    def current(cls) -> dict[str, ConsentDocument]:
-        """The text of each kind in force now."""
-        now = timezone.now()
-        current: dict[str, ConsentDocument] = {}
-        for doc in cls.objects.filter(effective_from__lte=now).order_by("kind", "-effective_from"):
-            current.setdefault(doc.kind, doc)
-        return current
 
 
 class ReceiptSequence(models.Model):
@@ -340,266 +294,3 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     @transition(state, source=OPEN, target=State.WITHDRAWN, permission=_may("withdraw"))
     def withdraw(self):
         """The business withdraws its proposal (取下げ), with a reason."""
-
-
-class ProposalConsent(models.Model):
-    """That a business accepted one version of a consent text, and when."""
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="consents")
-    document = models.ForeignKey(ConsentDocument, on_delete=models.PROTECT, related_name="+")
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    accepted_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("accepted consent")
-        verbose_name_plural = _("accepted consents")
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "document"], name="consent_once")
-        ]
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The transition log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The transition log is append-only.")
-
-
-class ProposalTransition(models.Model):
-    """One change of state: who, when, from, to and why. Never changed, never deleted.
-
-    The database refuses UPDATE and DELETE too (triggers in the migration), so not even a
-    bug or a shell session can rewrite history.
-    """
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+", null=True)
-    action = models.CharField(_("action"), max_length=40)
-    from_state = models.CharField(_("from"), max_length=30, choices=State.choices)
-    to_state = models.CharField(_("to"), max_length=30, choices=State.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("state change")
-        verbose_name_plural = _("state changes")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The transition log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The transition log is append-only.")
-
-    #: Actions whose note is written for (or by) the business; other notes are internal.
-    BUSINESS_NOTE_ACTIONS = frozenset({"submit", "request_revision", "resubmit", "withdraw"})
-
-    @property
-    def business_note(self) -> str:
-        return self.note if self.action in self.BUSINESS_NOTE_ACTIONS else ""
-
-    @property
-    def to_business_label(self) -> str:
-        return str(BUSINESS_LABELS[State(self.to_state)])
-
-
-class Referral(models.Model):
-    """The desk asks a department about a proposal (関係部局照会), with a deadline.
-
-    The department answers once with an opinion and a comment; until then it may ask the
-    desk questions (``ReferralMessage``).
-    """
-
-    class Opinion(models.TextChoices):
-        SUPPORTIVE = "supportive", _("Supportive")
-        CONDITIONAL = "conditional", _("Supportive with conditions")
-        NOT_FEASIBLE = "not_feasible", _("Not feasible")
-        NEEDS_INFO = "needs_info", _("Needs more information")
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="referrals")
-    department = models.ForeignKey("core.Department", on_delete=models.PROTECT,
-                                   related_name="referrals")
-    question = models.TextField(_("question"))
-    due_date = models.DateField(_("answer by"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    opinion = models.CharField(_("opinion"), max_length=20, choices=Opinion.choices, blank=True)
-    conditions = models.TextField(_("conditions"), blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    overdue_notice_sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("referral to a department")
-        verbose_name_plural = _("referrals to departments")
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["department", "answered_at", "due_date"])]
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "department"], name="referral_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.proposal_id} → {self.department}"
-
-    @property
-    def is_answered(self) -> bool:
-        return self.answered_at is not None
-
-    def is_overdue(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return not self.is_answered and self.due_date < today
-
-
-class ReferralMessage(models.Model):
-    """A question from the department to the desk about a referral, or the desk's answer."""
-
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
-    body = models.TextField(_("message"))
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("referral message")
-        verbose_name_plural = _("referral messages")
-        ordering = ["created_at", "pk"]
-
-    @property
-    def from_department(self) -> bool:
-        """Written by the referred department (only it and the desk write here, and only
-        department members belong to a department)."""
-        return self.author.department_id is not None
-
-
-class ReasonTemplate(models.Model):
-    """Wording the desk starts from when it writes a decision's reasons (editable in the admin)."""
-
-    action = models.CharField(_("decision"), max_length=20, choices=[
-        ("adopt", _("Adopt")), ("decline", _("Decline")), ("not_accept", _("Not accept")),
-        ("request_revision", _("Request more information")), ("withdraw", _("Withdraw"))])
-    title = models.CharField(_("title"), max_length=100)
-    body = models.TextField(_("text"))
-    is_active = models.BooleanField(_("in use"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("reason template")
-        verbose_name_plural = _("reason templates")
-        ordering = ["action", "sort_order", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class ExportJob(models.Model):
-    """A CSV export of the inbox too large to build during the request: a Celery job builds it
-    and the page shows its progress, then a download link."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                     related_name="+")
-    query = models.JSONField(default=dict, help_text="The inbox filter, as its GET parameters.")
-    selected_ids = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    total = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("export")
-        verbose_name_plural = _("exports")
-        ordering = ["-created_at"]
-
-    @property
-    def percent(self) -> int:
-        return int(self.processed * 100 / self.total) if self.total else 0
-
-
-def _attachment_path(instance, filename: str) -> str:
-    """A random name under the private root: the original name is kept only for display."""
-
-    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
-
-
-class Message(models.Model):
-    """One message in a proposal's dialogue.
-
-    ``visibility`` decides who reads it: the business and the desk, or the desk only
-    (internal notes). Departments and reviewers read neither.
-    """
-
-    class Visibility(models.TextChoices):
-        BUSINESS = "business", _("Shared with the business")
-        INTERNAL = "internal", _("Internal (desk only)")
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
-    body = models.TextField(_("message"))
-    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices,
-                                  default=Visibility.BUSINESS)
-    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("message")
-        verbose_name_plural = _("messages")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.proposal_id}: {self.body[:30]}"
-
-    @property
-    def from_business(self) -> bool:
-        """Written by the proposing business (only it and the desk write in a dialogue, and
-        only business members belong to an organisation)."""
-        return self.author.organization_id is not None
-
-
-class Attachment(models.Model):
-    """A file attached to a proposal, or to one of its messages.
-
-    Stored under a random name outside the static and media roots; served only through a
-    view that asks ``core.rules``.
-    """
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="attachments")
-    file = models.FileField(upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
