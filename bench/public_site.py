@@ -69,7 +69,8 @@ INSTALL_WRK = "wrk is not installed. Install it with: apt-get install -y wrk  (D
 
 # Every request gets a query string no earlier request had (per wrk thread, per run): the page
 # cache misses every time, so this measures rendering (and storing) the page.
-UNCACHED_LUA = """
+UNCACHED_LUA = (
+    """
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -81,12 +82,14 @@ function init(args)
 end
 function request()
   counter = counter + 1
-  return wrk.format(nil, "%s?nocache=" .. nonce .. "-" .. tid .. "-" .. counter)
+  return wrk.format(nil, "LIST_PATH?nocache=" .. nonce .. "-" .. tid .. "-" .. counter)
 end
-""" % LIST_PATH
+"""
+).replace("LIST_PATH", LIST_PATH)
 
 
 # --- helpers (also used by tests/test_bench.py) ---------------------------------------------
+
 
 def parse_wrk(output: str) -> dict:
     """Requests per second, requests, errors and non-2xx responses from wrk's report."""
@@ -95,12 +98,15 @@ def parse_wrk(output: str) -> dict:
         raise ValueError(f"no Requests/sec in wrk output:\n{output}")
     total = re.search(r"(\d+) requests in", output)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                       output)
-    return {"rps": float(rps.group(1)),
-            "requests": int(total.group(1)) if total else 0,
-            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-            "socket_errors": sum(int(n) for n in errors.groups()) if errors else 0}
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "rps": float(rps.group(1)),
+        "requests": int(total.group(1)) if total else 0,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": sum(int(n) for n in errors.groups()) if errors else 0,
+    }
 
 
 def summarize(samples: dict[str, list[float]]) -> dict:
@@ -142,7 +148,7 @@ def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
 def fetch(url: str) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local)
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, dict(response.headers.items()), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers.items()), error.read()
@@ -150,18 +156,23 @@ def fetch(url: str) -> tuple[int, dict, bytes]:
 
 def production_env(database_url: str, redis_url: str | None, media: str) -> dict[str, str]:
     """The environment of the production set-up, for gunicorn and the in-process client."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("CELERY_BROKER_URL", "REDIS_CACHE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-" + "x" * 20,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "PRIVATE_MEDIA_ROOT": media,
-        "LOG_LEVEL": "ERROR",
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("CELERY_BROKER_URL", "REDIS_CACHE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": database_url,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-" + "x" * 20,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "PRIVATE_MEDIA_ROOT": media,
+            "LOG_LEVEL": "ERROR",
+        }
+    )
     if redis_url:
         env["REDIS_CACHE_URL"] = redis_url
     return env
@@ -174,12 +185,13 @@ def run_wrk(url: str, seconds: int, script: Path | None = None, nonce: str = "0"
     command.append(url)
     if script is not None:
         command += ["--", nonce]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60,
-                          check=True)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
     result = parse_wrk(done.stdout)
     if result["non_2xx"] or result["socket_errors"]:
-        raise RuntimeError(f"{url}: {result['non_2xx']} non-2xx responses, "
-                           f"{result['socket_errors']} socket errors:\n{done.stdout}")
+        raise RuntimeError(
+            f"{url}: {result['non_2xx']} non-2xx responses, "
+            f"{result['socket_errors']} socket errors:\n{done.stdout}"
+        )
     return result
 
 
@@ -190,19 +202,37 @@ class Gunicorn:
         self.env, self.log, self.process = env, log, None
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind",
-                   f"127.0.0.1:{PORT}", "--workers", str(WORKERS), "--log-level", "warning",
-                   "--error-logfile", str(self.log)]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+            "--error-logfile",
+            str(self.log),
+        ]
         if THREADS > 1:
             command += ["--threads", str(THREADS)]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see "
-                                   f"{self.log}:\n{self.log.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"gunicorn exited with {self.process.returncode}; see "
+                    f"{self.log}:\n{self.log.read_text()[-3000:]}"
+                )
             try:
                 status, _headers, _body = fetch(f"http://127.0.0.1:{PORT}/static/{STATIC_NAME}")
                 if status == 200:
@@ -224,6 +254,7 @@ class Gunicorn:
 
 
 # --- the benchmark --------------------------------------------------------------------------
+
 
 def main() -> int:
     if shutil.which("wrk") is None:
@@ -267,8 +298,10 @@ def main() -> int:
     def get(path: str):
         response = client.get(path)
         if response.status_code != 200:
-            raise SystemExit(f"GET {path} answered {response.status_code}: the public list is "
-                             "not working yet; nothing measured.")
+            raise SystemExit(
+                f"GET {path} answered {response.status_code}: the public list is "
+                "not working yet; nothing measured."
+            )
         return response
 
     def query_counts() -> dict:
@@ -277,9 +310,12 @@ def main() -> int:
             first = get(LIST_PATH)
         with CaptureQueriesContext(connection) as warm:
             second = get(LIST_PATH)
-        return {"cold": len(cold.captured_queries), "cached": len(warm.captured_queries),
-                "cold_cache_header": first.headers.get("X-Public-Cache", ""),
-                "cached_cache_header": second.headers.get("X-Public-Cache", "")}
+        return {
+            "cold": len(cold.captured_queries),
+            "cached": len(warm.captured_queries),
+            "cold_cache_header": first.headers.get("X-Public-Cache", ""),
+            "cached_cache_header": second.headers.get("X-Public-Cache", ""),
+        }
 
     def server_ms(path_of, repeat: int = 15) -> float:
         times = []
@@ -289,7 +325,7 @@ def main() -> int:
             times.append(time.perf_counter() - started)
         return round(statistics.median(times) * 1000, 2)
 
-    devnull = open(os.devnull, "w")  # noqa: SIM115
+    devnull = open(os.devnull, "w")
     call_command("seed_bench_projects", projects=SMALL, stdout=devnull)
     queries_small = query_counts()
     started = time.perf_counter()
@@ -297,8 +333,10 @@ def main() -> int:
     seed_seconds = time.perf_counter() - started
     queries_large = query_counts()
     nonce = str(time.time_ns())
-    in_process = {"cached_ms": server_ms(lambda i: LIST_PATH),
-                  "uncached_ms": server_ms(lambda i: f"{LIST_PATH}?nocache={nonce}-{i}")}
+    in_process = {
+        "cached_ms": server_ms(lambda i: LIST_PATH),
+        "uncached_ms": server_ms(lambda i: f"{LIST_PATH}?nocache={nonce}-{i}"),
+    }
 
     page = get(LIST_PATH).content
     static_file = Path(settings.STATIC_ROOT) / STATIC_NAME
@@ -317,8 +355,10 @@ def main() -> int:
         fetch(urls["list"])
         status, headers, body = fetch(urls["list"])
         if status != 200 or headers.get("X-Public-Cache") != "hit":
-            raise SystemExit(f"GET {LIST_PATH} through gunicorn: {status}, X-Public-Cache "
-                             f"{headers.get('X-Public-Cache')!r}; expected 200 from the cache.")
+            raise SystemExit(
+                f"GET {LIST_PATH} through gunicorn: {status}, X-Public-Cache "
+                f"{headers.get('X-Public-Cache')!r}; expected 200 from the cache."
+            )
         if len(body) != len(page):
             # The page differs between the in-process client and gunicorn: use gunicorn's.
             static_file.write_bytes(body)
@@ -337,8 +377,7 @@ def main() -> int:
             measure(name, 2, f"warm-{nonce}")
         for round_number in range(ROUNDS):
             for name in rotation(round_number):
-                samples[name].append(
-                    measure(name, SECONDS, f"{nonce}-{round_number}")["rps"])
+                samples[name].append(measure(name, SECONDS, f"{nonce}-{round_number}")["rps"])
     finally:
         server.stop()
         static_file.unlink(missing_ok=True)
@@ -349,43 +388,69 @@ def main() -> int:
 
     summary = summarize(samples)
     result = {
-        "database": connection.vendor, "lc_ctype": ctype,
+        "database": connection.vendor,
+        "lc_ctype": ctype,
         "cache": "redis" if redis_url else "database",
-        "server": {"gunicorn_workers": WORKERS, "threads": THREADS,
-                   "worker_class": "gthread" if THREADS > 1 else "sync", "debug": False},
-        "wrk": {"threads": WRK_THREADS, "connections": CONNECTIONS, "seconds": SECONDS,
-                "rounds": ROUNDS},
-        "projects": {"small": SMALL, "large": PROJECTS}, "seed_seconds": round(seed_seconds, 2),
+        "server": {
+            "gunicorn_workers": WORKERS,
+            "threads": THREADS,
+            "worker_class": "gthread" if THREADS > 1 else "sync",
+            "debug": False,
+        },
+        "wrk": {
+            "threads": WRK_THREADS,
+            "connections": CONNECTIONS,
+            "seconds": SECONDS,
+            "rounds": ROUNDS,
+        },
+        "projects": {"small": SMALL, "large": PROJECTS},
+        "seed_seconds": round(seed_seconds, 2),
         "page_bytes": page_bytes,
-        "samples_rps": samples, **summary,
-        "queries": {"small": queries_small, "large": queries_large,
-                    "constant": (queries_small["cold"] == queries_large["cold"]
-                                 and queries_small["cached"] == queries_large["cached"])},
+        "samples_rps": samples,
+        **summary,
+        "queries": {
+            "small": queries_small,
+            "large": queries_large,
+            "constant": (
+                queries_small["cold"] == queries_large["cold"]
+                and queries_small["cached"] == queries_large["cached"]
+            ),
+        },
         "in_process_server_ms": in_process,
     }
 
-    print(f"Public list under gunicorn ({WORKERS} {result['server']['worker_class']} workers"
-          f"{f' x {THREADS} threads' if THREADS > 1 else ''}, DEBUG off, cache in "
-          f"{result['cache']}, {connection.vendor}), {PROJECTS:,} published projects, page "
-          f"{page_bytes:,} bytes; wrk -t{WRK_THREADS} -c{CONNECTIONS}, median of {ROUNDS} "
-          f"alternating rounds of {SECONDS} s")
+    print(
+        f"Public list under gunicorn ({WORKERS} {result['server']['worker_class']} workers"
+        f"{f' x {THREADS} threads' if THREADS > 1 else ''}, DEBUG off, cache in "
+        f"{result['cache']}, {connection.vendor}), {PROJECTS:,} published projects, page "
+        f"{page_bytes:,} bytes; wrk -t{WRK_THREADS} -c{CONNECTIONS}, median of {ROUNDS} "
+        f"alternating rounds of {SECONDS} s"
+    )
     print(f"{'target':<44} {'req/s':>9} {'ratio':>7}")
-    labels = {"static": "static file, same size (whitenoise)",
-              "list": f"{LIST_PATH} cached (anonymous)",
-              "uncached": f"{LIST_PATH} uncached (cache miss every request)"}
+    labels = {
+        "static": "static file, same size (whitenoise)",
+        "list": f"{LIST_PATH} cached (anonymous)",
+        "uncached": f"{LIST_PATH} uncached (cache miss every request)",
+    }
     for name, label in labels.items():
         median = summary["median_rps"][name]
         print(f"{label:<44} {median:>9.1f} {median / summary['median_rps']['static']:>7.2f}")
-    print(f"list/static {summary['ratio_list_static']:.2f} (target ≥ {TARGET_RATIO}: "
-          f"{'met' if summary['target_met'] else 'MISSED'}; per round "
-          f"{', '.join(f'{r:.2f}' for r in summary['ratio_list_static_per_round'])}, median "
-          f"{summary['median_round_ratio_list_static']:.2f}); uncached/static "
-          f"{summary['ratio_uncached_static']:.2f}")
-    print(f"queries on {LIST_PATH}: rendered {queries_small['cold']} ({SMALL} projects) / "
-          f"{queries_large['cold']} ({PROJECTS:,}), from the cache {queries_small['cached']} / "
-          f"{queries_large['cached']}; constant {result['queries']['constant']}")
-    print(f"in-process server time: cached {in_process['cached_ms']} ms, uncached "
-          f"{in_process['uncached_ms']} ms")
+    print(
+        f"list/static {summary['ratio_list_static']:.2f} (target ≥ {TARGET_RATIO}: "
+        f"{'met' if summary['target_met'] else 'MISSED'}; per round "
+        f"{', '.join(f'{r:.2f}' for r in summary['ratio_list_static_per_round'])}, median "
+        f"{summary['median_round_ratio_list_static']:.2f}); uncached/static "
+        f"{summary['ratio_uncached_static']:.2f}"
+    )
+    print(
+        f"queries on {LIST_PATH}: rendered {queries_small['cold']} ({SMALL} projects) / "
+        f"{queries_large['cold']} ({PROJECTS:,}), from the cache {queries_small['cached']} / "
+        f"{queries_large['cached']}; constant {result['queries']['constant']}"
+    )
+    print(
+        f"in-process server time: cached {in_process['cached_ms']} ms, uncached "
+        f"{in_process['uncached_ms']} ms"
+    )
     out = ROOT / "bench" / "results" / f"public-site-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}")

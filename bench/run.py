@@ -54,8 +54,10 @@ def ensure_postgres_database(url: str) -> str:
     with psycopg.connect(admin, autocommit=True) as conn:
         row = conn.execute("SELECT datctype FROM pg_database WHERE datname = %s", [name]).fetchone()
         if row is None:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
-                         "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
+            conn.execute(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+                "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+            )
             return "C.UTF-8"
         return row[0]
 
@@ -87,8 +89,10 @@ def main() -> None:
     if connection.vendor == "postgresql":
         call_command("flush", interactive=False, verbosity=0)
     if ctype in ("C", "POSIX"):
-        print(f"WARNING: the bench database's LC_CTYPE is {ctype}: pg_trgm ignores Japanese "
-              "there. Drop it and let the bench create it with C.UTF-8.")
+        print(
+            f"WARNING: the bench database's LC_CTYPE is {ctype}: pg_trgm ignores Japanese "
+            "there. Drop it and let the bench create it with C.UTF-8."
+        )
 
     def measure(client, url):
         response = client.get(url)  # warm
@@ -109,17 +113,18 @@ def main() -> None:
             "proposal detail": f"/proposals/{first_pk}/",
             "inbox": "/desk/",
             "inbox, filter": f"/desk/?state=dialogue&state=coordination&programme={programme_pk}"
-                             "&startup=no",
+            "&startup=no",
             "inbox, search 防災 (2 chars)": "/desk/?q=" + quote("防災"),
             "inbox, search 福祉 + startup": "/desk/?q=" + quote("福祉") + "&startup=yes",
             "inbox, overdue": "/desk/?overdue=yes",
-            "inbox, search 見守り + filter": "/desk/?q=" + quote("見守り")
-                                             + f"&programme={programme_pk}&sort=-waiting",
+            "inbox, search 見守り + filter": "/desk/?q="
+            + quote("見守り")
+            + f"&programme={programme_pk}&sort=-waiting",
             "inbox, fiscal year 2018": "/desk/?fiscal_year=2018",
             "inbox, sorted by title": "/desk/?sort=title",
         }
 
-    devnull = open(os.devnull, "w")  # noqa: SIM115
+    devnull = open(os.devnull, "w")
     call_command("seed_bench", proposals=SMALL, timeline=0, stdout=devnull)
     client = Client()
     client.force_login(User.objects.get(email="bench-desk@example.jp"))
@@ -137,17 +142,22 @@ def main() -> None:
     if EXPORT:
         from proposals.services.exports import build_export
 
-        job = ExportJob.objects.create(requested_by=User.objects.get(
-            email="bench-desk@example.jp"), query={})
+        job = ExportJob.objects.create(
+            requested_by=User.objects.get(email="bench-desk@example.jp"), query={}
+        )
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
         status = build_export(job.pk)
         export_seconds = time.perf_counter() - started
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         job.refresh_from_db()
-        export = {"status": status, "rows": job.processed, "seconds": round(export_seconds, 2),
-                  "file_mb": round(job.file.size / 1e6, 1) if job.file else None,
-                  "peak_rss_growth_mb": round((rss_after - rss_before) / 1024, 1)}
+        export = {
+            "status": status,
+            "rows": job.processed,
+            "seconds": round(export_seconds, 2),
+            "file_mb": round(job.file.size / 1e6, 1) if job.file else None,
+            "peak_rss_growth_mb": round((rss_after - rss_before) / 1024, 1),
+        }
 
     count = Proposal.objects.exclude(state="draft").count()
     result = {
@@ -157,17 +167,21 @@ def main() -> None:
         "repeat": REPEAT,
         "seed_seconds": round(seed_seconds, 2),
         "pages": {
-            name: {"small_ms": round(small[name][0] * 1000, 2),
-                   "large_ms": round(large[name][0] * 1000, 2),
-                   "ratio": round(large[name][0] / small[name][0], 2),
-                   "queries_small": small[name][1], "queries_large": large[name][1]}
+            name: {
+                "small_ms": round(small[name][0] * 1000, 2),
+                "large_ms": round(large[name][0] * 1000, 2),
+                "ratio": round(large[name][0] / small[name][0], 2),
+                "queries_small": small[name][1],
+                "queries_large": large[name][1],
+            }
             for name in urls
         },
         "export": export,
     }
     inbox_names = [name for name in urls if name.startswith("inbox")]
     result["targets"] = {
-        "inbox_ms_max": INBOX_MS, "inbox_queries_max": INBOX_QUERIES,
+        "inbox_ms_max": INBOX_MS,
+        "inbox_queries_max": INBOX_QUERIES,
         "detail_queries_max": DETAIL_QUERIES,
         "inbox_time_met": all(large[n][0] * 1000 <= INBOX_MS for n in inbox_names),
         "inbox_queries_met": all(large[n][1] <= INBOX_QUERIES for n in inbox_names),
@@ -175,26 +189,37 @@ def main() -> None:
         "queries_constant": all(small[n][1] == large[n][1] for n in urls),
     }
 
-    print(f"Kyoso Desk bench on {connection.vendor}"
-          f"{f' (LC_CTYPE {ctype})' if ctype else ''}: {SMALL:,} vs {LARGE:,} proposals "
-          f"(seeded in {seed_seconds:.1f} s), median of {REPEAT} requests, server time")
+    print(
+        f"Kyoso Desk bench on {connection.vendor}"
+        f"{f' (LC_CTYPE {ctype})' if ctype else ''}: {SMALL:,} vs {LARGE:,} proposals "
+        f"(seeded in {seed_seconds:.1f} s), median of {REPEAT} requests, server time"
+    )
     print(f"{'page':<34} {'small ms':>9} {'large ms':>9} {'ratio':>6} {'queries':>8}")
     for name in urls:
-        queries = (f"{small[name][1]}" if small[name][1] == large[name][1]
-                   else f"{small[name][1]}→{large[name][1]}")
-        print(f"{name:<34} {small[name][0] * 1000:>9.1f} {large[name][0] * 1000:>9.1f} "
-              f"{large[name][0] / small[name][0]:>6.2f} {queries:>8}")
+        queries = (
+            f"{small[name][1]}"
+            if small[name][1] == large[name][1]
+            else f"{small[name][1]}→{large[name][1]}"
+        )
+        print(
+            f"{name:<34} {small[name][0] * 1000:>9.1f} {large[name][0] * 1000:>9.1f} "
+            f"{large[name][0] / small[name][0]:>6.2f} {queries:>8}"
+        )
     print("(detail: the large set gives the first proposal 200 more timeline events)")
     if export:
-        print(f"CSV export job of {export['rows']:,} rows: {export['status']} in "
-              f"{export['seconds']:.1f} s, {export['file_mb']} MB, peak memory growth "
-              f"{export['peak_rss_growth_mb']} MB")
+        print(
+            f"CSV export job of {export['rows']:,} rows: {export['status']} in "
+            f"{export['seconds']:.1f} s, {export['file_mb']} MB, peak memory growth "
+            f"{export['peak_rss_growth_mb']} MB"
+        )
     targets = result["targets"]
-    print(f"targets: inbox ≤ {INBOX_MS} ms {'met' if targets['inbox_time_met'] else 'MISSED'}, "
-          f"inbox ≤ {INBOX_QUERIES} queries {'met' if targets['inbox_queries_met'] else 'MISSED'}, "
-          f"detail ≤ {DETAIL_QUERIES} queries "
-          f"{'met' if targets['detail_queries_met'] else 'MISSED'}; constant queries "
-          f"{targets['queries_constant']}")
+    print(
+        f"targets: inbox ≤ {INBOX_MS} ms {'met' if targets['inbox_time_met'] else 'MISSED'}, "
+        f"inbox ≤ {INBOX_QUERIES} queries {'met' if targets['inbox_queries_met'] else 'MISSED'}, "
+        f"detail ≤ {DETAIL_QUERIES} queries "
+        f"{'met' if targets['detail_queries_met'] else 'MISSED'}; constant queries "
+        f"{targets['queries_constant']}"
+    )
     out = ROOT / "bench" / "results" / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}")
@@ -202,8 +227,11 @@ def main() -> None:
 
 def public_site() -> int:
     """bench/public_site.py in its own process (production settings, gunicorn, wrk)."""
-    return subprocess.run([sys.executable, str(ROOT / "bench" / "public_site.py")],
-                          env=STARTING_ENVIRONMENT, check=False).returncode
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "public_site.py")],
+        env=STARTING_ENVIRONMENT,
+        check=False,
+    ).returncode
 
 
 if __name__ == "__main__":

@@ -113,7 +113,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not shared-cache memory: threads (live server, worker, races) then wait
     # for the lock like production does instead of failing with "database table is locked".
     DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / f"kyoso-test-{os.getpid()}.sqlite3")}
+        "NAME": str(Path(tempfile.gettempdir()) / f"kyoso-test-{os.getpid()}.sqlite3")
+    }
 else:
     # Japanese trigram search needs a UTF-8 ctype; template0 lets the test database choose it.
     DATABASES["default"].setdefault("TEST", {}).update({"TEMPLATE": "template0", "CHARSET": "UTF8"})
@@ -129,8 +130,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -185,11 +188,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # No state in the web process: the cache lives in the database (or Redis when REDIS_CACHE_URL
 # is set), sessions in the database, so more web processes can share one PostgreSQL and Redis.
 if env("REDIS_CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": env("REDIS_CACHE_URL")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_CACHE_URL"),
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "kyoso_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kyoso_cache",
+        }
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Tasks ----------------------------------------------------------------------------------
@@ -211,23 +222,33 @@ CELERY_BEAT_SCHEDULE = {
     # Each periodic job is also a management command, so cron can run it instead.
     "worker-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},
     # Retries e-mails whose first delivery failed (manage.py send_pending_email for cron).
-    "send-pending-email": {"task": "core.tasks.send_pending_email", "schedule": 60.0,
-                           "options": {"expires": 55}},
+    "send-pending-email": {
+        "task": "core.tasks.send_pending_email",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Referral reminders (before the deadline and when overdue): manage.py send_referral_reminders
-    "referral-reminders": {"task": "proposals.tasks.send_referral_reminders",
-                           "schedule": crontab(hour=8, minute=30)},
+    "referral-reminders": {
+        "task": "proposals.tasks.send_referral_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # Reminds reviewers once of unsubmitted reviews: manage.py send_review_reminders
-    "review-reminders": {"task": "reviews.tasks.send_review_reminders",
-                         "schedule": crontab(hour=9, minute=0)},
+    "review-reminders": {
+        "task": "reviews.tasks.send_review_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # The desk's morning digest of overdue answers: manage.py send_daily_digest
-    "daily-digest": {"task": "proposals.tasks.send_daily_digest",
-                     "schedule": crontab(hour=8, minute=0)},
+    "daily-digest": {
+        "task": "proposals.tasks.send_daily_digest",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -284,7 +305,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"},
-                # WeasyPrint narrates every step of every PDF at INFO.
-                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint narrates every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

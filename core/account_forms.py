@@ -14,9 +14,8 @@ from .antispam import AntiSpamFormMixin
 from .forms import AccessibleErrorsMixin, DescribedHelpTextMixin
 from .links import url_for
 from .mail import queue_email
-from .models import Organization, User
+from .models import User
 from .services import resend_verification
-from .validators import normalize_corporate_number
 
 
 class LoginForm(AccessibleErrorsMixin, AuthenticationForm):
@@ -27,12 +26,15 @@ class LoginForm(AccessibleErrorsMixin, AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
-        "invalid_login": _("The e-mail address or password is not correct. "
-                           "Both are case-sensitive except the e-mail address."),
+        "invalid_login": _(
+            "The e-mail address or password is not correct. "
+            "Both are case-sensitive except the e-mail address."
+        ),
         "inactive": _("This account is not active. Please contact the desk."),
     }
 
@@ -57,12 +59,14 @@ class PasswordPairMixin:
 
     def _add_password_fields(self, *, new_label=None):
         self.fields["password1"] = forms.CharField(
-            label=new_label or _("Password"), strip=False,
+            label=new_label or _("Password"),
+            strip=False,
             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
             help_text=_password_help(),
         )
         self.fields["password2"] = forms.CharField(
-            label=_("Password again"), strip=False,
+            label=_("Password again"),
+            strip=False,
             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
             help_text=_("Type the same password again, to be sure there is no typing mistake."),
         )
@@ -70,244 +74,26 @@ class PasswordPairMixin:
     def check_passwords(self, cleaned, *, email: str = "", full_name: str = "") -> None:
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", forms.ValidationError(
-                _("The two passwords are not the same. Please type them again."),
-                code="password_mismatch"))
+            self.add_error(
+                "password2",
+                forms.ValidationError(
+                    _("The two passwords are not the same. Please type them again."),
+                    code="password_mismatch",
+                ),
+            )
             return
         if password1:
             try:
                 password_validation.validate_password(
-                    password1, user=User(email=email or "", full_name=full_name or ""))
+                    password1, user=User(email=email or "", full_name=full_name or "")
+                )
             except forms.ValidationError as error:
                 self.add_error("password1", error)
 
 
-class BusinessType:
-    CORPORATION = "corporation"
-    SOLE_PROPRIETOR = "sole_proprietor"
-    INDIVIDUAL = "individual"
-
-
-BUSINESS_TYPE_CHOICES = [
-    (BusinessType.CORPORATION,
-     _("A corporation (株式会社, 合同会社, NPO法人, 一般社団法人 and others): it has a corporate "
-       "number (法人番号)")),
-    (BusinessType.SOLE_PROPRIETOR,
-     _("A sole proprietor (個人事業主): a business run by one person without a corporation")),
-    (BusinessType.INDIVIDUAL, _("A private person without a business")),
-]
-
-def _website_field():
-    return forms.URLField(label=_("Website"), required=False, max_length=200,
-                          assume_scheme="https")
-
-
-ORGANIZATION_FIELDS = ["name", "name_kana", "corporate_number", "address",
-                       "representative_title", "representative_name", "is_startup",
-                       "website", "phone"]
-
-
-class OrganizationFieldsMixin:
-    """Labels, help texts and the 法人番号 rules shared by registration and the profile."""
-
-    organization_labels = {
-        "name": _("Name of the business"),
-        "name_kana": _("Name of the business in katakana"),
-        "corporate_number": _("Corporate number (法人番号)"),
-        "address": _("Address of the business"),
-        "representative_title": _("Representative's title"),
-        "representative_name": _("Representative's name"),
-        "is_startup": _("This business is a startup"),
-        "website": _("Website"),
-        "phone": _("Phone number"),
-    }
-    organization_help = {
-        "name": _("As registered, e.g. 株式会社共創テック. A sole proprietor gives the trade "
-                  "name (屋号) or their own name."),
-        "name_kana": _("Helps the desk read the name correctly, e.g. キョウソウテック."),
-        "corporate_number": _("13 digits, as issued by the National Tax Agency; you can look it "
-                              "up on its corporate number site. Hyphens and full-width digits "
-                              "are fine. Required for a corporation; a sole proprietor leaves "
-                              "it empty."),
-        "address": _("The registered address. Businesses from anywhere, in Japan or abroad, "
-                     "may propose."),
-        "representative_title": _("For example 代表取締役, CEO or 代表."),
-        "representative_name": _("The person who represents the business (for a sole "
-                                 "proprietor, usually yourself)."),
-        "is_startup": _("Tick this if the business is a young company aiming to grow fast. "
-                        "The desk has a programme for startups."),
-        "website": _("Starting with https://"),
-        "phone": _("From abroad, with the country code, e.g. +81 92 000 0000."),
-    }
-
-    def _prepare_organization_fields(self):
-        for name, label in self.organization_labels.items():
-            if name in self.fields:
-                self.fields[name].label = label
-                self.fields[name].help_text = self.organization_help.get(name, "")
-        if "corporate_number" in self.fields:
-            # Longer than 13: people type "7-0000-1205-0002" or full-width digits.
-            field = self.fields["corporate_number"]
-            field.max_length = 30
-            field.validators = []
-            field.widget.attrs.update({"maxlength": "30", "inputmode": "numeric",
-                                       "autocomplete": "off"})
-        for name, autocomplete in (("name", "organization"), ("address", "street-address"),
-                                   ("website", "url"), ("phone", "tel")):
-            if name in self.fields:
-                self.fields[name].widget.attrs.setdefault("autocomplete", autocomplete)
-        if "phone" in self.fields:
-            self.fields["phone"].widget.input_type = "tel"
-
-    def clean_corporate_number(self):
-        number = normalize_corporate_number(self.cleaned_data.get("corporate_number", ""))
-        if number:
-            taken = Organization.objects.filter(corporate_number=number)
-            if self.instance.pk:
-                taken = taken.exclude(pk=self.instance.pk)
-            if taken.exists():
-                raise forms.ValidationError(
-                    _("An organisation with this corporate number is already registered. "
-                      "Colleagues join through an invitation: ask a member of your "
-                      "organisation to invite you from its organisation page, or contact "
-                      "the desk."), code="corporate_number_registered")
-        return number
-
-    def _apply_business_type(self, business_type: str) -> None:
-        self.instance.is_sole_proprietor = business_type == BusinessType.SOLE_PROPRIETOR
-
-
-class RegistrationForm(AntiSpamFormMixin, OrganizationFieldsMixin, DescribedHelpTextMixin,
-                       AccessibleErrorsMixin, PasswordPairMixin, forms.ModelForm):
-    """One form for a business and the person who registers it."""
-
-    antispam_form_name = "register"
-    business_type = forms.ChoiceField(
-        label=_("The business is"), choices=BUSINESS_TYPE_CHOICES, widget=forms.RadioSelect,
-        help_text=_("Only businesses can register and propose: corporations and sole "
-                    "proprietors. A private person without a business cannot propose."),
-    )
-    full_name = forms.CharField(
-        label=_("Your full name"), max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        help_text=_("The person the desk will write to about your proposals."),
-    )
-    email = forms.EmailField(
-        label=_("Your e-mail address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("We send a link to this address to confirm it. You also sign in with it."),
-    )
-    language = forms.ChoiceField(
-        label=_("Language of e-mails from the desk"), choices=LANGUAGE_CHOICES,
-    )
-
-    website = _website_field()
-
-    business_fields = ["business_type", *ORGANIZATION_FIELDS]
-    person_fields = ["full_name", "email", "password1", "password2", "language"]
-
-    class Meta:
-        model = Organization
-        fields = ORGANIZATION_FIELDS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._prepare_organization_fields()
-        self._add_password_fields()
-        self.tie_help_texts()
-        self.fields["language"].initial = _current_language()
-        self.order_fields([*self.business_fields, *self.person_fields])
-        self.email_registered = False
-
-    @property
-    def business_group(self):
-        return self.fields_named(self.business_fields)
-
-    @property
-    def person_group(self):
-        return self.fields_named(self.person_fields)
-
-    def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            self.email_registered = True
-            raise forms.ValidationError(
-                _("This e-mail address is already registered. Sign in with it, or set a new "
-                  "password if you have forgotten it (links below)."), code="registered")
-        return email
-
-    def clean(self):
-        cleaned = super().clean()
-        business_type = cleaned.get("business_type")
-        if business_type == BusinessType.INDIVIDUAL:
-            self.add_error("business_type", forms.ValidationError(
-                _("Only businesses can register: corporations and sole proprietors. The desk "
-                  "receives proposals from businesses that can carry out the project "
-                  "themselves, so a private person without a business cannot propose. For an "
-                  "opinion or idea as a resident, please use the city's general enquiry "
-                  "service."), code="individual"))
-        elif business_type:
-            self._apply_business_type(business_type)
-        self.check_passwords(cleaned, email=cleaned.get("email", ""),
-                             full_name=cleaned.get("full_name", ""))
-        return cleaned
-
-    def _post_clean(self):
-        # No model validation for a private person: the 法人番号 rules would only add noise
-        # to the one message that matters.
-        if self.cleaned_data.get("business_type") in (None, BusinessType.INDIVIDUAL):
-            return
-        super()._post_clean()
-
-    def service_arguments(self) -> dict:
-        data = self.cleaned_data
-        arguments = {name: data[name] for name in ORGANIZATION_FIELDS}
-        arguments.update(
-            is_sole_proprietor=data["business_type"] == BusinessType.SOLE_PROPRIETOR,
-            email=data["email"], full_name=data["full_name"], password=data["password1"],
-            language=data["language"],
-        )
-        return arguments
-
-
-class OrganizationForm(OrganizationFieldsMixin, DescribedHelpTextMixin, AccessibleErrorsMixin,
-                       forms.ModelForm):
-    """The organisation's details, as its members keep them up to date."""
-
-    business_type = forms.ChoiceField(
-        label=_("The business is"), choices=BUSINESS_TYPE_CHOICES[:2], widget=forms.RadioSelect,
-        help_text=_("A sole proprietor who has since founded a corporation (法人成り) chooses "
-                    "“corporation” and enters the new corporate number."),
-    )
-    website = _website_field()
-
-    class Meta:
-        model = Organization
-        fields = ORGANIZATION_FIELDS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._prepare_organization_fields()
-        self.tie_help_texts()
-        self.fields["business_type"].initial = (
-            BusinessType.SOLE_PROPRIETOR if self.instance.is_sole_proprietor
-            else BusinessType.CORPORATION)
-        self.order_fields(["business_type", *ORGANIZATION_FIELDS])
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("business_type"):
-            self._apply_business_type(cleaned["business_type"])
-        return cleaned
-
-    def service_arguments(self) -> dict:
-        arguments = {name: self.cleaned_data[name] for name in ORGANIZATION_FIELDS}
-        arguments["is_sole_proprietor"] = self.instance.is_sole_proprietor
-        return arguments
-
-
-class ResendVerificationForm(AntiSpamFormMixin, DescribedHelpTextMixin, AccessibleErrorsMixin,
-                             forms.Form):
+class ResendVerificationForm(
+    AntiSpamFormMixin, DescribedHelpTextMixin, AccessibleErrorsMixin, forms.Form
+):
     antispam_form_name = "resend-verification"
     email = forms.EmailField(
         label=_("E-mail address you registered with"),
@@ -315,25 +101,45 @@ class ResendVerificationForm(AntiSpamFormMixin, DescribedHelpTextMixin, Accessib
     )
 
 
-class AccountPasswordResetForm(AntiSpamFormMixin, DescribedHelpTextMixin, AccessibleErrorsMixin,
-                               PasswordResetForm):
+class AccountPasswordResetForm(
+    AntiSpamFormMixin, DescribedHelpTextMixin, AccessibleErrorsMixin, PasswordResetForm
+):
     """Django's reset form, sending through the outbox in the member's own language."""
 
     antispam_form_name = "password-reset"
     email = forms.EmailField(
-        label=_("E-mail address"), max_length=254,
+        label=_("E-mail address"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("The address you sign in with. If it belongs to an account, we send a "
-                    "link to set a new password."),
+        help_text=_(
+            "The address you sign in with. If it belongs to an account, we send a "
+            "link to set a new password."
+        ),
     )
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         user = context["user"]
-        link = url_for("accounts:password_reset_confirm", user.language,
-                    uidb64=context["uid"], token=context["token"])
-        queue_email(to_email, "password_reset", {"user": user, "link": link},
-                    language=user.language, reference=f"user:{user.pk}")
+        link = url_for(
+            "accounts:password_reset_confirm",
+            user.language,
+            uidb64=context["uid"],
+            token=context["token"],
+        )
+        queue_email(
+            to_email,
+            "password_reset",
+            {"user": user, "link": link},
+            language=user.language,
+            reference=f"user:{user.pk}",
+        )
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
@@ -350,7 +156,8 @@ class AccountSetPasswordForm(DescribedHelpTextMixin, AccessibleErrorsMixin, SetP
         self.fields["new_password1"].help_text = _password_help()
         self.fields["new_password2"].label = _("New password again")
         self.fields["new_password2"].help_text = _(
-            "Type the same password again, to be sure there is no typing mistake.")
+            "Type the same password again, to be sure there is no typing mistake."
+        )
         self.tie_help_texts()
 
 
@@ -360,8 +167,9 @@ class InviteForm(DescribedHelpTextMixin, AccessibleErrorsMixin, forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         help_text=_("We send an invitation link to this address. It is valid for 7 days."),
     )
-    language = forms.ChoiceField(label=_("Language of the invitation e-mail"),
-                                 choices=LANGUAGE_CHOICES)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation e-mail"), choices=LANGUAGE_CHOICES
+    )
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -375,22 +183,27 @@ class InviteForm(DescribedHelpTextMixin, AccessibleErrorsMixin, forms.Form):
             if self.organization is not None and existing.organization_id == self.organization.pk:
                 message = _("This person is already a member of your organisation.")
             else:
-                message = _("This e-mail address already has an account at the desk, so it "
-                            "cannot be invited. An account belongs to one organisation; "
-                            "please contact the desk if this person should move to yours.")
+                message = _(
+                    "This e-mail address already has an account at the desk, so it "
+                    "cannot be invited. An account belongs to one organisation; "
+                    "please contact the desk if this person should move to yours."
+                )
             raise forms.ValidationError(message, code="registered")
         return email
 
 
-class AcceptInvitationForm(DescribedHelpTextMixin, AccessibleErrorsMixin, PasswordPairMixin,
-                           forms.Form):
+class AcceptInvitationForm(
+    DescribedHelpTextMixin, AccessibleErrorsMixin, PasswordPairMixin, forms.Form
+):
     full_name = forms.CharField(
-        label=_("Your full name"), max_length=150,
+        label=_("Your full name"),
+        max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("The person the desk will write to about your proposals."),
     )
-    language = forms.ChoiceField(label=_("Language of e-mails from the desk"),
-                                 choices=LANGUAGE_CHOICES)
+    language = forms.ChoiceField(
+        label=_("Language of e-mails from the desk"), choices=LANGUAGE_CHOICES
+    )
 
     def __init__(self, *args, email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -415,8 +228,10 @@ class AccountLoginForm(LoginForm):
 
     error_messages = {
         **LoginForm.error_messages,
-        "unconfirmed": _("You have not yet confirmed your e-mail address. Please follow the "
-                         "link in the e-mail we sent you, or ask for a new link."),
+        "unconfirmed": _(
+            "You have not yet confirmed your e-mail address. Please follow the "
+            "link in the e-mail we sent you, or ask for a new link."
+        ),
     }
 
     def clean(self):
@@ -425,10 +240,16 @@ class AccountLoginForm(LoginForm):
         except forms.ValidationError:
             email = (self.cleaned_data.get("username") or "").strip()
             password = self.cleaned_data.get("password") or ""
-            user = User.objects.filter(email__iexact=email, is_active=False,
-                                       email_verified_at__isnull=True).first() if email else None
+            user = (
+                User.objects.filter(
+                    email__iexact=email, is_active=False, email_verified_at__isnull=True
+                ).first()
+                if email
+                else None
+            )
             if user is not None and password and user.check_password(password):
                 self.unconfirmed = True
-                raise forms.ValidationError(self.error_messages["unconfirmed"],
-                                            code="unconfirmed") from None
+                raise forms.ValidationError(
+                    self.error_messages["unconfirmed"], code="unconfirmed"
+                ) from None
             raise

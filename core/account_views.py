@@ -36,12 +36,11 @@ from .account_forms import (
     AccountPasswordResetForm,
     AccountSetPasswordForm,
     InviteForm,
-    OrganizationForm,
-    RegistrationForm,
     ResendVerificationForm,
 )
 from .antispam import RateLimitMixin, rate_limit
 from .models import Organization, User
+from .organization_forms import OrganizationForm, RegistrationForm
 
 # Accounts confirmed or invited are signed in directly; name the backend, since axes's
 # backend is listed first and cannot log anybody in.
@@ -50,6 +49,7 @@ REGISTERED_EMAIL_SESSION_KEY = "accounts_registered_email"
 
 
 # --- Sign-in --------------------------------------------------------------------------------
+
 
 class LoginView(RateLimitMixin, core_views.LoginView):
     """Sign-in with a per-IP rate limit, and a clear message for unconfirmed accounts.
@@ -63,6 +63,7 @@ class LoginView(RateLimitMixin, core_views.LoginView):
 
 
 # --- Registration and e-mail confirmation ---------------------------------------------------
+
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
@@ -79,8 +80,13 @@ def register(request):
             except (IntegrityError, ValidationError):
                 # Someone registered the same address or number a moment ago.
                 form.email_registered = services.email_registered(form.cleaned_data["email"])
-                form.add_error(None, _("This business or e-mail address was registered a "
-                                       "moment ago. Please check your entries."))
+                form.add_error(
+                    None,
+                    _(
+                        "This business or e-mail address was registered a "
+                        "moment ago. Please check your entries."
+                    ),
+                )
             else:
                 request.session[REGISTERED_EMAIL_SESSION_KEY] = user.email
                 return redirect("accounts:check_email")
@@ -91,10 +97,14 @@ def register(request):
 
 @require_GET
 def check_email(request):
-    return render(request, "core/account/check_email.html", {
-        "email": request.session.get(REGISTERED_EMAIL_SESSION_KEY, ""),
-        "valid_days": _verification_days(),
-    })
+    return render(
+        request,
+        "core/account/check_email.html",
+        {
+            "email": request.session.get(REGISTERED_EMAIL_SESSION_KEY, ""),
+            "valid_days": _verification_days(),
+        },
+    )
 
 
 def _verification_days() -> int:
@@ -119,17 +129,27 @@ def verify(request, uidb64: str, token: str):
     """
     user = _user_from_uid(uidb64)
     if user is None or not services.email_verification_token.check_token(user, token):
-        if (request.method == "POST" and user is not None and request.user == user
-                and user.email_verified_at):
+        if (
+            request.method == "POST"
+            and user is not None
+            and request.user == user
+            and user.email_verified_at
+        ):
             return redirect("proposals:list")  # the button pressed twice
-        return render(request, "core/account/verify_invalid.html",
-                      {"form": ResendVerificationForm()})
+        return render(
+            request, "core/account/verify_invalid.html", {"form": ResendVerificationForm()}
+        )
     if request.method == "POST":
         user = services.verify_email(user)
         login(request, user, backend=LOGIN_BACKEND)
         request.session.pop(REGISTERED_EMAIL_SESSION_KEY, None)
-        messages.success(request, _("Thank you. Your e-mail address is confirmed and you are "
-                                    "signed in. You can now write a proposal."))
+        messages.success(
+            request,
+            _(
+                "Thank you. Your e-mail address is confirmed and you are "
+                "signed in. You can now write a proposal."
+            ),
+        )
         return redirect("proposals:list")
     return render(request, "core/account/verify_confirm.html", {"account": user})
 
@@ -151,11 +171,13 @@ def resend_verification(request):
 
 @require_GET
 def resend_verification_done(request):
-    return render(request, "core/account/resend_verification_done.html",
-                  {"valid_days": _verification_days()})
+    return render(
+        request, "core/account/resend_verification_done.html", {"valid_days": _verification_days()}
+    )
 
 
 # --- Password reset (Django's views, our templates and e-mail) ------------------------------
+
 
 class PasswordResetView(RateLimitMixin, auth_views.PasswordResetView):
     rate_limit_scope = "password_reset"
@@ -188,6 +210,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 # --- Organisation profile and invitations ---------------------------------------------------
 
+
 def _organization_for(request, pk: int | None) -> Organization:
     """The organisation at this address if ``request.user`` may see it; 404 otherwise (a
     guessed id must not reveal whether the organisation exists)."""
@@ -217,15 +240,21 @@ def _render_organization(request, organization, *, form=None, invite_form=None, 
         form = OrganizationForm(instance=saved)
     if can_invite and invite_form is None:
         invite_form = InviteForm(organization=saved)
-    return render(request, "core/account/organization.html", {
-        "organization": saved,
-        "members": saved.members.order_by("full_name", "email"),
-        "invitations": saved.invitations.filter(
-            accepted_at__isnull=True, expires_at__gt=timezone.now()).select_related("invited_by"),
-        "form": form if can_edit else None,
-        "invite_form": invite_form if can_invite else None,
-        "page_url": _organization_url(request, saved),
-    }, status=status)
+    return render(
+        request,
+        "core/account/organization.html",
+        {
+            "organization": saved,
+            "members": saved.members.order_by("full_name", "email"),
+            "invitations": saved.invitations.filter(
+                accepted_at__isnull=True, expires_at__gt=timezone.now()
+            ).select_related("invited_by"),
+            "form": form if can_edit else None,
+            "invite_form": invite_form if can_invite else None,
+            "page_url": _organization_url(request, saved),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -241,8 +270,9 @@ def organization(request, pk: int | None = None):
             raise PermissionDenied
         form = OrganizationForm(request.POST, instance=organization)
         if form.is_valid():
-            services.update_organization(organization, actor=request.user,
-                                         **form.service_arguments())
+            services.update_organization(
+                organization, actor=request.user, **form.service_arguments()
+            )
             messages.success(request, _("The organisation's details are saved."))
             return redirect(_organization_url(request, organization))
         return _render_organization(request, organization, form=form)
@@ -260,15 +290,25 @@ def invite(request, pk: int):
     if form.is_valid():
         try:
             invitation = services.invite_member(
-                organization=organization, invited_by=request.user,
-                email=form.cleaned_data["email"], language=form.cleaned_data["language"])
+                organization=organization,
+                invited_by=request.user,
+                email=form.cleaned_data["email"],
+                language=form.cleaned_data["language"],
+            )
         except ValidationError as error:
             form.add_error("email", error.message_dict.get("email", error.messages))
         else:
-            messages.success(request, _(
-                "We have sent an invitation to %(email)s. The link in it is valid for "
-                "%(days)s days.") % {"email": invitation.email,
-                                     "days": (invitation.expires_at - invitation.created_at).days})
+            messages.success(
+                request,
+                _(
+                    "We have sent an invitation to %(email)s. The link in it is valid for "
+                    "%(days)s days."
+                )
+                % {
+                    "email": invitation.email,
+                    "days": (invitation.expires_at - invitation.created_at).days,
+                },
+            )
             return redirect(_organization_url(request, organization))
     return _render_organization(request, organization, invite_form=form)
 
@@ -278,11 +318,13 @@ def invite(request, pk: int):
 def accept_invitation(request, token: str):
     invitation = services.find_invitation(token)
     if invitation is None or not invitation.is_usable:
-        return render(request, "core/account/invitation_invalid.html",
-                      {"invitation": invitation})
+        return render(request, "core/account/invitation_invalid.html", {"invitation": invitation})
     if services.email_registered(invitation.email):
-        return render(request, "core/account/invitation_invalid.html",
-                      {"invitation": invitation, "registered": True})
+        return render(
+            request,
+            "core/account/invitation_invalid.html",
+            {"invitation": invitation, "registered": True},
+        )
     if request.method == "POST":
         form = AcceptInvitationForm(request.POST, email=invitation.email)
     else:
@@ -290,20 +332,33 @@ def accept_invitation(request, token: str):
     if form.is_bound and form.is_valid():
         try:
             user = services.accept_invitation(
-                token=token, full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"], language=form.cleaned_data["language"])
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                language=form.cleaned_data["language"],
+            )
         except services.InvitationNotUsable:
-            return render(request, "core/account/invitation_invalid.html",
-                          {"invitation": services.find_invitation(token)})
+            return render(
+                request,
+                "core/account/invitation_invalid.html",
+                {"invitation": services.find_invitation(token)},
+            )
         except ValidationError:
-            return render(request, "core/account/invitation_invalid.html",
-                          {"invitation": invitation, "registered": True})
+            return render(
+                request,
+                "core/account/invitation_invalid.html",
+                {"invitation": invitation, "registered": True},
+            )
         login(request, user, backend=LOGIN_BACKEND)
-        messages.success(request, _("Welcome. You are now a member of %(organization)s and "
-                                    "signed in.") % {"organization": invitation.organization.name})
+        messages.success(
+            request,
+            _("Welcome. You are now a member of %(organization)s and signed in.")
+            % {"organization": invitation.organization.name},
+        )
         return redirect("proposals:list")
-    return render(request, "core/account/accept_invitation.html",
-                  {"form": form, "invitation": invitation})
+    return render(
+        request, "core/account/accept_invitation.html", {"form": form, "invitation": invitation}
+    )
 
 
 # The decorators for the class-based views, for anyone who prefers to wrap Django's own:

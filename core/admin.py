@@ -39,9 +39,21 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",),
-                "fields": ("email", "full_name", "role", "organization", "department",
-                           "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "full_name",
+                    "role",
+                    "organization",
+                    "department",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
     filter_horizontal = ()
 
@@ -95,8 +107,18 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("to", "subject", "reference")
     date_hierarchy = "created_at"
-    fields = ("to", "subject", "body", "reference", "status", "attempts", "last_error",
-              "next_attempt_at", "created_at", "sent_at")
+    fields = (
+        "to",
+        "subject",
+        "body",
+        "reference",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "created_at",
+        "sent_at",
+    )
     readonly_fields = fields
     inlines = [OutboundAttachmentInline]
     actions = ["retry_now"]
@@ -118,15 +140,27 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         requeued = sum(outbox.retry_now(email) for email in queryset)
         left = len(queryset) - requeued
         if requeued:
-            self.message_user(request, ngettext(
-                "%(count)d e-mail queued to be sent again.",
-                "%(count)d e-mails queued to be sent again.", requeued) % {"count": requeued},
-                messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d e-mail queued to be sent again.",
+                    "%(count)d e-mails queued to be sent again.",
+                    requeued,
+                )
+                % {"count": requeued},
+                messages.SUCCESS,
+            )
         if left:
-            self.message_user(request, ngettext(
-                "%(count)d e-mail left as it was: already sent, queued or being sent.",
-                "%(count)d e-mails left as they were: already sent, queued or being sent.",
-                left) % {"count": left}, messages.WARNING)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d e-mail left as it was: already sent, queued or being sent.",
+                    "%(count)d e-mails left as they were: already sent, queued or being sent.",
+                    left,
+                )
+                % {"count": left},
+                messages.WARNING,
+            )
 
 
 @admin.register(AuditEvent)

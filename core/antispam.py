@@ -50,6 +50,7 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
 
 # --- Rate limits ----------------------------------------------------------------------------
 
+
 def client_ip(request) -> str:
     header = getattr(settings, "ANTISPAM_CLIENT_IP_HEADER", None)
     value = request.META.get(header, "") if header else ""
@@ -97,8 +98,9 @@ def hit(scope: str, request) -> tuple[bool, int]:
 
 def rate_limited_response(request, scope: str, retry_after: int):
     minutes = max(1, math.ceil(retry_after / 60))
-    response = render(request, "core/account/rate_limited.html",
-                      {"minutes": minutes, "scope": scope}, status=429)
+    response = render(
+        request, "core/account/rate_limited.html", {"minutes": minutes, "scope": scope}, status=429
+    )
     response["Retry-After"] = str(retry_after)
     return response
 
@@ -144,6 +146,7 @@ class RateLimitMixin:
 
 # --- Honeypot and minimum fill time ---------------------------------------------------------
 
+
 class _FillTimeSigner(signing.TimestampSigner):
     def age(self, value: str, form_name: str, max_age: float) -> float:
         """Seconds since ``value`` was signed for ``form_name``; raises BadSignature (or its
@@ -179,24 +182,32 @@ class AntiSpamFormMixin:
     antispam_form_name = "public-form"
 
     antispam_messages = {
-        "honeypot": _("This form could not be sent because a field that must stay empty was "
-                      "filled in (this is how we stop automated spam). Please check your "
-                      "entries and send the form again."),
-        "too_fast": _("This form was sent faster than a person can fill it in, so we did not "
-                      "accept it (this is how we stop automated spam). Please check your "
-                      "entries and send it again."),
-        "token": _("This form was open for a long time or could not be checked. Please check "
-                   "your entries and send it again."),
+        "honeypot": _(
+            "This form could not be sent because a field that must stay empty was "
+            "filled in (this is how we stop automated spam). Please check your "
+            "entries and send the form again."
+        ),
+        "too_fast": _(
+            "This form was sent faster than a person can fill it in, so we did not "
+            "accept it (this is how we stop automated spam). Please check your "
+            "entries and send it again."
+        ),
+        "token": _(
+            "This form was open for a long time or could not be checked. Please check "
+            "your entries and send it again."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[self.honeypot_name] = forms.CharField(
-            required=False, label=_("Leave this field empty"),
+            required=False,
+            label=_("Leave this field empty"),
             widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
         )
         self.fields[self.token_name] = forms.CharField(
-            required=False, widget=forms.HiddenInput,
+            required=False,
+            widget=forms.HiddenInput,
             initial=lambda: make_form_token(self.antispam_form_name),
         )
 
@@ -222,18 +233,21 @@ class AntiSpamFormMixin:
         if (self.data.get(self.add_prefix(self.honeypot_name)) or "").strip():
             # A person's browser may have filled it in; clear it so that sending again works.
             self._replace_data(**{self.honeypot_name: ""})
-            self.add_error(None, forms.ValidationError(self.antispam_messages["honeypot"],
-                                                       code="honeypot"))
+            self.add_error(
+                None, forms.ValidationError(self.antispam_messages["honeypot"], code="honeypot")
+            )
             return cleaned
         token = self.data.get(self.add_prefix(self.token_name)) or ""
         try:
             age = _signer.age(token, self.antispam_form_name, max_age=max_age)
         except signing.BadSignature:
             self._replace_data(**{self.token_name: make_form_token(self.antispam_form_name)})
-            self.add_error(None, forms.ValidationError(self.antispam_messages["token"],
-                                                       code="token"))
+            self.add_error(
+                None, forms.ValidationError(self.antispam_messages["token"], code="token")
+            )
             return cleaned
         if age < min_seconds:
-            self.add_error(None, forms.ValidationError(self.antispam_messages["too_fast"],
-                                                       code="too_fast"))
+            self.add_error(
+                None, forms.ValidationError(self.antispam_messages["too_fast"], code="too_fast")
+            )
         return cleaned

@@ -13,5 +13,6 @@ def record(actor, action: str, target: str, detail: str = "", request=None) -> A
     ip = ""
     if request is not None:
         ip = client_ip(request)[:64]
-    return AuditEvent.objects.create(actor=actor, action=action[:40], target=target[:60],
-                                     detail=detail[:300], ip_address=ip)
+    return AuditEvent.objects.create(
+        actor=actor, action=action[:40], target=target[:60], detail=detail[:300], ip_address=ip
+    )

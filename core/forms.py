@@ -21,8 +21,9 @@ class ModelChoiceById(forms.ModelChoiceField):
 
     def to_python(self, value):
         if value not in self.empty_values and not self.to_field_name and not _is_id(value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"],
-                                        code="invalid_choice")
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
         return super().to_python(value)
 
 
@@ -33,8 +34,11 @@ class ModelMultipleChoiceById(forms.ModelMultipleChoiceField):
         if not self.to_field_name:
             for item in value:
                 if not _is_id(item):
-                    raise forms.ValidationError(self.error_messages["invalid_pk_value"],
-                                                code="invalid_pk_value", params={"pk": item})
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": item},
+                    )
         return super()._check_values(value)
 
 

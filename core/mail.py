@@ -73,8 +73,9 @@ def queue_email(
     row is left and nothing is sent.
     """
     subject, body = render_email(template, context, language)
-    email = OutboundEmail.objects.create(to=to, subject=subject[:255], body=body,
-                                         reference=reference[:60])
+    email = OutboundEmail.objects.create(
+        to=to, subject=subject[:255], body=body, reference=reference[:60]
+    )
     for item in attachments:
         attachment = OutboundAttachment(email=email, filename=item.filename, mimetype=item.mimetype)
         attachment.file.save(_storage_name(item.filename), ContentFile(item.content), save=True)

@@ -37,8 +37,10 @@ class Organization(models.Model):
         _("corporate number (法人番号)"),
         max_length=13,
         blank=True,
-        help_text=_("13 digits, as issued by the National Tax Agency. "
-                    "Sole proprietors have none and leave this empty."),
+        help_text=_(
+            "13 digits, as issued by the National Tax Agency. "
+            "Sole proprietors have none and leave this empty."
+        ),
     )
     address = models.CharField(_("address"), max_length=300)
     representative_title = models.CharField(_("representative's title"), max_length=100, blank=True)
@@ -83,7 +85,9 @@ class Organization(models.Model):
                 )
         elif not self.is_sole_proprietor:
             errors["corporate_number"] = [
-                _("Enter the corporate number (法人番号). Only sole proprietors may leave it empty.")
+                _(
+                    "Enter the corporate number (法人番号). Only sole proprietors may leave it empty."
+                )
             ]
         if errors:
             raise ValidationError(errors)
@@ -103,7 +107,11 @@ class Department(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
+        return (
+            self.name_en
+            if (get_language() or "ja").startswith("en") and self.name_en
+            else self.name
+        )
 
 
 class UserManager(BaseUserManager):
@@ -137,25 +145,38 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=150)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.BUSINESS)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="members",
+        Organization,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="members",
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     affiliation = models.CharField(
-        _("affiliation"), max_length=200, blank=True,
+        _("affiliation"),
+        max_length=200,
+        blank=True,
         help_text=_("For outside reviewers: university, company or other affiliation."),
     )
     language = models.CharField(
-        _("preferred language"), max_length=5, choices=[("ja", "日本語"), ("en", "English")],
+        _("preferred language"),
+        max_length=5,
+        choices=[("ja", "日本語"), ("en", "English")],
         default="ja",
     )
     is_active = models.BooleanField(_("active"), default=True)
     email_verified_at = models.DateTimeField(_("e-mail address verified"), null=True, blank=True)
     is_staff = models.BooleanField(
-        _("may use the admin site"), default=False,
+        _("may use the admin site"),
+        default=False,
         help_text=_("Only administrators need the Django admin site."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -243,6 +264,9 @@ class WorkerHeartbeat(models.Model):
         verbose_name = _("task heartbeat")
         verbose_name_plural = _("task heartbeats")
 
+    def __str__(self) -> str:
+        return f"{self.mode} {self.hostname} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
 
 class Invitation(models.Model):
     """A member of a business invites a colleague by e-mail to join its organisation.
@@ -250,16 +274,18 @@ class Invitation(models.Model):
     Only a hash of the token is stored: the link in the e-mail is the only copy of it.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="invitations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(_("e-mail address"))
     invited_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_user = models.ForeignKey("core.User", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
+    accepted_user = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("invitation")
@@ -292,10 +318,15 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
     reference = models.CharField(
-        _("reference"), max_length=60, blank=True, db_index=True,
-        help_text=_("What the e-mail is about, e.g. proposal:42."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED, db_index=True)
+        _("reference"),
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text=_("What the e-mail is about, e.g. proposal:42."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
@@ -317,6 +348,9 @@ class OutboundAttachment(models.Model):
     filename = models.CharField(max_length=255)
     mimetype = models.CharField(max_length=100)
 
+    def __str__(self) -> str:
+        return self.filename
+
 
 class AuditEvent(models.Model):
     """Who saw or changed what, outside the proposal's own state log (product.md: proposals are
@@ -327,8 +361,12 @@ class AuditEvent(models.Model):
 
     actor = models.ForeignKey("core.User", null=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("action"), max_length=40, db_index=True)
-    target = models.CharField(_("object"), max_length=60, db_index=True,
-                              help_text=_("What was seen or changed, e.g. proposal:42."))
+    target = models.CharField(
+        _("object"),
+        max_length=60,
+        db_index=True,
+        help_text=_("What was seen or changed, e.g. proposal:42."),
+    )
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     ip_address = models.CharField(_("IP address"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)

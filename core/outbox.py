@@ -59,8 +59,13 @@ ERROR_LENGTH = 300
 IN_FLIGHT = "sending: no result reported yet"
 
 # Errors after which the next rows would fail the same way: send_pending stops its run.
-CONNECTION_ERRORS = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected,
-                     smtplib.SMTPHeloError, smtplib.SMTPAuthenticationError)
+CONNECTION_ERRORS = (
+    OSError,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+)
 
 SENT, RETRYING, FAILED, SKIPPED = "sent", "retrying", "failed", "skipped"
 
@@ -87,8 +92,9 @@ class Outcome:
     connection_failed: bool = False  # the server could not be reached or talked to at all
 
 
-def deliver(email_id: int, *, in_worker: bool = False, task=None,
-            now: datetime | None = None) -> str:
+def deliver(
+    email_id: int, *, in_worker: bool = False, task=None, now: datetime | None = None
+) -> str:
     """Send one outbox row if it is due and nobody else is sending it; return what happened.
 
     ``in_worker``: run by a Celery worker, so a temporary failure also schedules
@@ -125,18 +131,24 @@ def send_pending(now: datetime | None = None, limit: int = 100) -> dict[str, int
     now = now or timezone.now()
     grace = timedelta(seconds=float(_setting("OUTBOX_QUEUED_GRACE_SECONDS", QUEUED_GRACE_SECONDS)))
     not_waiting = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    due = (Q(status=Status.QUEUED, created_at__lte=now - grace) | Q(status=Status.RETRYING)) \
-        & not_waiting
-    ids = list(OutboundEmail.objects.filter(due).order_by("created_at", "pk")
-               .values_list("pk", flat=True)[:limit])
+    due = (
+        Q(status=Status.QUEUED, created_at__lte=now - grace) | Q(status=Status.RETRYING)
+    ) & not_waiting
+    ids = list(
+        OutboundEmail.objects.filter(due)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     counts = {"due": len(ids), SENT: 0, RETRYING: 0, FAILED: 0, SKIPPED: 0, "deferred": 0}
     for index, email_id in enumerate(ids):
         outcome = _attempt(email_id, explicit_now)
         counts[outcome.result] += 1
         if outcome.connection_failed:
             counts["deferred"] = len(ids) - index - 1
-            logger.warning("outbox: mail server unreachable; %d due e-mails left for the next run",
-                           counts["deferred"])
+            logger.warning(
+                "outbox: mail server unreachable; %d due e-mails left for the next run",
+                counts["deferred"],
+            )
             break
     return counts
 
@@ -149,9 +161,11 @@ def retry_now(email: OutboundEmail) -> bool:
     one more try per ``retry_now``.
     """
     in_flight = Q(last_error=IN_FLIGHT, next_attempt_at__gt=timezone.now())
-    reset = (OutboundEmail.objects.filter(pk=email.pk, status__in=[Status.FAILED, Status.RETRYING])
-             .exclude(in_flight)
-             .update(status=Status.QUEUED, next_attempt_at=None))
+    reset = (
+        OutboundEmail.objects.filter(pk=email.pk, status__in=[Status.FAILED, Status.RETRYING])
+        .exclude(in_flight)
+        .update(status=Status.QUEUED, next_attempt_at=None)
+    )
     email.refresh_from_db()
     if reset:
         jobs.enqueue(SEND_TASK, email.pk)
@@ -166,9 +180,12 @@ EARLY_TOLERANCE_SECONDS = 60
 def _early_by(email_id: int) -> float | None:
     """Seconds until a row waiting for its next try is due, if that is under a minute."""
     now = timezone.now()
-    row = (OutboundEmail.objects.filter(pk=email_id, status=Status.RETRYING,
-                                        next_attempt_at__gt=now)
-           .exclude(last_error=IN_FLIGHT).values_list("next_attempt_at", flat=True).first())
+    row = (
+        OutboundEmail.objects.filter(pk=email_id, status=Status.RETRYING, next_attempt_at__gt=now)
+        .exclude(last_error=IN_FLIGHT)
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
     if row is None:
         return None
     wait = (row - now).total_seconds()
@@ -179,9 +196,14 @@ def _claim(email_id: int, now: datetime) -> bool:
     """Take the row for one send, atomically: True for exactly one caller while it is due."""
     lease = timedelta(seconds=float(_setting("OUTBOX_SEND_LEASE_SECONDS", SEND_LEASE_SECONDS)))
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    return OutboundEmail.objects.filter(
-        due, pk=email_id, status__in=[Status.QUEUED, Status.RETRYING],
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + lease, last_error=IN_FLIGHT) == 1
+    return (
+        OutboundEmail.objects.filter(
+            due,
+            pk=email_id,
+            status__in=[Status.QUEUED, Status.RETRYING],
+        ).update(attempts=F("attempts") + 1, next_attempt_at=now + lease, last_error=IN_FLIGHT)
+        == 1
+    )
 
 
 def _attempt(email_id: int, now: datetime | None) -> Outcome:
@@ -192,21 +214,27 @@ def _attempt(email_id: int, now: datetime | None) -> Outcome:
         message = _build_message(email)
     except OSError as exc:  # the file store could not be read: try again later
         return _failed(email, exc, permanent=False, now=now)
-    except Exception as exc:  # noqa: BLE001 — a bad row must not stop the queue
+    except Exception as exc:
         logger.exception("outbox: e-mail %s cannot be built", email.pk)
         return _failed(email, exc, permanent=True, now=now)
     try:
         delivered = message.send()
     except (smtplib.SMTPException, OSError) as exc:
-        return _failed(email, exc, permanent=_is_permanent(exc), now=now,
-                       connection_failed=isinstance(exc, CONNECTION_ERRORS))
-    except Exception as exc:  # noqa: BLE001 — e.g. a misconfigured backend
+        return _failed(
+            email,
+            exc,
+            permanent=_is_permanent(exc),
+            now=now,
+            connection_failed=isinstance(exc, CONNECTION_ERRORS),
+        )
+    except Exception as exc:
         logger.exception("outbox: e-mail %s could not be sent", email.pk)
         return _failed(email, exc, permanent=True, now=now)
     if not delivered:
         return _failed(email, ValueError("the mail backend sent nothing"), permanent=True, now=now)
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="")
+        status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+    )
     logger.info("outbox: e-mail %s sent (attempt %d)", email.pk, email.attempts)
     return Outcome(SENT)
 
@@ -214,8 +242,11 @@ def _attempt(email_id: int, now: datetime | None) -> Outcome:
 def _build_message(email: OutboundEmail) -> EmailMessage:
     timeout = _setting("EMAIL_TIMEOUT", None) or SMTP_TIMEOUT_SECONDS
     message = EmailMessage(
-        subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to], connection=get_connection(timeout=timeout),
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        connection=get_connection(timeout=timeout),
         headers={"Message-ID": _message_id(email), "Auto-Submitted": "auto-generated"},
     )
     for attachment in email.attachments.all():
@@ -241,8 +272,14 @@ def _is_permanent(exc: BaseException) -> bool:
     return False
 
 
-def _failed(email: OutboundEmail, exc: BaseException, *, permanent: bool,
-            now: datetime | None, connection_failed: bool = False) -> Outcome:
+def _failed(
+    email: OutboundEmail,
+    exc: BaseException,
+    *,
+    permanent: bool,
+    now: datetime | None,
+    connection_failed: bool = False,
+) -> Outcome:
     error = _describe(exc)
     final = permanent or email.attempts >= max_attempts()
     countdown = None if final else backoff(email.attempts)
@@ -252,8 +289,13 @@ def _failed(email: OutboundEmail, exc: BaseException, *, permanent: bool,
         last_error=error,
         next_attempt_at=None if final else at + timedelta(seconds=countdown),
     )
-    logger.warning("outbox: e-mail %s attempt %d failed (%s): %s", email.pk, email.attempts,
-                   "final" if final else f"retry in {countdown:g} s", error)
+    logger.warning(
+        "outbox: e-mail %s attempt %d failed (%s): %s",
+        email.pk,
+        email.attempts,
+        "final" if final else f"retry in {countdown:g} s",
+        error,
+    )
     return Outcome(FAILED if final else RETRYING, countdown, connection_failed)
 
 

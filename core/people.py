@@ -28,8 +28,9 @@ def desk_managers():
 
 def department_members(department):
     """The active members of ``department``, by e-mail."""
-    return User.objects.filter(department=department, role=Role.DEPARTMENT,
-                               is_active=True).order_by("email")
+    return User.objects.filter(
+        department=department, role=Role.DEPARTMENT, is_active=True
+    ).order_by("email")
 
 
 def reviewers():
@@ -39,8 +40,11 @@ def reviewers():
 
 def business_members(organization) -> list[User]:
     """The active members of a business (from its prefetched ``members`` when there are)."""
-    return [member for member in organization.members.all()
-            if member.is_active and member.role == Role.BUSINESS]
+    return [
+        member
+        for member in organization.members.all()
+        if member.is_active and member.role == Role.BUSINESS
+    ]
 
 
 def lead_or_desk(lead) -> list[User]:

@@ -31,26 +31,31 @@ def record_heartbeat(mode: str | None = None, hostname: str = "") -> WorkerHeart
     """
     if mode is None:
         mode = "inline" if settings.TASKS_INLINE else "queue"
-    return WorkerHeartbeat.objects.create(mode=mode,
-                                          hostname=(hostname or socket.gethostname())[:200])
+    return WorkerHeartbeat.objects.create(
+        mode=mode, hostname=(hostname or socket.gethostname())[:200]
+    )
 
 
 def prune_heartbeats(keep: int = 100) -> int:
     """Keep only the newest beats; the table is a signal, not a history."""
-    keep_ids = list(WorkerHeartbeat.objects.order_by("-created_at").values_list("pk", flat=True)[:keep])
+    keep_ids = list(
+        WorkerHeartbeat.objects.order_by("-created_at").values_list("pk", flat=True)[:keep]
+    )
     deleted, _ = WorkerHeartbeat.objects.exclude(pk__in=keep_ids).delete()
     return deleted
 
 
 @transaction.atomic
-def register_organization(*, member_email: str, member_name: str, password: str | None,
-                          **organization_fields) -> tuple[Organization, User]:
+def register_organization(
+    *, member_email: str, member_name: str, password: str | None, **organization_fields
+) -> tuple[Organization, User]:
     """Create a business and its first member, validated as a whole."""
     organization = Organization(**organization_fields)
     organization.full_clean()
     organization.save()
-    user = User(email=member_email, full_name=member_name, role="business",
-                organization=organization)
+    user = User(
+        email=member_email, full_name=member_name, role="business", organization=organization
+    )
     user.full_clean(exclude=["password"])
     user.set_password(password)
     user.save()
@@ -82,8 +87,11 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
 
     def _make_hash_value(self, user, timestamp):
         # Without microseconds, as Django does: some databases do not store them.
-        verified = ("" if user.email_verified_at is None
-                    else user.email_verified_at.replace(microsecond=0, tzinfo=None))
+        verified = (
+            ""
+            if user.email_verified_at is None
+            else user.email_verified_at.replace(microsecond=0, tzinfo=None)
+        )
         return f"{user.pk}{user.email}{verified}{user.is_active}{timestamp}"
 
     def check_token(self, user, token):
@@ -108,23 +116,36 @@ email_verification_token = EmailVerificationTokenGenerator()
 
 def send_verification_email(user: User) -> None:
     """Queue the e-mail with the link that confirms ``user``'s address, in their language."""
-    link = url_for("accounts:verify", user.language,
-                uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
-                   token=email_verification_token.make_token(user))
+    link = url_for(
+        "accounts:verify",
+        user.language,
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=email_verification_token.make_token(user),
+    )
     timeout = getattr(settings, "VERIFY_EMAIL_TIMEOUT", VERIFY_EMAIL_TIMEOUT_DEFAULT)
-    queue_email(user.email, "verify_email", {
-        "user": user, "organization": user.organization, "link": link,
-        "valid_days": max(1, timeout // 86400),
-    }, language=user.language, reference=f"user:{user.pk}")
+    queue_email(
+        user.email,
+        "verify_email",
+        {
+            "user": user,
+            "organization": user.organization,
+            "link": link,
+            "valid_days": max(1, timeout // 86400),
+        },
+        language=user.language,
+        reference=f"user:{user.pk}",
+    )
 
 
 @transaction.atomic
-def register_business(*, email: str, full_name: str, password: str, language: str = "ja",
-                      **organization_fields) -> User:
+def register_business(
+    *, email: str, full_name: str, password: str, language: str = "ja", **organization_fields
+) -> User:
     """A business registers itself: organisation and first member, inactive until the
     member follows the link in the verification e-mail (queued here)."""
     _organization, user = register_organization(
-        member_email=email, member_name=full_name, password=password, **organization_fields)
+        member_email=email, member_name=full_name, password=password, **organization_fields
+    )
     user.is_active = False
     user.language = language
     user.save(update_fields=["is_active", "language"])
@@ -150,9 +171,11 @@ def resend_verification(email: str) -> bool:
     Returns whether an e-mail was queued; callers must answer the same either way, so
     nobody can find out who has an account.
     """
-    user = (User.objects.select_related("organization")
-            .filter(email__iexact=email.strip(), email_verified_at__isnull=True,
-                    is_active=False).first())
+    user = (
+        User.objects.select_related("organization")
+        .filter(email__iexact=email.strip(), email_verified_at__isnull=True, is_active=False)
+        .first()
+    )
     if user is None:
         return False
     send_verification_email(user)
@@ -180,8 +203,9 @@ def email_registered(email: str) -> bool:
 
 
 @transaction.atomic
-def invite_member(*, organization: Organization, invited_by: User, email: str,
-                  language: str = "ja") -> Invitation:
+def invite_member(
+    *, organization: Organization, invited_by: User, email: str, language: str = "ja"
+) -> Invitation:
     """Invite a colleague by e-mail; the link is valid for ``INVITATION_DAYS`` (7) days.
 
     Only a hash of the token is stored. Earlier open invitations of the same address to the
@@ -191,21 +215,36 @@ def invite_member(*, organization: Organization, invited_by: User, email: str,
         raise PermissionDenied
     email = User.objects.normalize_email(email.strip()).lower()
     if email_registered(email):
-        raise ValidationError({"email": _("This e-mail address already has an account.")},
-                              code="registered")
+        raise ValidationError(
+            {"email": _("This e-mail address already has an account.")}, code="registered"
+        )
     now = timezone.now()
-    Invitation.objects.filter(organization=organization, email__iexact=email,
-                              accepted_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    Invitation.objects.filter(
+        organization=organization, email__iexact=email, accepted_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
     token = secrets.token_urlsafe(32)
     days = getattr(settings, "INVITATION_DAYS", INVITATION_DAYS_DEFAULT)
     invitation = Invitation.objects.create(
-        organization=organization, email=email, invited_by=invited_by,
-        token_hash=_hash_token(token), created_at=now, expires_at=now + timedelta(days=days))
-    queue_email(email, "invitation", {
-        "organization": organization, "invited_by": invited_by,
-        "link": url_for("accounts:accept_invitation", language, token=token),
-        "expires_at": invitation.expires_at, "valid_days": days,
-    }, language=language, reference=f"invitation:{invitation.pk}")
+        organization=organization,
+        email=email,
+        invited_by=invited_by,
+        token_hash=_hash_token(token),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    queue_email(
+        email,
+        "invitation",
+        {
+            "organization": organization,
+            "invited_by": invited_by,
+            "link": url_for("accounts:accept_invitation", language, token=token),
+            "expires_at": invitation.expires_at,
+            "valid_days": days,
+        },
+        language=language,
+        reference=f"invitation:{invitation.pk}",
+    )
     return invitation
 
 
@@ -213,8 +252,11 @@ def find_invitation(token: str) -> Invitation | None:
     """The invitation a link's token belongs to (usable or not), or None."""
     if not token or len(token) > 200:
         return None
-    return (Invitation.objects.select_related("organization", "invited_by")
-            .filter(token_hash=_hash_token(token)).first())
+    return (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(token_hash=_hash_token(token))
+        .first()
+    )
 
 
 class InvitationNotUsable(Exception):
@@ -222,21 +264,26 @@ class InvitationNotUsable(Exception):
 
 
 @transaction.atomic
-def accept_invitation(*, token: str, full_name: str, password: str,
-                      language: str = "ja") -> User:
+def accept_invitation(*, token: str, full_name: str, password: str, language: str = "ja") -> User:
     """The colleague joins: an active business member with a confirmed address (the
     invitation e-mail reached it)."""
-    invitation = (Invitation.objects.select_for_update()
-                  .filter(token_hash=_hash_token(token)).first())
+    invitation = (
+        Invitation.objects.select_for_update().filter(token_hash=_hash_token(token)).first()
+    )
     if invitation is None or not invitation.is_usable:
         raise InvitationNotUsable
     if email_registered(invitation.email):
-        raise ValidationError(_("This e-mail address already has an account."),
-                              code="registered")
+        raise ValidationError(_("This e-mail address already has an account."), code="registered")
     now = timezone.now()
-    user = User(email=invitation.email, full_name=full_name, role=Role.BUSINESS,
-                organization=invitation.organization, language=language, is_active=True,
-                email_verified_at=now)
+    user = User(
+        email=invitation.email,
+        full_name=full_name,
+        role=Role.BUSINESS,
+        organization=invitation.organization,
+        language=language,
+        is_active=True,
+        email_verified_at=now,
+    )
     user.full_clean(exclude=["password"])
     user.set_password(password)
     user.save()

@@ -24,7 +24,7 @@ def database_description() -> dict:
             else:
                 cursor.execute("select sqlite_version()")
             version = cursor.fetchone()[0]
-    except Exception:  # noqa: BLE001 — the page must render even when the database is down
+    except Exception:
         version = "?"
     return {"vendor": vendor, "name": names.get(vendor, vendor), "version": version}
 
@@ -46,8 +46,9 @@ def cjk_fonts() -> tuple[str, ...]:
     if not fc_list:
         return ()
     try:
-        out = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True,
-                             timeout=10, check=False).stdout
+        out = subprocess.run(
+            [fc_list, ":lang=ja", "family"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return ()
     families = {line.split(",")[0].strip() for line in out.splitlines() if line.strip()}

@@ -16,8 +16,8 @@ import os
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 from urllib.parse import quote
 
 from django.conf import settings
@@ -56,12 +56,24 @@ class Kind:
 
 _KINDS = [
     Kind("pdf", "PDF", "application/pdf", (".pdf",)),
-    Kind("docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         (".docx",)),
-    Kind("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         (".xlsx",)),
-    Kind("pptx", "PowerPoint",
-         "application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",)),
+    Kind(
+        "docx",
+        "Word",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (".docx",),
+    ),
+    Kind(
+        "xlsx",
+        "Excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (".xlsx",),
+    ),
+    Kind(
+        "pptx",
+        "PowerPoint",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        (".pptx",),
+    ),
     Kind("doc", LEGACY_LABEL, "application/msword", (".doc",)),
     Kind("xls", LEGACY_LABEL, "application/vnd.ms-excel", (".xls",)),
     Kind("ppt", LEGACY_LABEL, "application/vnd.ms-powerpoint", (".ppt",)),
@@ -88,6 +100,7 @@ class UploadInfo:
 
 # --- limits ------------------------------------------------------------------------------------
 
+
 def max_file_bytes() -> int:
     return int(getattr(settings, "UPLOAD_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
 
@@ -110,7 +123,8 @@ def size_text(size: int) -> str:
 def limits_text() -> str:
     """For the form's help text: which types, and how large."""
     return _("%(types)s; up to %(per_file)s per file and %(total)s in total") % {
-        "types": TYPES_TEXT, "per_file": size_text(max_file_bytes()),
+        "types": TYPES_TEXT,
+        "per_file": size_text(max_file_bytes()),
         "total": size_text(max_total_bytes()),
     }
 
@@ -121,6 +135,7 @@ def accept_attribute() -> str:
 
 
 # --- inspection --------------------------------------------------------------------------------
+
 
 def _size_of(uploaded_file) -> int:
     size = getattr(uploaded_file, "size", None)
@@ -147,27 +162,37 @@ def _ooxml_kind(stream, display_name: str) -> str | None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return None
     max_entries = int(getattr(settings, "UPLOAD_MAX_ZIP_ENTRIES", DEFAULT_MAX_ZIP_ENTRIES))
-    max_expanded = int(getattr(settings, "UPLOAD_MAX_UNCOMPRESSED_BYTES",
-                               DEFAULT_MAX_UNCOMPRESSED_BYTES))
+    max_expanded = int(
+        getattr(settings, "UPLOAD_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED_BYTES)
+    )
     if len(entries) > max_entries or sum(e.file_size for e in entries) > max_expanded:
         raise ValidationError(
-            _("“%(name)s” expands to too much data or has too many parts to be a normal "
-              "document, so it cannot be accepted. Save it again from Word, Excel or "
-              "PowerPoint, or send it as a PDF."),
-            code="archive_too_large", params={"name": display_name},
+            _(
+                "“%(name)s” expands to too much data or has too many parts to be a normal "
+                "document, so it cannot be accepted. Save it again from Word, Excel or "
+                "PowerPoint, or send it as a PDF."
+            ),
+            code="archive_too_large",
+            params={"name": display_name},
         )
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names:
         return None  # a plain ZIP, an OpenDocument file, a Java archive, …
-    found = {kind for folder, kind in _OOXML_FOLDERS.items()
-             if any(name.startswith(folder) for name in names)}
+    found = {
+        kind
+        for folder, kind in _OOXML_FOLDERS.items()
+        if any(name.startswith(folder) for name in names)
+    }
     if len(found) != 1:
         return None
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise ValidationError(
-            _("“%(name)s” contains macros, which cannot be accepted. Save it without macros "
-              "(as .docx, .xlsx or .pptx) and upload it again."),
-            code="macros", params={"name": display_name},
+            _(
+                "“%(name)s” contains macros, which cannot be accepted. Save it without macros "
+                "(as .docx, .xlsx or .pptx) and upload it again."
+            ),
+            code="macros",
+            params={"name": display_name},
         )
     return found.pop()
 
@@ -203,13 +228,18 @@ def inspect_upload(uploaded_file) -> UploadInfo:
     extension = os.path.splitext(original_name)[1].lower()
     size = _size_of(uploaded_file)
     if size == 0:
-        raise ValidationError(_("“%(name)s” is empty. Choose the file again."),
-                              code="empty", params={"name": original_name})
+        raise ValidationError(
+            _("“%(name)s” is empty. Choose the file again."),
+            code="empty",
+            params={"name": original_name},
+        )
     limit = max_file_bytes()
     if size > limit:
         raise ValidationError(
-            _("“%(name)s” is %(size)s; each file may be at most %(limit)s. Make it smaller "
-              "(for example, save images at a lower resolution) or split it."),
+            _(
+                "“%(name)s” is %(size)s; each file may be at most %(limit)s. Make it smaller "
+                "(for example, save images at a lower resolution) or split it."
+            ),
             code="too_large",
             params={"name": original_name, "size": size_text(size), "limit": size_text(limit)},
         )
@@ -217,7 +247,8 @@ def inspect_upload(uploaded_file) -> UploadInfo:
     if expected is None:
         raise ValidationError(
             _("“%(name)s” cannot be uploaded: only these types are accepted: %(types)s."),
-            code="type_not_allowed", params={"name": original_name, "types": TYPES_TEXT},
+            code="type_not_allowed",
+            params={"name": original_name, "types": TYPES_TEXT},
         )
 
     stream = getattr(uploaded_file, "file", None)
@@ -233,25 +264,44 @@ def inspect_upload(uploaded_file) -> UploadInfo:
 
     if detected is None:
         raise ValidationError(
-            _("The content of “%(name)s” is not a %(expected)s file, although its name ends in "
-              "%(extension)s. Only these types are accepted: %(types)s."),
+            _(
+                "The content of “%(name)s” is not a %(expected)s file, although its name ends in "
+                "%(extension)s. Only these types are accepted: %(types)s."
+            ),
             code="content_mismatch",
-            params={"name": original_name, "expected": expected.label, "extension": extension,
-                    "types": TYPES_TEXT},
+            params={
+                "name": original_name,
+                "expected": expected.label,
+                "extension": extension,
+                "types": TYPES_TEXT,
+            },
         )
     if detected != expected.code:
         actual = ALLOWED[detected]
-        right = ("/".join(ALLOWED[code].extensions[0] for code in _OLE2_KINDS)
-                 if detected in _OLE2_KINDS else actual.extensions[0])
-        raise ValidationError(
-            _("The content of “%(name)s” is a %(actual)s file, but its name ends in "
-              "%(extension)s. Rename it to %(right_extension)s, or choose the right file."),
-            code="content_mismatch",
-            params={"name": original_name, "actual": actual.label, "extension": extension,
-                    "right_extension": right},
+        right = (
+            "/".join(ALLOWED[code].extensions[0] for code in _OLE2_KINDS)
+            if detected in _OLE2_KINDS
+            else actual.extensions[0]
         )
-    return UploadInfo(kind=detected, content_type=ALLOWED[detected].content_type, size=size,
-                      original_name=original_name)
+        raise ValidationError(
+            _(
+                "The content of “%(name)s” is a %(actual)s file, but its name ends in "
+                "%(extension)s. Rename it to %(right_extension)s, or choose the right file."
+            ),
+            code="content_mismatch",
+            params={
+                "name": original_name,
+                "actual": actual.label,
+                "extension": extension,
+                "right_extension": right,
+            },
+        )
+    return UploadInfo(
+        kind=detected,
+        content_type=ALLOWED[detected].content_type,
+        size=size,
+        original_name=original_name,
+    )
 
 
 def check_total(existing_bytes: int, new_sizes: Iterable[int]) -> None:
@@ -261,11 +311,16 @@ def check_total(existing_bytes: int, new_sizes: Iterable[int]) -> None:
     total = existing + sum(int(size) for size in new_sizes)
     if total > limit:
         raise ValidationError(
-            _("These files would bring the attachments to %(total)s; the limit is %(limit)s "
-              "per proposal, and %(left)s is left."),
+            _(
+                "These files would bring the attachments to %(total)s; the limit is %(limit)s "
+                "per proposal, and %(left)s is left."
+            ),
             code="total_too_large",
-            params={"total": size_text(total), "limit": size_text(limit),
-                    "left": size_text(max(limit - existing, 0))},
+            params={
+                "total": size_text(total),
+                "limit": size_text(limit),
+                "left": size_text(max(limit - existing, 0)),
+            },
         )
 
 

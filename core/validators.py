@@ -26,12 +26,15 @@ def validate_corporate_number(value: str) -> None:
     number = normalize_corporate_number(value)
     if not number.isdigit() or len(number) != 13:
         raise ValidationError(
-            _("A corporate number (法人番号) has exactly 13 digits."), code="corporate_number_length"
+            _("A corporate number (法人番号) has exactly 13 digits."),
+            code="corporate_number_length",
         )
     if int(number[0]) != corporate_number_check_digit(number[1:]):
         raise ValidationError(
-            _("This corporate number (法人番号) is not valid: its check digit does not match. "
-              "Please check the number on the National Tax Agency's corporate number site."),
+            _(
+                "This corporate number (法人番号) is not valid: its check digit does not match. "
+                "Please check the number on the National Tax Agency's corporate number site."
+            ),
             code="corporate_number_check_digit",
         )
 

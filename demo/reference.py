@@ -17,7 +17,10 @@ CONSENT_VERSION = "2026-04"
 
 PROGRAMMES = [
     dict(
-        code="joint", sort_order=1, name="共働事業", name_en="Joint project through dialogue",
+        code="joint",
+        sort_order=1,
+        name="共働事業",
+        name_en="Joint project through dialogue",
         description=(
             "企業などから提案を受け、市の担当部局と対話を重ねながら、社会課題や行政課題の解決に"
             "向けた事業を共に作り上げる制度です。市の費用負担がない提案も、予算化を検討する提案も"
@@ -28,10 +31,14 @@ PROGRAMMES = [
             "through dialogue, into a joint project that solves a social or administrative "
             "problem. Proposals with or without a cost to the city are welcome."
         ),
-        review_required=False, allows_sole_proprietors=True, startups_only=False,
+        review_required=False,
+        allows_sole_proprietors=True,
+        startups_only=False,
     ),
     dict(
-        code="demo-support", sort_order=2, name="実証実験フルサポート",
+        code="demo-support",
+        sort_order=2,
+        name="実証実験フルサポート",
         name_en="Demonstration full support",
         description=(
             "市が公共施設や道路、学校などの実証フィールドを提供し、関係者との調整を支援します。"
@@ -43,10 +50,14 @@ PROGRAMMES = [
             "coordinates with the people concerned. The business bears the cost of the "
             "demonstration and reports its data and results to the city."
         ),
-        review_required=False, allows_sole_proprietors=True, startups_only=False,
+        review_required=False,
+        allows_sole_proprietors=True,
+        startups_only=False,
     ),
     dict(
-        code="startup-procurement", sort_order=3, name="スタートアップ公共調達サポート",
+        code="startup-procurement",
+        sort_order=3,
+        name="スタートアップ公共調達サポート",
         name_en="Startup public procurement support",
         description=(
             "スタートアップの技術を市の現場で実証し、効果が確認された場合は市の契約（公共調達）に"
@@ -57,14 +68,17 @@ PROGRAMMES = [
             "effective, it can lead straight to a city contract (public procurement). For "
             "incorporated startups only; proposals are reviewed before adoption."
         ),
-        review_required=True, allows_sole_proprietors=False, startups_only=True,
+        review_required=True,
+        allows_sole_proprietors=False,
+        startups_only=True,
     ),
 ]
 
 CONSENTS = [
     dict(
         kind=ConsentDocument.Kind.NOTES,
-        title="提案にあたっての留意事項", title_en="Notes for proposers",
+        title="提案にあたっての留意事項",
+        title_en="Notes for proposers",
         body=(
             "本窓口は、民間企業等の技術やノウハウを活用して社会課題・行政課題の解決を図る提案を"
             "受け付けるものです。単なる物品・サービスの販売や広告宣伝、資金の援助のみを求めるもの、"
@@ -106,7 +120,8 @@ CONSENTS = [
     ),
     dict(
         kind=ConsentDocument.Kind.PRIVACY,
-        title="個人情報の取扱いについて", title_en="Handling of personal information",
+        title="個人情報の取扱いについて",
+        title_en="Handling of personal information",
         body=(
             "提案書及び本システムに登録された個人情報は、提案の受付、関係部局との調整、審査、"
             "結果の通知及び事業の実施に必要な範囲で利用し、市の個人情報の保護に関する規定に従って"
@@ -124,7 +139,8 @@ CONSENTS = [
     ),
     dict(
         kind=ConsentDocument.Kind.PUBLICATION,
-        title="採択時の公表への同意", title_en="Consent to publication if adopted",
+        title="採択時の公表への同意",
+        title_en="Consent to publication if adopted",
         body=(
             "提案が採択された場合、事業者名、事業の名称と概要、担当部局、実施場所及び期間、"
             "実施状況と結果を、市のホームページ及びオープンデータで公表することに同意します。"
@@ -155,61 +171,136 @@ DEPARTMENTS = [
 # Fictional businesses. ``base`` is the 12-digit base of the 法人番号 (the check digit is
 # computed); None for the sole proprietor, who has no corporate number.
 ORGANIZATIONS = [
-    dict(key="mirai", base="700120260011", name="株式会社ミライモビリティ",
-         name_kana="カブシキガイシャミライモビリティ", is_startup=True,
-         address="福岡市中央区天神2丁目8番1号 天神イノベーションビル5階",
-         representative_title="代表取締役", representative_name="佐藤 翔太",
-         website="https://mirai-mobility.example.jp/", phone="092-000-0101"),
-    dict(key="sora", base="700120260022", name="株式会社そらはこび",
-         name_kana="カブシキガイシャソラハコビ", is_startup=True,
-         address="福岡市博多区博多駅前3丁目4番7号",
-         representative_title="代表取締役CEO", representative_name="中島 陸",
-         website="https://sorahakobi.example.jp/", phone="092-000-0102"),
-    dict(key="sukusuku", base="700120260033", name="株式会社すくすくセンシング",
-         name_kana="カブシキガイシャスクスクセンシング", is_startup=True,
-         address="福岡市早良区百道浜2丁目1番22号",
-         representative_title="代表取締役", representative_name="小川 真由",
-         website="https://sukusuku-sensing.example.jp/", phone="092-000-0103"),
-    dict(key="caretech", base="700150260044", name="一般社団法人ケアテック福岡",
-         name_kana="イッパンシャダンホウジンケアテックフクオカ", is_startup=False,
-         address="福岡市南区大橋1丁目15番6号",
-         representative_title="代表理事", representative_name="森田 恵子",
-         website="https://caretech-fukuoka.example.jp/", phone="092-000-0104"),
-    dict(key="genkai", base="700120260055", name="玄界インフラテック株式会社",
-         name_kana="ゲンカイインフラテックカブシキガイシャ", is_startup=False,
-         address="福岡市東区箱崎6丁目10番1号",
-         representative_title="代表取締役社長", representative_name="石井 健",
-         website="https://genkai-infratech.example.jp/", phone="092-000-0105"),
-    dict(key="green", base="700120260066", name="博多グリーンエナジー株式会社",
-         name_kana="ハカタグリーンエナジーカブシキガイシャ", is_startup=False,
-         address="福岡市博多区中洲5丁目3番8号",
-         representative_title="代表取締役", representative_name="原田 誠司",
-         website="https://hakata-green.example.jp/", phone="092-000-0106"),
-    dict(key="datalab", base="700120260077", name="株式会社まちなかデータラボ",
-         name_kana="カブシキガイシャマチナカデータラボ", is_startup=False,
-         address="北九州市小倉北区浅野1丁目2番3号",
-         representative_title="代表取締役", representative_name="岡本 直樹",
-         website="https://machinaka-data.example.jp/", phone="093-000-0107"),
-    dict(key="komorebi", base=None, name="デザイン工房こもれび",
-         name_kana="デザインコウボウコモレビ", is_startup=False,
-         address="福岡市城南区七隈4丁目5番2号",
-         representative_title="代表", representative_name="山口 さくら",
-         website="", phone="092-000-0108"),
+    dict(
+        key="mirai",
+        base="700120260011",
+        name="株式会社ミライモビリティ",
+        name_kana="カブシキガイシャミライモビリティ",
+        is_startup=True,
+        address="福岡市中央区天神2丁目8番1号 天神イノベーションビル5階",
+        representative_title="代表取締役",
+        representative_name="佐藤 翔太",
+        website="https://mirai-mobility.example.jp/",
+        phone="092-000-0101",
+    ),
+    dict(
+        key="sora",
+        base="700120260022",
+        name="株式会社そらはこび",
+        name_kana="カブシキガイシャソラハコビ",
+        is_startup=True,
+        address="福岡市博多区博多駅前3丁目4番7号",
+        representative_title="代表取締役CEO",
+        representative_name="中島 陸",
+        website="https://sorahakobi.example.jp/",
+        phone="092-000-0102",
+    ),
+    dict(
+        key="sukusuku",
+        base="700120260033",
+        name="株式会社すくすくセンシング",
+        name_kana="カブシキガイシャスクスクセンシング",
+        is_startup=True,
+        address="福岡市早良区百道浜2丁目1番22号",
+        representative_title="代表取締役",
+        representative_name="小川 真由",
+        website="https://sukusuku-sensing.example.jp/",
+        phone="092-000-0103",
+    ),
+    dict(
+        key="caretech",
+        base="700150260044",
+        name="一般社団法人ケアテック福岡",
+        name_kana="イッパンシャダンホウジンケアテックフクオカ",
+        is_startup=False,
+        address="福岡市南区大橋1丁目15番6号",
+        representative_title="代表理事",
+        representative_name="森田 恵子",
+        website="https://caretech-fukuoka.example.jp/",
+        phone="092-000-0104",
+    ),
+    dict(
+        key="genkai",
+        base="700120260055",
+        name="玄界インフラテック株式会社",
+        name_kana="ゲンカイインフラテックカブシキガイシャ",
+        is_startup=False,
+        address="福岡市東区箱崎6丁目10番1号",
+        representative_title="代表取締役社長",
+        representative_name="石井 健",
+        website="https://genkai-infratech.example.jp/",
+        phone="092-000-0105",
+    ),
+    dict(
+        key="green",
+        base="700120260066",
+        name="博多グリーンエナジー株式会社",
+        name_kana="ハカタグリーンエナジーカブシキガイシャ",
+        is_startup=False,
+        address="福岡市博多区中洲5丁目3番8号",
+        representative_title="代表取締役",
+        representative_name="原田 誠司",
+        website="https://hakata-green.example.jp/",
+        phone="092-000-0106",
+    ),
+    dict(
+        key="datalab",
+        base="700120260077",
+        name="株式会社まちなかデータラボ",
+        name_kana="カブシキガイシャマチナカデータラボ",
+        is_startup=False,
+        address="北九州市小倉北区浅野1丁目2番3号",
+        representative_title="代表取締役",
+        representative_name="岡本 直樹",
+        website="https://machinaka-data.example.jp/",
+        phone="093-000-0107",
+    ),
+    dict(
+        key="komorebi",
+        base=None,
+        name="デザイン工房こもれび",
+        name_kana="デザインコウボウコモレビ",
+        is_startup=False,
+        address="福岡市城南区七隈4丁目5番2号",
+        representative_title="代表",
+        representative_name="山口 さくら",
+        website="",
+        phone="092-000-0108",
+    ),
 ]
 
 # (e-mail, full name, role, organisation key / department code / affiliation, what to try)
 STAFF = [
     ("desk@example.jp", "中村 彩", Role.DESK_STAFF, {}, "triage, dialogue, referrals"),
     ("manager@example.jp", "松本 健一", Role.DESK_MANAGER, {}, "adopt or decline"),
-    ("dept-road@example.jp", "田中 誠", Role.DEPARTMENT, {"department": "road-sewerage"},
-     "referrals to 道路下水道局"),
-    ("dept-welfare@example.jp", "井上 由美", Role.DEPARTMENT, {"department": "health-welfare"},
-     "referrals to 保健福祉局"),
-    ("reviewer@example.jp", "木村 浩二", Role.REVIEWER, {"affiliation": "総務企画局 企画調整部"},
-     "scores assigned proposals"),
-    ("expert@example.jp", "林 美穂", Role.REVIEWER,
-     {"affiliation": "九州みらい工科大学 工学研究院 教授（外部有識者）"},
-     "outside expert; declared a conflict on one proposal"),
+    (
+        "dept-road@example.jp",
+        "田中 誠",
+        Role.DEPARTMENT,
+        {"department": "road-sewerage"},
+        "referrals to 道路下水道局",
+    ),
+    (
+        "dept-welfare@example.jp",
+        "井上 由美",
+        Role.DEPARTMENT,
+        {"department": "health-welfare"},
+        "referrals to 保健福祉局",
+    ),
+    (
+        "reviewer@example.jp",
+        "木村 浩二",
+        Role.REVIEWER,
+        {"affiliation": "総務企画局 企画調整部"},
+        "scores assigned proposals",
+    ),
+    (
+        "expert@example.jp",
+        "林 美穂",
+        Role.REVIEWER,
+        {"affiliation": "九州みらい工科大学 工学研究院 教授（外部有識者）"},
+        "outside expert; declared a conflict on one proposal",
+    ),
     ("admin@example.jp", "山本 大輔", Role.ADMINISTRATOR, {}, "people and reference data"),
 ]
 
@@ -234,6 +325,6 @@ THEME = dict(
         "期間中は質問を受け付けます。採択は1件程度を予定していますが、該当なしとする場合が"
         "あります。"
     ),
-    department="fire", programme="demo-support",
+    department="fire",
+    programme="demo-support",
 )
-

@@ -56,8 +56,9 @@ from .reference import (
 
 def demo_logins() -> list[tuple[str, str]]:
     """(e-mail, role) of every demo login, in the order docs/demo-logins.md lists them."""
-    return ([(email, role.value) for email, _n, role, _x, _t in STAFF]
-            + [(email, Role.BUSINESS.value) for email, _n, _o in BUSINESS_MEMBERS])
+    return [(email, role.value) for email, _n, role, _x, _t in STAFF] + [
+        (email, Role.BUSINESS.value) for email, _n, _o in BUSINESS_MEMBERS
+    ]
 
 
 class Seeder:
@@ -91,7 +92,8 @@ class Seeder:
         for spec in PROGRAMMES:
             spec = dict(spec)
             programme, was_created = Programme.objects.get_or_create(
-                code=spec.pop("code"), defaults=spec)
+                code=spec.pop("code"), defaults=spec
+            )
             result[programme.code] = programme
             created += was_created
         self.report("programmes", created, len(result) - created)
@@ -105,8 +107,10 @@ class Seeder:
         for spec in CONSENTS:
             spec = dict(spec)
             _doc, was_created = ConsentDocument.objects.get_or_create(
-                kind=spec.pop("kind"), version=CONSENT_VERSION,
-                defaults=dict(spec, effective_from=effective_from))
+                kind=spec.pop("kind"),
+                version=CONSENT_VERSION,
+                defaults=dict(spec, effective_from=effective_from),
+            )
             created += was_created
         self.report(f"consent texts (version {CONSENT_VERSION})", created, len(CONSENTS) - created)
 
@@ -114,7 +118,8 @@ class Seeder:
         created = 0
         for order, (action, title, body) in enumerate(REASON_TEMPLATES):
             _template, was_created = ReasonTemplate.objects.get_or_create(
-                action=action, title=title, defaults={"body": body, "sort_order": order})
+                action=action, title=title, defaults={"body": body, "sort_order": order}
+            )
             created += was_created
         self.report("reason templates", created, len(REASON_TEMPLATES) - created)
 
@@ -122,8 +127,9 @@ class Seeder:
         result, created = {}, 0
         for code, name, name_en in DEPARTMENTS:
             department, was_created = Department.objects.get_or_create(
-                code=code, defaults=dict(name=name, name_en=name_en,
-                                         email=f"{code}@city.example.jp"))
+                code=code,
+                defaults=dict(name=name, name_en=name_en, email=f"{code}@city.example.jp"),
+            )
             result[code] = department
             created += was_created
         self.report("departments", created, len(result) - created)
@@ -140,7 +146,8 @@ class Seeder:
                 spec.update(corporate_number=number, is_sole_proprietor=False)
             else:
                 organization = Organization.objects.filter(
-                    name=spec["name"], corporate_number="", is_sole_proprietor=True).first()
+                    name=spec["name"], corporate_number="", is_sole_proprietor=True
+                ).first()
                 spec.update(corporate_number="", is_sole_proprietor=True)
             if organization is None:
                 organization = Organization(**spec)
@@ -176,8 +183,12 @@ class Seeder:
             created += was_created
         self.business_of: dict[str, User] = {}
         for email, full_name, org_key in BUSINESS_MEMBERS:
-            user, was_created = self._user(email, full_name=full_name, role=Role.BUSINESS,
-                                           organization=self.organizations[org_key])
+            user, was_created = self._user(
+                email,
+                full_name=full_name,
+                role=Role.BUSINESS,
+                organization=self.organizations[org_key],
+            )
             result[email] = user
             self.business_of[org_key] = user
             created += was_created
@@ -191,21 +202,30 @@ class Seeder:
         department = self.departments[spec.pop("department")]
         programme = self.programmes[spec.pop("programme")]
         theme, created = Theme.objects.get_or_create(
-            kind=spec.pop("kind"), title=spec.pop("title"),
-            defaults=dict(spec, department=department, programme=programme,
-                          opens_at=self.now - dt.timedelta(days=14),
-                          closes_at=self.now + dt.timedelta(days=14),
-                          questions_until=self.now + dt.timedelta(days=4)))
+            kind=spec.pop("kind"),
+            title=spec.pop("title"),
+            defaults=dict(
+                spec,
+                department=department,
+                programme=programme,
+                opens_at=self.now - dt.timedelta(days=14),
+                closes_at=self.now + dt.timedelta(days=14),
+                questions_until=self.now + dt.timedelta(days=4),
+            ),
+        )
         self.report("themed calls (open for four weeks)", int(created), 1 - int(created))
         if created:
             # A question a business asked during the question period, answered for everyone.
             asker = self.business_of[next(iter(self.business_of))]
             question = theme_services.ask_question(
-                theme, asker, "離島（玄界島）への輸送を含めない提案も対象になりますか。")
+                theme, asker, "離島（玄界島）への輸送を含めない提案も対象になりますか。"
+            )
             theme_services.answer_question(
-                question, self.desk,
+                question,
+                self.desk,
                 "対象になります。離島への輸送は必須ではありませんが、孤立地域への輸送を想定した"
-                "提案を優先的に評価します。")
+                "提案を優先的に評価します。",
+            )
         return theme
 
     def seed_sites(self) -> dict[str, Site]:
@@ -215,8 +235,12 @@ class Seeder:
             site = Site.objects.filter(name=name).first()
             if site is None:
                 site = project_services.save_site(
-                    self.desk, name=name, address=address, department=self.departments[department],
-                    notes=notes)
+                    self.desk,
+                    name=name,
+                    address=address,
+                    department=self.departments[department],
+                    notes=notes,
+                )
                 created += 1
             result[key] = site
         self.report("sites", created, len(result) - created)
@@ -233,42 +257,61 @@ class Seeder:
             created += 1
             transitions += steps
             for code, question in spec.get("referrals", []):
-                due = self.today + dt.timedelta(days=14 if proposal.state in (
-                    State.COORDINATION, State.REVIEW) else -30)
+                due = self.today + dt.timedelta(
+                    days=14 if proposal.state in (State.COORDINATION, State.REVIEW) else -30
+                )
                 referral, was_created = Referral.objects.get_or_create(
-                    proposal=proposal, department=self.departments[code],
-                    defaults=dict(question=question, due_date=due, created_by=self.desk))
+                    proposal=proposal,
+                    department=self.departments[code],
+                    defaults=dict(question=question, due_date=due, created_by=self.desk),
+                )
                 referrals += was_created
                 answer = REFERRAL_ANSWERS.get((spec["title"], code))
                 member = self.department_member(code)
                 if was_created and answer and member is not None:
-                    services.answer_referral(referral, member, answer[0], comment=answer[1],
-                                             conditions=answer[2])
+                    services.answer_referral(
+                        referral, member, answer[0], comment=answer[1], conditions=answer[2]
+                    )
             for email, conflict, note in spec.get("reviewers", []):
                 _a, was_created = ReviewAssignment.objects.get_or_create(
-                    proposal=proposal, reviewer=self.users[email],
-                    defaults=dict(conflict_declared=conflict, conflict_note=note))
+                    proposal=proposal,
+                    reviewer=self.users[email],
+                    defaults=dict(conflict_declared=conflict, conflict_note=note),
+                )
                 assignments += was_created
         self.out.write(
             f"created {created} proposals through the lifecycle ({transitions} transitions, "
             f"{referrals} referrals, {assignments} review assignments), "
-            f"{len(PROPOSALS) - created} already present")
+            f"{len(PROPOSALS) - created} already present"
+        )
         titles = [spec["title"] for spec in PROPOSALS]
         counts = Counter(Proposal.objects.filter(title__in=titles).values_list("state", flat=True))
-        self.out.write("demo proposals by state: " + ", ".join(
-            f"{state.value} {counts.get(state.value, 0)}" for state in State))
+        self.out.write(
+            "demo proposals by state: "
+            + ", ".join(f"{state.value} {counts.get(state.value, 0)}" for state in State)
+        )
 
     def department_member(self, code: str):
-        return User.objects.filter(role=Role.DEPARTMENT, department=self.departments[code],
-                                   is_active=True).order_by("pk").first()
+        return (
+            User.objects.filter(
+                role=Role.DEPARTMENT, department=self.departments[code], is_active=True
+            )
+            .order_by("pk")
+            .first()
+        )
 
     def build_proposal(self, spec: dict) -> tuple[Proposal, int]:
         member = self.business_of[spec["org"]]
         fields = dict(
-            kind=spec["kind"], programme=self.programmes[spec["programme"]], title=spec["title"],
-            summary=spec.get("summary", ""), problem=spec.get("problem", ""),
-            solution=spec.get("solution", ""), expected_effect=spec.get("expected_effect", ""),
-            ask_field=spec.get("ask_field", False), ask_data=spec.get("ask_data", False),
+            kind=spec["kind"],
+            programme=self.programmes[spec["programme"]],
+            title=spec["title"],
+            summary=spec.get("summary", ""),
+            problem=spec.get("problem", ""),
+            solution=spec.get("solution", ""),
+            expected_effect=spec.get("expected_effect", ""),
+            ask_field=spec.get("ask_field", False),
+            ask_data=spec.get("ask_data", False),
             ask_publicity=spec.get("ask_publicity", False),
             ask_deregulation=spec.get("ask_deregulation", False),
             city_cost=spec.get("city_cost", CityCost.NONE),
@@ -282,9 +325,12 @@ class Seeder:
         if spec["kind"] == Kind.PROPOSAL:
             # A three-month project starting in about two months.
             start = self.today + dt.timedelta(days=60)
-            fields.update(desired_start=start, desired_end=start + dt.timedelta(days=90),
-                          schedule="協定締結後、1か月の準備期間を経て3か月間実施し、"
-                                   "終了後1か月以内に結果を報告します。")
+            fields.update(
+                desired_start=start,
+                desired_end=start + dt.timedelta(days=90),
+                schedule="協定締結後、1か月の準備期間を経て3か月間実施し、"
+                "終了後1か月以内に結果を報告します。",
+            )
         proposal = services.create_draft(member, **fields)
         kinds = spec.get("consents", [kind for kind, _label in ConsentDocument.Kind.choices])
         services.record_consents(proposal, member, kinds)
@@ -322,16 +368,25 @@ class Seeder:
         and publishes (all but one, left waiting for approval)."""
         project = self._project(proposal)
         project_services.update_public_text(
-            project, self.desk, title=details["title"], summary=details["summary"],
-            title_en=details["title_en"], summary_en=details["summary_en"])
+            project,
+            self.desk,
+            title=details["title"],
+            summary=details["summary"],
+            title_en=details["title_en"],
+            summary_en=details["summary_en"],
+        )
         start, end = details["period"]
         project_services.update_details(
-            project, self.desk,
+            project,
+            self.desk,
             fields=list(Field.objects.filter(code__in=details["fields"])),
             departments=[self.departments[code] for code in details["departments"]],
-            locations=details["locations"], locations_en=details["locations_en"],
-            period_start=self._day(start), period_end=self._day(end),
-            procurement_route=details["route"])
+            locations=details["locations"],
+            locations_en=details["locations_en"],
+            period_start=self._day(start),
+            period_end=self._day(end),
+            procurement_route=details["route"],
+        )
         if details["publish"]:
             project_services.approve_public_text(project, self.manager)
             project_services.publish(project, self.manager)
@@ -349,14 +404,17 @@ class Seeder:
 
     def book_sites(self, project: Project, details: dict) -> None:
         for key, start, end, conditions in details.get("bookings", []):
-            arguments = dict(site=self.sites[key], start=self._day(start), end=self._day(end),
-                             conditions=conditions)
+            arguments = dict(
+                site=self.sites[key],
+                start=self._day(start),
+                end=self._day(end),
+                conditions=conditions,
+            )
             try:
                 project_services.book_site(project, self.desk, **arguments)
             except project_services.SiteOverlap:
                 # The desk reads the warning, checks with the department, books anyway.
-                project_services.book_site(project, self.desk, confirm_overlap=True,
-                                           **arguments)
+                project_services.book_site(project, self.desk, confirm_overlap=True, **arguments)
                 self.project_counts["overlaps confirmed"] += 1
             self.project_counts["bookings"] += 1
 
@@ -365,19 +423,27 @@ class Seeder:
         project = self._project(proposal)
         for spec in details.get("reports", []):
             report = project_services.submit_report(
-                project, member, kind=spec["kind"], body=spec["body"], figures=spec["figures"])
+                project, member, kind=spec["kind"], body=spec["body"], figures=spec["figures"]
+            )
             if spec["accept"] is not None:
                 project_services.review_report(
-                    report, self.desk, accept=spec["accept"],
-                    comment="報告を確認しました。結果は公開の一覧に反映します。")
+                    report,
+                    self.desk,
+                    accept=spec["accept"],
+                    comment="報告を確認しました。結果は公開の一覧に反映します。",
+                )
             self.project_counts["reports"] += 1
 
     def complete_project(self, proposal, member: User, details: dict, outcome: str) -> None:
         project = self._project(proposal)
         self.file_reports(proposal, member, details)
-        project_services.complete(project, self.desk, outcome=outcome,
-                                  outcome_summary=details["outcome_summary"],
-                                  outcome_summary_en=details["outcome_summary_en"])
+        project_services.complete(
+            project,
+            self.desk,
+            outcome=outcome,
+            outcome_summary=details["outcome_summary"],
+            outcome_summary_en=details["outcome_summary_en"],
+        )
 
     def report_projects(self) -> None:
         counts = self.project_counts
@@ -387,4 +453,5 @@ class Seeder:
             f"approval, {counts['bookings']} site bookings, {counts['overlaps confirmed']} "
             f"overlap confirmed, {counts['reports']} reports); "
             f"{Project.objects.count()} projects, {SiteBooking.objects.count()} bookings and "
-            f"{Report.objects.count()} reports in the database")
+            f"{Report.objects.count()} reports in the database"
+        )

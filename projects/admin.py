@@ -45,8 +45,7 @@ class SiteAdmin(admin.ModelAdmin):
         return super().has_add_permission(request) and rules.can_manage_sites(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return (super().has_change_permission(request, obj)
-                and rules.can_manage_sites(request.user))
+        return super().has_change_permission(request, obj) and rules.can_manage_sites(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # a site with bookings is protected; mark it unavailable instead
@@ -54,9 +53,15 @@ class SiteAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         try:
-            services.save_site(request.user, site=obj, name=data["name"],
-                               address=data["address"], department=data["department"],
-                               notes=data.get("notes") or "", is_active=data["is_active"])
+            services.save_site(
+                request.user,
+                site=obj,
+                name=data["name"],
+                address=data["address"],
+                department=data["department"],
+                notes=data.get("notes") or "",
+                is_active=data["is_active"],
+            )
         except services.ProjectError as exc:  # pragma: no cover — permissions checked above
             messages.error(request, exc.message)
 

@@ -15,6 +15,11 @@ class ProjectsConfig(AppConfig):
 
         from . import receivers, selectors  # noqa: PLC0415, F401 — connects the adoption receiver
 
-        panels.register(panels.Panel(name="project", slot="after_facts",
-                                     template="projects/_proposal_link.html",
-                                     context=selectors.proposal_link))
+        panels.register(
+            panels.Panel(
+                name="project",
+                slot="after_facts",
+                template="projects/_proposal_link.html",
+                context=selectors.proposal_link,
+            )
+        )

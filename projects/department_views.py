@@ -23,9 +23,14 @@ department_only = permission_required("kyoso.use_department_portal")
 
 def _overlaps(booking, others) -> list:
     """The bookings of other projects on the same site that share a day with ``booking``."""
-    return [other for other in others
-            if other.pk != booking.pk and other.project_id != booking.project_id
-            and other.start <= booking.end and other.end >= booking.start]
+    return [
+        other
+        for other in others
+        if other.pk != booking.pk
+        and other.project_id != booking.project_id
+        and other.start <= booking.end
+        and other.end >= booking.start
+    ]
 
 
 def _project_label(project, linked: set) -> str:
@@ -47,10 +52,14 @@ def site_bookings(request):
     today = timezone.localdate()
     sites = list(
         Site.objects.filter(department=department)
-        .prefetch_related(Prefetch(
-            "bookings",
-            queryset=SiteBooking.objects.select_related("project").order_by("start", "pk")))
-        .order_by("name", "pk"))
+        .prefetch_related(
+            Prefetch(
+                "bookings",
+                queryset=SiteBooking.objects.select_related("project").order_by("start", "pk"),
+            )
+        )
+        .order_by("name", "pk")
+    )
     upcoming, past = [], []
     for site in sites:
         bookings = list(site.bookings.all())
@@ -60,17 +69,27 @@ def site_bookings(request):
     upcoming.sort(key=lambda b: (b.start, b.end, b.pk))
     past.sort(key=lambda b: (b.end, b.start, b.pk), reverse=True)
     project_ids = {b.project_id for b in upcoming + past}
-    linked = set(Project.departments.through.objects
-                 .filter(department_id=department.pk, project_id__in=project_ids)
-                 .values_list("project_id", flat=True)) if project_ids else set()
+    linked = (
+        set(
+            Project.departments.through.objects.filter(
+                department_id=department.pk, project_id__in=project_ids
+            ).values_list("project_id", flat=True)
+        )
+        if project_ids
+        else set()
+    )
     for booking in upcoming + past:
         for one in [booking, *booking.overlaps]:
             one.project_label = _project_label(one.project, linked)
-    return render(request, "projects/department/bookings.html", {
-        "department": department,
-        "sites": sites,
-        "upcoming": upcoming,
-        "past": past,
-        "linked_projects": linked,
-        "today": today,
-    })
+    return render(
+        request,
+        "projects/department/bookings.html",
+        {
+            "department": department,
+            "sites": sites,
+            "upcoming": upcoming,
+            "past": past,
+            "linked_projects": linked,
+            "today": today,
+        },
+    )

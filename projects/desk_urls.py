@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import desk_views
+from . import desk_views, site_views
 
 app_name = "project_desk"
 
@@ -22,7 +22,7 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/", desk_views.cancel_booking, name="cancel_booking"),
     path("reports/<int:pk>/review/", desk_views.review_report, name="review_report"),
     # Sites the city can provide.
-    path("sites/", desk_views.site_list, name="sites"),
-    path("sites/new/", desk_views.site_create, name="site_create"),
-    path("sites/<int:pk>/", desk_views.site_edit, name="site_edit"),
+    path("sites/", site_views.site_list, name="sites"),
+    path("sites/new/", site_views.site_create, name="site_create"),
+    path("sites/<int:pk>/", site_views.site_edit, name="site_edit"),
 ]

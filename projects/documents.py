@@ -41,20 +41,30 @@ def pdf_filename() -> str:
 
 # --- the document ---------------------------------------------------------------------------
 
+
 def _valid_filters(filterset) -> dict:
     """The filter values that were applied (invalid ones are ignored, as on the list page)."""
     if filterset is None or not filterset.is_bound:
         return {}
     filterset.form.is_valid()
     cleaned = getattr(filterset.form, "cleaned_data", {})
-    return {name: value for name, value in cleaned.items()
-            if name != "page" and value not in (None, "", [], ())}
+    return {
+        name: value
+        for name, value in cleaned.items()
+        if name != "page" and value not in (None, "", [], ())
+    }
 
 
 #: The filters' names as the Japanese document writes them (the words of the CSV's columns),
 #: whatever the translation catalogue holds.
-CONDITION_LABELS = {"q": "キーワード", "fiscal_year": "年度", "programme": "事業区分",
-                    "field": "分野", "status": "状態", "department": "担当部局"}
+CONDITION_LABELS = {
+    "q": "キーワード",
+    "fiscal_year": "年度",
+    "programme": "事業区分",
+    "field": "分野",
+    "status": "状態",
+    "department": "担当部局",
+}
 
 
 def _conditions(filterset) -> list[tuple[str, str]]:
@@ -71,21 +81,24 @@ def _conditions(filterset) -> list[tuple[str, str]]:
 
 
 def list_context(projects, filterset=None) -> dict:
-
     rows = []
     for project in projects:
-        rows.append({
-            "id": project.public_id,
-            "fiscal_year": f"{project.fiscal_year}年度（{wareki_fiscal_year(project.fiscal_year)}）",
-            "title": project.public_title,
-            "partner": project.partner_name,
-            "programme": project.programme.name,
-            "fields": "、".join(field.name for field in project.fields.all()),
-            "departments": "、".join(department.name for department in project.departments.all()),
-            "locations": project.locations,
-            "period": _period(project),
-            "status": opendata.STATUS_WORDS.get(project.status, project.status),
-        })
+        rows.append(
+            {
+                "id": project.public_id,
+                "fiscal_year": f"{project.fiscal_year}年度（{wareki_fiscal_year(project.fiscal_year)}）",
+                "title": project.public_title,
+                "partner": project.partner_name,
+                "programme": project.programme.name,
+                "fields": "、".join(field.name for field in project.fields.all()),
+                "departments": "、".join(
+                    department.name for department in project.departments.all()
+                ),
+                "locations": project.locations,
+                "period": _period(project),
+                "status": opendata.STATUS_WORDS.get(project.status, project.status),
+            }
+        )
     return {
         "rows": rows,
         "count": len(rows),
@@ -101,8 +114,11 @@ def _period(project) -> str:
     start, end = project.period_start, project.period_end
     if not start and not end:
         return ""
-    return f"{start:%Y-%m-%d}〜{end:%Y-%m-%d}" if start and end else (
-        f"{start:%Y-%m-%d}〜" if start else f"〜{end:%Y-%m-%d}")
+    return (
+        f"{start:%Y-%m-%d}〜{end:%Y-%m-%d}"
+        if start and end
+        else (f"{start:%Y-%m-%d}〜" if start else f"〜{end:%Y-%m-%d}")
+    )
 
 
 def render_list_pdf(params=None) -> bytes:
@@ -111,7 +127,6 @@ def render_list_pdf(params=None) -> bytes:
     The filter is read in Japanese too, so the conditions printed in the document's head
     (年度＝2026年度…) do not depend on the language of the page it was asked from.
     """
-
     with translation.override("ja"):
         queryset, filterset = filtered_public_projects(params)
         context = list_context(queryset, filterset)
@@ -119,6 +134,7 @@ def render_list_pdf(params=None) -> bytes:
 
 
 # --- stored PDFs for long lists -------------------------------------------------------------
+
 
 def normalized_query(params, filterset=None) -> str:
     """The applied filter as a sorted query string: the same list always gives the same key.
@@ -129,8 +145,11 @@ def normalized_query(params, filterset=None) -> str:
     """
     if filterset is None:
         _queryset, filterset = filtered_public_projects(params)
-    pairs = sorted((name, str(value).strip())
-                   for name, value in _valid_filters(filterset).items() if str(value).strip())
+    pairs = sorted(
+        (name, str(value).strip())
+        for name, value in _valid_filters(filterset).items()
+        if str(value).strip()
+    )
     return urlencode(pairs)
 
 

@@ -46,11 +46,14 @@ class ProjectFeed(Feed):
 
     def title(self) -> str:
         return _("%(municipality)s Kyoso Desk: adopted projects") % {
-            "municipality": _municipality()}
+            "municipality": _municipality()
+        }
 
     def subtitle(self) -> str:
-        return _("Projects the city's public-private partnership desk has adopted and "
-                 "published, newest first.")
+        return _(
+            "Projects the city's public-private partnership desk has adopted and "
+            "published, newest first."
+        )
 
     def link(self) -> str:
         return _absolute(reverse("projects:list"))

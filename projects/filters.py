@@ -44,13 +44,13 @@ QUERY_MAX_WORDS = 10
 FILTER_NAMES = ("q", "fiscal_year", "programme", "field", "status", "department")
 
 #: The message of a value that is not one of the choices, next to its field.
-INVALID_CHOICE = _("“%(value)s” is not one of the values you can choose. The list is shown "
-                   "without this condition.")
+INVALID_CHOICE = _(
+    "“%(value)s” is not one of the values you can choose. The list is shown without this condition."
+)
 
 
 def fiscal_year_label(year: int) -> str:
     """2026年度（令和8年度） in Japanese, FY2026 in English."""
-
     if (get_language() or "ja").startswith("en"):
         return f"FY{year}"
     return f"{year}年度（{wareki_fiscal_year(int(year))}）"
@@ -67,27 +67,51 @@ def split_words(query: str) -> list[str]:
 
 class PublicProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Keyword"), method="filter_keyword", max_length=QUERY_MAX_LENGTH,
-        help_text=_("Words in the title, summary, partner or location. Separate words with "
-                    "spaces to find projects that contain all of them."),
-        error_messages={"max_length": _(
-            "The keyword is longer than %(limit_value)d characters. The list is shown "
-            "without it.")})
+        label=_("Keyword"),
+        method="filter_keyword",
+        max_length=QUERY_MAX_LENGTH,
+        help_text=_(
+            "Words in the title, summary, partner or location. Separate words with "
+            "spaces to find projects that contain all of them."
+        ),
+        error_messages={
+            "max_length": _(
+                "The keyword is longer than %(limit_value)d characters. The list is shown "
+                "without it."
+            )
+        },
+    )
     fiscal_year = django_filters.ChoiceFilter(
-        label=_("Fiscal year"), empty_label=_("All"), method="filter_fiscal_year",
-        error_messages={"invalid_choice": INVALID_CHOICE})
+        label=_("Fiscal year"),
+        empty_label=_("All"),
+        method="filter_fiscal_year",
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
     programme = django_filters.ChoiceFilter(
-        label=_("Programme"), empty_label=_("All"), method="filter_programme",
-        error_messages={"invalid_choice": INVALID_CHOICE})
+        label=_("Programme"),
+        empty_label=_("All"),
+        method="filter_programme",
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
     field = django_filters.ChoiceFilter(
-        label=_("Field"), empty_label=_("All"), method="filter_field",
-        error_messages={"invalid_choice": INVALID_CHOICE})
+        label=_("Field"),
+        empty_label=_("All"),
+        method="filter_field",
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), empty_label=_("All"), choices=Status.choices,
-        method="filter_status", error_messages={"invalid_choice": INVALID_CHOICE})
+        label=_("Status"),
+        empty_label=_("All"),
+        choices=Status.choices,
+        method="filter_status",
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
     department = django_filters.ChoiceFilter(
-        label=_("Department"), empty_label=_("All"), method="filter_department",
-        error_messages={"invalid_choice": INVALID_CHOICE})
+        label=_("Department"),
+        empty_label=_("All"),
+        method="filter_department",
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
 
     class Meta:
         model = Project
@@ -99,22 +123,35 @@ class PublicProjectFilter(django_filters.FilterSet):
         # One query gives the years of the menu and how many projects each has: their sum is
         # the number of published projects, which the list then needs no COUNT for when no
         # condition applies (see ``published_count``).
-        per_year = list(published.order_by("-fiscal_year").values("fiscal_year")
-                        .annotate(projects=Count("pk")).values_list("fiscal_year", "projects"))
+        per_year = list(
+            published.order_by("-fiscal_year")
+            .values("fiscal_year")
+            .annotate(projects=Count("pk"))
+            .values_list("fiscal_year", "projects")
+        )
         #: How many projects are published in all, whatever the conditions.
         self.published_count = sum(count for _year, count in per_year)
         self.filters["fiscal_year"].extra["choices"] = [
-            (str(year), fiscal_year_label(year)) for year, _count in per_year]
+            (str(year), fiscal_year_label(year)) for year, _count in per_year
+        ]
         self.filters["programme"].extra["choices"] = [
-            (programme.code, str(programme)) for programme in Programme.objects.all()]
+            (programme.code, str(programme)) for programme in Programme.objects.all()
+        ]
         self.filters["field"].extra["choices"] = [
-            (field.code, field.localized_name) for field in Field.objects.all()]
+            (field.code, field.localized_name) for field in Field.objects.all()
+        ]
         # Only departments that have a published project: a menu of every department of the
         # city would offer mostly empty lists.
         self.filters["department"].extra["choices"] = [
-            (department.code, str(department)) for department in Department.objects.filter(
-                Exists(Project.departments.through.objects.filter(
-                    department_id=OuterRef("pk"), project__in=published)))]
+            (department.code, str(department))
+            for department in Department.objects.filter(
+                Exists(
+                    Project.departments.through.objects.filter(
+                        department_id=OuterRef("pk"), project__in=published
+                    )
+                )
+            )
+        ]
 
     # --- what the page says about the filter ------------------------------------------------
     @property
@@ -124,9 +161,15 @@ class PublicProjectFilter(django_filters.FilterSet):
         if not self.is_bound:
             return []
         errors = self.form.errors
-        return [{"field": self.form[name], "label": self.form[name].label,
-                 "message": " ".join(str(e) for e in errors[name])}
-                for name in FILTER_NAMES if name in errors]
+        return [
+            {
+                "field": self.form[name],
+                "label": self.form[name].label,
+                "message": " ".join(str(e) for e in errors[name]),
+            }
+            for name in FILTER_NAMES
+            if name in errors
+        ]
 
     @property
     def active(self) -> bool:
@@ -142,11 +185,26 @@ class PublicProjectFilter(django_filters.FilterSet):
         if not words:
             return queryset
         separator = Value("\n")
-        queryset = queryset.annotate(_public_text=Lower(Concat(
-            "public_title", separator, "public_summary", separator,
-            "public_title_en", separator, "public_summary_en", separator,
-            "partner_name", separator, "locations", separator, "locations_en",
-            output_field=TextField())))
+        queryset = queryset.annotate(
+            _public_text=Lower(
+                Concat(
+                    "public_title",
+                    separator,
+                    "public_summary",
+                    separator,
+                    "public_title_en",
+                    separator,
+                    "public_summary_en",
+                    separator,
+                    "partner_name",
+                    separator,
+                    "locations",
+                    separator,
+                    "locations_en",
+                    output_field=TextField(),
+                )
+            )
+        )
         for word in words:
             queryset = queryset.filter(_public_text__contains=word)
         return queryset
@@ -160,8 +218,11 @@ class PublicProjectFilter(django_filters.FilterSet):
     def filter_field(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(Exists(Project.fields.through.objects.filter(
-            project_id=OuterRef("pk"), field__code=value)))
+        return queryset.filter(
+            Exists(
+                Project.fields.through.objects.filter(project_id=OuterRef("pk"), field__code=value)
+            )
+        )
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status=value) if value else queryset
@@ -169,8 +230,13 @@ class PublicProjectFilter(django_filters.FilterSet):
     def filter_department(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(Exists(Project.departments.through.objects.filter(
-            project_id=OuterRef("pk"), department__code=value)))
+        return queryset.filter(
+            Exists(
+                Project.departments.through.objects.filter(
+                    project_id=OuterRef("pk"), department__code=value
+                )
+            )
+        )
 
 
 def filtered_public_projects(params) -> tuple:
@@ -178,7 +244,7 @@ def filtered_public_projects(params) -> tuple:
     dict, e.g. ``request.GET``) selects, in the list's order, with what a row shows
     prefetched. Invalid values are ignored (see ``PublicProjectFilter.ignored``); other keys
     (``page``, ``format`` …) are not filters and are ignored silently."""
-    filterset = PublicProjectFilter(params if params is not None else {},
-                                    queryset=public_projects())
+    filterset = PublicProjectFilter(
+        params if params is not None else {}, queryset=public_projects()
+    )
     return filterset.qs, filterset
-

@@ -37,9 +37,13 @@ class DateInput(forms.DateInput):
 
 def _date_field(label, *, required=False, help_text=""):
     return forms.DateField(
-        label=label, required=required, widget=DateInput(), help_text=help_text,
+        label=label,
+        required=required,
+        widget=DateInput(),
+        help_text=help_text,
         input_formats=["%Y-%m-%d", "%Y/%m/%d"],
-        error_messages={"invalid": _("Enter a date as YYYY-MM-DD, for example 2026-04-01.")})
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD, for example 2026-04-01.")},
+    )
 
 
 class DeskForm(AccessibleErrorsMixin, forms.Form):
@@ -61,59 +65,100 @@ class DeskForm(AccessibleErrorsMixin, forms.Form):
 
 # --- (a) the public text -------------------------------------------------------------------
 
+
 class PublicTextForm(DeskForm):
     title = forms.CharField(
-        label=_("Public title"), max_length=200,
+        label=_("Public title"),
+        max_length=200,
         help_text=_("Written for citizens. Never copy confidential text from the proposal."),
-        error_messages={"required": _("Write a public title.")})
+        error_messages={"required": _("Write a public title.")},
+    )
     summary = forms.CharField(
-        label=_("Public summary"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
-        error_messages={"required": _("Write a public summary for citizens.")})
-    title_en = forms.CharField(label=_("Public title in English (optional)"), max_length=250,
-                               required=False)
-    summary_en = forms.CharField(label=_("Public summary in English (optional)"),
-                                 widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
-                                 required=False)
+        label=_("Public summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": _("Write a public summary for citizens.")},
+    )
+    title_en = forms.CharField(
+        label=_("Public title in English (optional)"), max_length=250, required=False
+    )
+    summary_en = forms.CharField(
+        label=_("Public summary in English (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+    )
 
     @classmethod
     def for_project(cls, project: Project, data=None):
-        return cls(data, prefix="text", initial={
-            "title": project.title_draft, "summary": project.summary_draft,
-            "title_en": project.title_draft_en, "summary_en": project.summary_draft_en})
+        return cls(
+            data,
+            prefix="text",
+            initial={
+                "title": project.title_draft,
+                "summary": project.summary_draft,
+                "title_en": project.title_draft_en,
+                "summary_en": project.summary_draft_en,
+            },
+        )
 
 
 # --- (d) details ---------------------------------------------------------------------------
 
+
 class DetailsForm(DeskForm):
-    partner_name = forms.CharField(label=_("Partner"), max_length=200,
-                                   error_messages={"required": _("Give the partner's name.")})
+    partner_name = forms.CharField(
+        label=_("Partner"),
+        max_length=200,
+        error_messages={"required": _("Give the partner's name.")},
+    )
     fields = ModelMultipleChoiceById(
-        label=_("Fields"), queryset=Field.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Fields"),
+        queryset=Field.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     departments = ModelMultipleChoiceById(
-        label=_("Departments"), queryset=Department.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple)
-    locations = forms.CharField(label=_("Locations"), max_length=300, required=False,
-                                help_text=_("Where the project runs, as citizens would say it."))
-    locations_en = forms.CharField(label=_("Locations in English (optional)"), max_length=300,
-                                   required=False)
+        label=_("Departments"),
+        queryset=Department.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    locations = forms.CharField(
+        label=_("Locations"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the project runs, as citizens would say it."),
+    )
+    locations_en = forms.CharField(
+        label=_("Locations in English (optional)"), max_length=300, required=False
+    )
     period_start = _date_field(_("Period from"))
     period_end = _date_field(_("Period until"))
-    procurement_route = forms.ChoiceField(label=_("Procurement route"),
-                                          choices=ProcurementRoute.choices)
+    procurement_route = forms.ChoiceField(
+        label=_("Procurement route"), choices=ProcurementRoute.choices
+    )
 
     @classmethod
     def for_project(cls, project: Project, data=None):
-        return cls(data, prefix="details", initial={
-            "partner_name": project.partner_name,
-            "fields": [f.pk for f in project.fields.all()],
-            "departments": [d.pk for d in project.departments.all()],
-            "locations": project.locations, "locations_en": project.locations_en,
-            "period_start": project.period_start, "period_end": project.period_end,
-            "procurement_route": project.procurement_route})
+        return cls(
+            data,
+            prefix="details",
+            initial={
+                "partner_name": project.partner_name,
+                "fields": [f.pk for f in project.fields.all()],
+                "departments": [d.pk for d in project.departments.all()],
+                "locations": project.locations,
+                "locations_en": project.locations_en,
+                "period_start": project.period_start,
+                "period_end": project.period_end,
+                "procurement_route": project.procurement_route,
+            },
+        )
 
 
 # --- (e) the agreement ---------------------------------------------------------------------
+
 
 class AgreementForm(DeskForm):
     """Record the agreement (date and, optionally, its PDF); once recorded, only the document
@@ -121,30 +166,37 @@ class AgreementForm(DeskForm):
 
     agreement_date = _date_field(_("Date of the agreement"), required=True)
     document = forms.FileField(
-        label=_("Agreement document (PDF)"), required=False,
+        label=_("Agreement document (PDF)"),
+        required=False,
         help_text=_("A PDF file. It is kept privately and never published."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
 
     def __init__(self, *args, recording: bool = True, **kwargs):
         kwargs.setdefault("prefix", "agreement")
         super().__init__(*args, **kwargs)
         self.recording = recording
         self.fields["agreement_date"].error_messages["required"] = _(
-            "Give the date of the agreement.")
+            "Give the date of the agreement."
+        )
         if not recording:
             del self.fields["agreement_date"]
             self.fields["document"].required = True
             self.fields["document"].error_messages["required"] = _(
-                "Choose the agreement's PDF file.")
+                "Choose the agreement's PDF file."
+            )
 
 
 # --- (f) start in the field, (g) complete --------------------------------------------------
 
+
 class StartFieldForm(DeskForm):
     confirm = forms.BooleanField(
-        label=_("The agreement is concluded and the field is ready: start the project in the "
-                "field now."),
-        error_messages={"required": _("Tick the box to confirm that the field is provided.")})
+        label=_(
+            "The agreement is concluded and the field is ready: start the project in the field now."
+        ),
+        error_messages={"required": _("Tick the box to confirm that the field is provided.")},
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "start")
@@ -153,24 +205,32 @@ class StartFieldForm(DeskForm):
 
 class CompleteForm(DeskForm):
     outcome = forms.ChoiceField(
-        label=_("Outcome"), widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the outcome: rolled out or ended.")})
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the outcome: rolled out or ended.")},
+    )
     outcome_summary = forms.CharField(
-        label=_("Public outcome"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        label=_("Public outcome"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
         help_text=_("What came of the project, written for citizens."),
-        error_messages={"required": _("Write the outcome for citizens.")})
+        error_messages={"required": _("Write the outcome for citizens.")},
+    )
     outcome_summary_en = forms.CharField(
-        label=_("Public outcome in English (optional)"), required=False, max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}))
+        label=_("Public outcome in English (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
-
         kwargs.setdefault("prefix", "complete")
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = Outcome.choices
 
 
 # --- (h) field provision -------------------------------------------------------------------
+
 
 class SiteChoiceField(ModelChoiceById):
     def label_from_instance(self, site: Site) -> str:
@@ -179,16 +239,25 @@ class SiteChoiceField(ModelChoiceById):
 
 class BookingForm(DeskForm):
     site = SiteChoiceField(
-        label=_("Site"), empty_label=_("Choose a site"),
+        label=_("Site"),
+        empty_label=_("Choose a site"),
         queryset=Site.objects.filter(is_active=True).select_related("department"),
-        error_messages={"required": _("Choose a site."),
-                        "invalid_choice": _("Choose one of the available sites.")})
+        error_messages={
+            "required": _("Choose a site."),
+            "invalid_choice": _("Choose one of the available sites."),
+        },
+    )
     start = _date_field(_("First day"), required=True)
     end = _date_field(_("Last day"), required=True)
-    conditions = forms.CharField(label=_("Conditions of use"), required=False, max_length=5000,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+    conditions = forms.CharField(
+        label=_("Conditions of use"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     confirm_overlap = forms.BooleanField(
-        label=_("I have checked with the department; book anyway"), required=False)
+        label=_("I have checked with the department; book anyway"), required=False
+    )
 
     #: The bookings the service reported as overlapping (set by the view).
     conflicts: list = ()
@@ -206,18 +275,25 @@ class BookingForm(DeskForm):
 
 # --- (i) reports ---------------------------------------------------------------------------
 
+
 class ReviewForm(DeskForm):
     ACCEPT, RETURN = "accept", "return"
 
     decision = forms.ChoiceField(
         choices=[(ACCEPT, _("Accept")), (RETURN, _("Return for changes"))],
         widget=forms.HiddenInput,
-        error_messages={"required": _("Choose to accept the report or return it."),
-                        "invalid_choice": _("Choose to accept the report or return it.")})
+        error_messages={
+            "required": _("Choose to accept the report or return it."),
+            "invalid_choice": _("Choose to accept the report or return it."),
+        },
+    )
     comment = forms.CharField(
-        label=_("Comment for the business"), required=False, max_length=5000,
+        label=_("Comment for the business"),
+        required=False,
+        max_length=5000,
         help_text=_("Required when you return the report: say what should change."),
-        widget=forms.Textarea(attrs={"rows": 3}))
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     @classmethod
     def for_report(cls, report, data=None):
@@ -226,31 +302,50 @@ class ReviewForm(DeskForm):
 
 # --- sites ---------------------------------------------------------------------------------
 
+
 class SiteForm(DeskForm):
-    name = forms.CharField(label=_("Facility"), max_length=200,
-                           error_messages={"required": _("Give the facility's name.")})
-    address = forms.CharField(label=_("Address"), max_length=300,
-                              error_messages={"required": _("Give the facility's address.")})
+    name = forms.CharField(
+        label=_("Facility"),
+        max_length=200,
+        error_messages={"required": _("Give the facility's name.")},
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=300,
+        error_messages={"required": _("Give the facility's address.")},
+    )
     department = ModelChoiceById(
-        label=_("Department in charge"), queryset=Department.objects.all(),
-        error_messages={"required": _("Choose the department in charge."),
-                        "invalid_choice": _("Choose one of the departments.")})
-    notes = forms.CharField(label=_("Notes for the desk"), required=False, max_length=5000,
-                            widget=forms.Textarea(attrs={"rows": 3}))
-    is_active = forms.BooleanField(label=_("Available to provide"), required=False,
-                                   initial=True)
+        label=_("Department in charge"),
+        queryset=Department.objects.all(),
+        error_messages={
+            "required": _("Choose the department in charge."),
+            "invalid_choice": _("Choose one of the departments."),
+        },
+    )
+    notes = forms.CharField(
+        label=_("Notes for the desk"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    is_active = forms.BooleanField(label=_("Available to provide"), required=False, initial=True)
 
     @classmethod
     def for_site(cls, site: Site | None, data=None):
         initial = {}
         if site is not None:
-            initial = {"name": site.name, "address": site.address,
-                       "department": site.department_id, "notes": site.notes,
-                       "is_active": site.is_active}
+            initial = {
+                "name": site.name,
+                "address": site.address,
+                "department": site.department_id,
+                "notes": site.notes,
+                "is_active": site.is_active,
+            }
         return cls(data, initial=initial)
 
 
 # --- the list's filter ---------------------------------------------------------------------
+
 
 def _yes_no():
     return [(YES, _("Yes")), (NO, _("No"))]
@@ -258,9 +353,10 @@ def _yes_no():
 
 def _fiscal_year_choices():
     english = (get_language() or "ja").startswith("en")
-    return [(str(year), f"FY{year}" if english else f"{year}年度")
-            for year in range(fiscal_year() + 1, FIRST_FISCAL_YEAR - 1, -1)]
-
+    return [
+        (str(year), f"FY{year}" if english else f"{year}年度")
+        for year in range(fiscal_year() + 1, FIRST_FISCAL_YEAR - 1, -1)
+    ]
 
 
 class DeskProjectFilter(django_filters.FilterSet):
@@ -270,18 +366,25 @@ class DeskProjectFilter(django_filters.FilterSet):
     (``?status=nonsense``) becomes a message on the filter, never an error page.
     """
 
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices,
-                                         empty_label=_("All"))
-    fiscal_year = django_filters.ChoiceFilter(label=_("Fiscal year"), empty_label=_("All"),
-                                              choices=_fiscal_year_choices,
-                                              method="filter_fiscal_year")
-    published = django_filters.ChoiceFilter(label=_("Published"), choices=_yes_no,
-                                            empty_label=_("All"), method="filter_published")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, empty_label=_("All")
+    )
+    fiscal_year = django_filters.ChoiceFilter(
+        label=_("Fiscal year"),
+        empty_label=_("All"),
+        choices=_fiscal_year_choices,
+        method="filter_fiscal_year",
+    )
+    published = django_filters.ChoiceFilter(
+        label=_("Published"), choices=_yes_no, empty_label=_("All"), method="filter_published"
+    )
     waiting = django_filters.ChoiceFilter(
-        label=_("Public text waiting for approval"), choices=_yes_no, empty_label=_("All"),
+        label=_("Public text waiting for approval"),
+        choices=_yes_no,
+        empty_label=_("All"),
         method="filter_waiting",
-        help_text=_("Written, and never approved or changed since the desk manager approved "
-                    "it."))
+        help_text=_("Written, and never approved or changed since the desk manager approved it."),
+    )
 
     class Meta:
         model = Project
@@ -296,5 +399,8 @@ class DeskProjectFilter(django_filters.FilterSet):
     def filter_waiting(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.awaiting_approval() if value == YES \
+        return (
+            queryset.awaiting_approval()
+            if value == YES
             else queryset.exclude(pk__in=queryset.awaiting_approval().values("pk"))
+        )

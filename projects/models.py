@@ -32,7 +32,6 @@ from proposals.states import Outcome, State
 
 def _random_name(folder: str) -> str:
     """A random name under the private root: the original name is kept only for display."""
-
     return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
@@ -62,8 +61,11 @@ class Field(models.Model):
 
     @property
     def localized_name(self) -> str:
-        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en \
+        return (
+            self.name_en
+            if (get_language() or "ja").startswith("en") and self.name_en
             else self.name
+        )
 
 
 class Status(models.TextChoices):
@@ -85,8 +87,11 @@ def status_of(state: str, outcome: str) -> str:
 #: ``status_of`` as a database expression, so lists filter, count and sort by it.
 STATUS = models.Case(
     models.When(proposal__state=State.IN_FIELD, then=models.Value(Status.DEMONSTRATING.value)),
-    models.When(proposal__state=State.COMPLETED, proposal__outcome=Outcome.ROLLED_OUT,
-                then=models.Value(Status.ROLLED_OUT.value)),
+    models.When(
+        proposal__state=State.COMPLETED,
+        proposal__outcome=Outcome.ROLLED_OUT,
+        then=models.Value(Status.ROLLED_OUT.value),
+    ),
     models.When(proposal__state=State.COMPLETED, then=models.Value(Status.ENDED.value)),
     default=models.Value(Status.PREPARING.value),
     output_field=models.CharField(),
@@ -101,12 +106,17 @@ class ProcurementRoute(models.TextChoices):
 
 
 #: A written draft (title and summary) never approved, or changed since it was approved.
-AWAITING_APPROVAL = (~models.Q(title_draft="") & ~models.Q(summary_draft="") & (
-    models.Q(approved_at__isnull=True)
-    | ~models.Q(title_draft=models.F("public_title"))
-    | ~models.Q(summary_draft=models.F("public_summary"))
-    | ~models.Q(title_draft_en=models.F("public_title_en"))
-    | ~models.Q(summary_draft_en=models.F("public_summary_en"))))
+AWAITING_APPROVAL = (
+    ~models.Q(title_draft="")
+    & ~models.Q(summary_draft="")
+    & (
+        models.Q(approved_at__isnull=True)
+        | ~models.Q(title_draft=models.F("public_title"))
+        | ~models.Q(summary_draft=models.F("public_summary"))
+        | ~models.Q(title_draft_en=models.F("public_title_en"))
+        | ~models.Q(summary_draft_en=models.F("public_summary_en"))
+    )
+)
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -129,49 +139,70 @@ class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
 class Project(models.Model):
     """An adopted proposal as a project the city carries out with the business."""
 
-    proposal = models.OneToOneField("proposals.Proposal", verbose_name=_("proposal"),
-                                    on_delete=models.PROTECT, related_name="project")
+    proposal = models.OneToOneField(
+        "proposals.Proposal",
+        verbose_name=_("proposal"),
+        on_delete=models.PROTECT,
+        related_name="project",
+    )
     # --- what citizens read: drafts written by the desk, copies approved by the manager ---
     title_draft = models.CharField(_("public title (draft)"), max_length=200, blank=True)
     summary_draft = models.TextField(_("public summary (draft)"), blank=True)
-    title_draft_en = models.CharField(_("public title in English (draft)"), max_length=250,
-                                      blank=True)
+    title_draft_en = models.CharField(
+        _("public title in English (draft)"), max_length=250, blank=True
+    )
     summary_draft_en = models.TextField(_("public summary in English (draft)"), blank=True)
-    public_title = models.CharField(_("public title"), max_length=200, blank=True,
-                                    editable=False)
+    public_title = models.CharField(_("public title"), max_length=200, blank=True, editable=False)
     public_summary = models.TextField(_("public summary"), blank=True, editable=False)
-    public_title_en = models.CharField(_("public title in English"), max_length=250, blank=True,
-                                       editable=False)
-    public_summary_en = models.TextField(_("public summary in English"), blank=True,
-                                         editable=False)
-    approved_at = models.DateTimeField(_("public text approved"), null=True, blank=True,
-                                       editable=False)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
-                                    null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", editable=False)
+    public_title_en = models.CharField(
+        _("public title in English"), max_length=250, blank=True, editable=False
+    )
+    public_summary_en = models.TextField(_("public summary in English"), blank=True, editable=False)
+    approved_at = models.DateTimeField(
+        _("public text approved"), null=True, blank=True, editable=False
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     # --- facts shown to the public ---
     partner_name = models.CharField(_("partner"), max_length=200)
     corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
-    programme = models.ForeignKey("themes.Programme", verbose_name=_("programme"),
-                                  on_delete=models.PROTECT, related_name="projects")
+    programme = models.ForeignKey(
+        "themes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
     fiscal_year = models.PositiveIntegerField(_("fiscal year"), db_index=True)
-    departments = models.ManyToManyField("core.Department", verbose_name=_("departments"),
-                                         blank=True, related_name="projects")
-    fields = models.ManyToManyField(Field, verbose_name=_("fields"), blank=True,
-                                    related_name="projects")
+    departments = models.ManyToManyField(
+        "core.Department", verbose_name=_("departments"), blank=True, related_name="projects"
+    )
+    fields = models.ManyToManyField(
+        Field, verbose_name=_("fields"), blank=True, related_name="projects"
+    )
     locations = models.CharField(_("locations"), max_length=300, blank=True)
     locations_en = models.CharField(_("locations in English"), max_length=300, blank=True)
     period_start = models.DateField(pgettext_lazy("period", "from"), null=True, blank=True)
     period_end = models.DateField(pgettext_lazy("period", "until"), null=True, blank=True)
-    procurement_route = models.CharField(_("procurement route"), max_length=30,
-                                         choices=ProcurementRoute.choices,
-                                         default=ProcurementRoute.NO_COST)
+    procurement_route = models.CharField(
+        _("procurement route"),
+        max_length=30,
+        choices=ProcurementRoute.choices,
+        default=ProcurementRoute.NO_COST,
+    )
     outcome_summary = models.TextField(_("outcome (public)"), blank=True)
     outcome_summary_en = models.TextField(_("outcome in English (public)"), blank=True)
     # --- the agreement (協定): the document stays private ---
     agreement_date = models.DateField(_("agreement date"), null=True, blank=True)
-    agreement_document = models.FileField(_("agreement document"), upload_to=agreement_path,
-                                          blank=True, max_length=300)
+    agreement_document = models.FileField(
+        _("agreement document"), upload_to=agreement_path, blank=True, max_length=300
+    )
     agreement_document_name = models.CharField(_("file name"), max_length=255, blank=True)
     # --- publication ---
     is_published = models.BooleanField(_("published"), default=False, db_index=True)
@@ -236,17 +267,20 @@ class Project(models.Model):
     @property
     def draft_fingerprint(self) -> str:
         """Identifies the saved draft: the manager's approval names the draft they read."""
-
-        text = "\x1f".join([self.title_draft, self.summary_draft, self.title_draft_en,
-                             self.summary_draft_en])
+        text = "\x1f".join(
+            [self.title_draft, self.summary_draft, self.title_draft_en, self.summary_draft_en]
+        )
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
     @property
     def draft_differs(self) -> bool:
         """The desk changed the public text since the manager last approved it."""
-        return (self.title_draft, self.summary_draft, self.title_draft_en,
-                self.summary_draft_en) != (self.public_title, self.public_summary,
-                                           self.public_title_en, self.public_summary_en)
+        return (
+            self.title_draft,
+            self.summary_draft,
+            self.title_draft_en,
+            self.summary_draft_en,
+        ) != (self.public_title, self.public_summary, self.public_title_en, self.public_summary_en)
 
     # --- the status: read from the proposal's lifecycle, never stored ---
     @property
@@ -276,8 +310,12 @@ class Site(models.Model):
 
     name = models.CharField(_("facility"), max_length=200)
     address = models.CharField(_("address"), max_length=300)
-    department = models.ForeignKey("core.Department", verbose_name=_("department in charge"),
-                                   on_delete=models.PROTECT, related_name="sites")
+    department = models.ForeignKey(
+        "core.Department",
+        verbose_name=_("department in charge"),
+        on_delete=models.PROTECT,
+        related_name="sites",
+    )
     notes = models.TextField(_("notes for the desk"), blank=True)
     is_active = models.BooleanField(_("available"), default=True)
 
@@ -299,19 +337,26 @@ class SiteBookingQuerySet(models.QuerySet):
 class SiteBooking(models.Model):
     """A site provided to a project for a period, with its conditions (フィールド提供)."""
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
-                                related_name="bookings")
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT,
-                             related_name="bookings")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="bookings"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="bookings"
+    )
     start = models.DateField(pgettext_lazy("period", "from"))
     end = models.DateField(pgettext_lazy("period", "until"))
     conditions = models.TextField(_("conditions of use"), blank=True)
     overlap_confirmed = models.BooleanField(
-        _("overlap accepted"), default=False,
-        help_text=_("The desk was warned that another project uses the site at the same time "
-                    "and booked it anyway."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+        _("overlap accepted"),
+        default=False,
+        help_text=_(
+            "The desk was warned that another project uses the site at the same time "
+            "and booked it anyway."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = SiteBookingQuerySet.as_manager()
@@ -320,8 +365,11 @@ class SiteBooking(models.Model):
         ordering = ["start", "pk"]
         verbose_name = _("site booking")
         verbose_name_plural = _("site bookings")
-        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
-                                              name="booking_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="booking_end_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.site} {self.start}–{self.end}"
@@ -340,17 +388,21 @@ class Report(ConcurrentTransitionMixin, models.Model):
         PROGRESS = "progress", _("Progress report")
         FINAL = "final", _("Final report")
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
-                                related_name="reports")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     body = models.TextField(_("report"))
-    state = FSMField(_("state"), default=ReportState.SUBMITTED, choices=ReportState.choices,
-                     protected=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    state = FSMField(
+        _("state"), default=ReportState.SUBMITTED, choices=ReportState.choices, protected=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_comment = models.TextField(_("comment from the desk"), blank=True)
 
@@ -383,6 +435,9 @@ class ReportFigure(models.Model):
     class Meta:
         ordering = ["position", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.label}: {self.display_value} {self.unit}".strip()
+
     @property
     def display_value(self) -> str:
         """As the business wrote the number: 1,234 and 4.5, not 1234.00 and 4.50."""
@@ -401,3 +456,6 @@ class ReportAttachment(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -46,10 +46,17 @@ def _submitted(report) -> None:
     for person in desk_recipients(proposal):
         language = person.language or "ja"
         queue_email(
-            person.email, "project_report_submitted",
-            {"report": report, "project": project, "proposal": proposal, "person": person,
-             "url": url_for("project_desk:detail", language, pk=project.pk)},
-            language=language, reference=f"project:{project.pk}",
+            person.email,
+            "project_report_submitted",
+            {
+                "report": report,
+                "project": project,
+                "proposal": proposal,
+                "person": person,
+                "url": url_for("project_desk:detail", language, pk=project.pk),
+            },
+            language=language,
+            reference=f"project:{project.pk}",
         )
 
 
@@ -59,12 +66,19 @@ def _reviewed(report) -> None:
     for member in business_recipients(proposal):
         language = member.language or "ja"
         queue_email(
-            member.email, "project_report_reviewed",
-            {"report": report, "project": project, "proposal": proposal, "member": member,
-             "accepted": report.state == ReportState.ACCEPTED,
-             "comment": report.review_comment,
-             "url": url_for("projects:report", language, pk=report.pk)},
-            language=language, reference=f"project:{project.pk}",
+            member.email,
+            "project_report_reviewed",
+            {
+                "report": report,
+                "project": project,
+                "proposal": proposal,
+                "member": member,
+                "accepted": report.state == ReportState.ACCEPTED,
+                "comment": report.review_comment,
+                "url": url_for("projects:report", language, pk=report.pk),
+            },
+            language=language,
+            reference=f"project:{project.pk}",
         )
 
 
@@ -76,9 +90,15 @@ def project_published(project) -> None:
         with translation.override(language):
             title = project.display_title
         queue_email(
-            member.email, "project_published",
-            {"project": project, "member": member, "title": title,
-             "public_url": url_for("projects:detail", language, pk=project.pk),
-             "url": url_for("projects:workspace", language, pk=project.pk)},
-            language=language, reference=f"project:{project.pk}",
+            member.email,
+            "project_published",
+            {
+                "project": project,
+                "member": member,
+                "title": title,
+                "public_url": url_for("projects:detail", language, pk=project.pk),
+                "url": url_for("projects:workspace", language, pk=project.pk),
+            },
+            language=language,
+            reference=f"project:{project.pk}",
         )

@@ -89,65 +89,150 @@ class Column:
 
     @property
     def kind_label(self):
-        return {"text": pgettext("data type", "text"), "integer": _("integer"),
-                "date": _("date (YYYY-MM-DD)"),
-                "list": _("list (separated by ; in the CSV, an array in JSON)")}[self.kind]
+        return {
+            "text": pgettext("data type", "text"),
+            "integer": _("integer"),
+            "date": _("date (YYYY-MM-DD)"),
+            "list": _("list (separated by ; in the CSV, an array in JSON)"),
+        }[self.kind]
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("全国地方公共団体コード", "municipality_code",
-           _("The municipality's six-digit local government code."),
-           lambda p: settings.MUNICIPALITY_CODE),
-    Column("ID", "id", _("The project's identifier on this site, e.g. P-000042."),
-           lambda p: p.public_id),
-    Column("地方公共団体名", "municipality_name", _("The municipality's name."),
-           lambda p: settings.MUNICIPALITY_NAME),
-    Column("名称", "title", _("The project's public title, as approved by the desk manager."),
-           lambda p: p.public_title),
-    Column("名称_英字", "title_en", _("The public title in English, where there is one."),
-           lambda p: p.public_title_en),
-    Column("概要", "summary", _("The public summary written for citizens."),
-           lambda p: p.public_summary),
-    Column("概要_英字", "summary_en", _("The public summary in English, where there is one."),
-           lambda p: p.public_summary_en),
-    Column("年度", "fiscal_year",
-           _("The fiscal year of adoption (April to March), as a Western year: 2026 is 令和8年度."),
-           lambda p: p.fiscal_year, "integer"),
-    Column("事業区分", "programme", _("The desk's programme the project belongs to."),
-           lambda p: p.programme.name),
-    Column("分野", "fields", _("The policy fields of the project."),
-           lambda p: [field.name for field in p.fields.all()], "list"),
-    Column("担当部局", "departments", _("The city departments in charge."),
-           lambda p: [department.name for department in p.departments.all()], "list"),
-    Column("事業者名", "partner_name", _("The business that carries out the project."),
-           lambda p: p.partner_name),
-    Column("法人番号", "corporate_number",
-           _("The business's 13-digit corporate number; empty for a sole proprietor."),
-           lambda p: p.corporate_number),
-    Column("実施場所", "locations", _("Where the project takes place."),
-           lambda p: p.locations),
-    Column("開始日", "start_date", _("First day of the project's period."),
-           lambda p: p.period_start, "date"),
-    Column("終了日", "end_date", _("Last day of the project's period."),
-           lambda p: p.period_end, "date"),
-    Column("状態", "status",
-           _("準備中 (preparing), 実証中 (demonstration under way), 社会実装 (rolled out) or "
-             "終了 (ended)."),
-           lambda p: STATUS_WORDS.get(p.status, p.status)),
-    Column("協定締結日", "agreement_date",
-           _("The day the city and the business concluded their agreement (協定)."),
-           lambda p: p.agreement_date, "date"),
-    Column("調達方法", "procurement_route",
-           _("市の費用負担なし (no cost to the city), 随意契約 (single-source contract), "
-             "公募型プロポーザル (competitive proposal) or 一般競争入札 (open bid)."),
-           lambda p: PROCUREMENT_WORDS.get(p.procurement_route, p.procurement_route)),
-    Column("成果", "outcome", _("The public account of the outcome, once the project is done."),
-           lambda p: p.outcome_summary),
+    Column(
+        "全国地方公共団体コード",
+        "municipality_code",
+        _("The municipality's six-digit local government code."),
+        lambda p: settings.MUNICIPALITY_CODE,
+    ),
+    Column(
+        "ID",
+        "id",
+        _("The project's identifier on this site, e.g. P-000042."),
+        lambda p: p.public_id,
+    ),
+    Column(
+        "地方公共団体名",
+        "municipality_name",
+        _("The municipality's name."),
+        lambda p: settings.MUNICIPALITY_NAME,
+    ),
+    Column(
+        "名称",
+        "title",
+        _("The project's public title, as approved by the desk manager."),
+        lambda p: p.public_title,
+    ),
+    Column(
+        "名称_英字",
+        "title_en",
+        _("The public title in English, where there is one."),
+        lambda p: p.public_title_en,
+    ),
+    Column(
+        "概要", "summary", _("The public summary written for citizens."), lambda p: p.public_summary
+    ),
+    Column(
+        "概要_英字",
+        "summary_en",
+        _("The public summary in English, where there is one."),
+        lambda p: p.public_summary_en,
+    ),
+    Column(
+        "年度",
+        "fiscal_year",
+        _("The fiscal year of adoption (April to March), as a Western year: 2026 is 令和8年度."),
+        lambda p: p.fiscal_year,
+        "integer",
+    ),
+    Column(
+        "事業区分",
+        "programme",
+        _("The desk's programme the project belongs to."),
+        lambda p: p.programme.name,
+    ),
+    Column(
+        "分野",
+        "fields",
+        _("The policy fields of the project."),
+        lambda p: [field.name for field in p.fields.all()],
+        "list",
+    ),
+    Column(
+        "担当部局",
+        "departments",
+        _("The city departments in charge."),
+        lambda p: [department.name for department in p.departments.all()],
+        "list",
+    ),
+    Column(
+        "事業者名",
+        "partner_name",
+        _("The business that carries out the project."),
+        lambda p: p.partner_name,
+    ),
+    Column(
+        "法人番号",
+        "corporate_number",
+        _("The business's 13-digit corporate number; empty for a sole proprietor."),
+        lambda p: p.corporate_number,
+    ),
+    Column("実施場所", "locations", _("Where the project takes place."), lambda p: p.locations),
+    Column(
+        "開始日",
+        "start_date",
+        _("First day of the project's period."),
+        lambda p: p.period_start,
+        "date",
+    ),
+    Column(
+        "終了日", "end_date", _("Last day of the project's period."), lambda p: p.period_end, "date"
+    ),
+    Column(
+        "状態",
+        "status",
+        _(
+            "準備中 (preparing), 実証中 (demonstration under way), 社会実装 (rolled out) or "
+            "終了 (ended)."
+        ),
+        lambda p: STATUS_WORDS.get(p.status, p.status),
+    ),
+    Column(
+        "協定締結日",
+        "agreement_date",
+        _("The day the city and the business concluded their agreement (協定)."),
+        lambda p: p.agreement_date,
+        "date",
+    ),
+    Column(
+        "調達方法",
+        "procurement_route",
+        _(
+            "市の費用負担なし (no cost to the city), 随意契約 (single-source contract), "
+            "公募型プロポーザル (competitive proposal) or 一般競争入札 (open bid)."
+        ),
+        lambda p: PROCUREMENT_WORDS.get(p.procurement_route, p.procurement_route),
+    ),
+    Column(
+        "成果",
+        "outcome",
+        _("The public account of the outcome, once the project is done."),
+        lambda p: p.outcome_summary,
+    ),
     Column("URL", "url", _("The project's page on this site."), detail_url),
-    Column("公開日", "published_date", _("The day the project was first published."),
-           lambda p: _local_date(p.published_at), "date"),
-    Column("最終更新日", "updated_date", _("The day the project's record last changed."),
-           lambda p: _local_date(p.updated_at), "date"),
+    Column(
+        "公開日",
+        "published_date",
+        _("The day the project was first published."),
+        lambda p: _local_date(p.published_at),
+        "date",
+    ),
+    Column(
+        "最終更新日",
+        "updated_date",
+        _("The day the project's record last changed."),
+        lambda p: _local_date(p.updated_at),
+        "date",
+    ),
 )
 
 HEADERS = [column.name for column in COLUMNS]
@@ -210,8 +295,12 @@ def document(projects: Iterable[Project], *, generated_at: dt.datetime | None = 
     generated_at = timezone.localtime(generated_at or timezone.now())
     return {
         "title": f"{settings.MUNICIPALITY_NAME} 共創デスク 採択事業一覧",
-        "license": {"name": LICENSE_NAME, "title": LICENSE_TITLE, "url": LICENSE_URL,
-                    "attribution": attribution()},
+        "license": {
+            "name": LICENSE_NAME,
+            "title": LICENSE_TITLE,
+            "url": LICENSE_URL,
+            "attribution": attribution(),
+        },
         "municipality_code": settings.MUNICIPALITY_CODE,
         "municipality_name": settings.MUNICIPALITY_NAME,
         "municipality_name_en": settings.MUNICIPALITY_NAME_EN,
@@ -237,8 +326,9 @@ DOCUMENT_KEYS = (
 
 
 def json_bytes(projects: Iterable[Project], *, generated_at: dt.datetime | None = None) -> bytes:
-    return json.dumps(document(projects, generated_at=generated_at), ensure_ascii=False,
-                      indent=1).encode("utf-8")
+    return json.dumps(
+        document(projects, generated_at=generated_at), ensure_ascii=False, indent=1
+    ).encode("utf-8")
 
 
 def csv_filename() -> str:

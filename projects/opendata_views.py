@@ -78,10 +78,10 @@ def projects_csv(request):
 def projects_json(request):
     """The same records as JSON, with the licence, the municipality, the time and the count."""
     queryset, _filterset = filtered_public_projects(request.GET)
-    response = HttpResponse(opendata.json_bytes(queryset),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'inline; filename="{opendata.json_filename()}"')
+    response = HttpResponse(
+        opendata.json_bytes(queryset), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{opendata.json_filename()}"'
     return _with_license(response)
 
 
@@ -129,10 +129,17 @@ def _render_pdf_now(request):
 def _preparing(request, query: str) -> HttpResponse:
     pdf_url = reverse("projects:pdf") + (f"?{query}" if query else "")
     list_url = reverse("projects:list") + (f"?{query}" if query else "")
-    response = render(request, "projects/opendata/pdf_preparing.html", {
-        "pdf_url": pdf_url, "list_url": list_url, "refresh_seconds": PDF_REFRESH_SECONDS,
-        "title": _("The PDF is being prepared"),
-    }, status=202)
+    response = render(
+        request,
+        "projects/opendata/pdf_preparing.html",
+        {
+            "pdf_url": pdf_url,
+            "list_url": list_url,
+            "refresh_seconds": PDF_REFRESH_SECONDS,
+            "title": _("The PDF is being prepared"),
+        },
+        status=202,
+    )
     response.no_public_cache = True
     response["Cache-Control"] = "no-store"
     response["Retry-After"] = str(PDF_REFRESH_SECONDS)

@@ -44,37 +44,54 @@ def _fits(number: Decimal) -> bool:
 
 class ReportForm(AccessibleErrorsMixin, forms.Form):
     kind = forms.ChoiceField(
-        label=_("Kind of report"), choices=Report.Kind.choices, widget=forms.RadioSelect,
+        label=_("Kind of report"),
+        choices=Report.Kind.choices,
+        widget=forms.RadioSelect,
         initial=Report.Kind.PROGRESS,
-        help_text=_("A progress report during the project; a final report with the results "
-                    "when it ends."))
+        help_text=_(
+            "A progress report during the project; a final report with the results when it ends."
+        ),
+    )
     body = forms.CharField(
-        label=_("Report"), max_length=20000, widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("What was done, what happened, what you learnt, what comes next."))
+        label=_("Report"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("What was done, what happened, what you learnt, what comes next."),
+    )
     files = MultipleFileField(label=_("Files (optional)"), required=False)
 
     def __init__(self, *args, **kwargs):
-
         super().__init__(*args, **kwargs)
         for index in range(FIGURE_ROWS):
             number = index + 1
             # In the table, each input is named by its column and row headers.
             self.fields[f"figure_{index}_label"] = forms.CharField(
                 label=_("Figure %(number)s: what was measured") % {"number": number},
-                max_length=100, required=False,
-                widget=forms.TextInput(attrs={
-                    "aria-labelledby": f"figures-col-label figures-row-{number}"}))
+                max_length=100,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"aria-labelledby": f"figures-col-label figures-row-{number}"}
+                ),
+            )
             self.fields[f"figure_{index}_value"] = forms.CharField(
                 label=_("Figure %(number)s: value") % {"number": number},
-                max_length=30, required=False,
-                widget=forms.TextInput(attrs={
-                    "inputmode": "decimal",
-                    "aria-labelledby": f"figures-col-value figures-row-{number}"}))
+                max_length=30,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "aria-labelledby": f"figures-col-value figures-row-{number}",
+                    }
+                ),
+            )
             self.fields[f"figure_{index}_unit"] = forms.CharField(
                 label=_("Figure %(number)s: unit") % {"number": number},
-                max_length=20, required=False,
-                widget=forms.TextInput(attrs={
-                    "aria-labelledby": f"figures-col-unit figures-row-{number}"}))
+                max_length=20,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"aria-labelledby": f"figures-col-unit figures-row-{number}"}
+                ),
+            )
         self.fields["files"].help_text = uploads.limits_text()
         self.fields["files"].widget.attrs["accept"] = uploads.accept_attribute()
         #: An error about the figures as a whole (from the service), shown on the table.
@@ -86,12 +103,22 @@ class ReportForm(AccessibleErrorsMixin, forms.Form):
 
     def figure_rows(self):
         """[(number, label field, value field, unit field)] for the figures table."""
-        return [(index + 1, self[f"figure_{index}_label"], self[f"figure_{index}_value"],
-                 self[f"figure_{index}_unit"]) for index in range(FIGURE_ROWS)]
+        return [
+            (
+                index + 1,
+                self[f"figure_{index}_label"],
+                self[f"figure_{index}_value"],
+                self[f"figure_{index}_unit"],
+            )
+            for index in range(FIGURE_ROWS)
+        ]
 
     def figure_field_names(self):
-        return [f"figure_{index}_{part}" for index in range(FIGURE_ROWS)
-                for part in ("label", "value", "unit")]
+        return [
+            f"figure_{index}_{part}"
+            for index in range(FIGURE_ROWS)
+            for part in ("label", "value", "unit")
+        ]
 
     # --- checks --------------------------------------------------------------------------------
     def clean(self):
@@ -103,18 +130,29 @@ class ReportForm(AccessibleErrorsMixin, forms.Form):
             if not (label or value or unit):
                 continue
             if not value:
-                self.add_error(f"figure_{index}_value", _(
-                    "Give the value of “%(label)s”, or clear this row.")
-                    % {"label": label or unit})
+                self.add_error(
+                    f"figure_{index}_value",
+                    _("Give the value of “%(label)s”, or clear this row.")
+                    % {"label": label or unit},
+                )
             elif (number := _parse_number(value)) is None:
-                self.add_error(f"figure_{index}_value", _(
-                    "“%(value)s” is not a number. Write digits only (for example 1234 or "
-                    "12.5) and put the unit in its own box.") % {"value": value})
+                self.add_error(
+                    f"figure_{index}_value",
+                    _(
+                        "“%(value)s” is not a number. Write digits only (for example 1234 or "
+                        "12.5) and put the unit in its own box."
+                    )
+                    % {"value": value},
+                )
             elif not _fits(number):
-                self.add_error(f"figure_{index}_value", _(
-                    "“%(value)s” cannot be kept as it is: a value may have at most "
-                    "%(whole)s digits before the decimal point and %(places)s after it.")
-                    % {"value": value, "whole": MAX_WHOLE_DIGITS, "places": DECIMAL_PLACES})
+                self.add_error(
+                    f"figure_{index}_value",
+                    _(
+                        "“%(value)s” cannot be kept as it is: a value may have at most "
+                        "%(whole)s digits before the decimal point and %(places)s after it."
+                    )
+                    % {"value": value, "whole": MAX_WHOLE_DIGITS, "places": DECIMAL_PLACES},
+                )
             if not label:
                 self.add_error(f"figure_{index}_label", _("Say what this figure measures."))
         return data
@@ -122,13 +160,20 @@ class ReportForm(AccessibleErrorsMixin, forms.Form):
     @property
     def has_figure_errors(self) -> bool:
         return bool(self.figures_error) or any(
-            name in self.errors for name in self.figure_field_names())
+            name in self.errors for name in self.figure_field_names()
+        )
 
     def figures(self) -> list[tuple[str, str, str]]:
         """The rows as typed, for ``services.submit_report`` (empty rows dropped there)."""
         data = self.cleaned_data
-        return [((data.get(f"figure_{i}_label") or ""), (data.get(f"figure_{i}_value") or ""),
-                 (data.get(f"figure_{i}_unit") or "")) for i in range(FIGURE_ROWS)]
+        return [
+            (
+                (data.get(f"figure_{i}_label") or ""),
+                (data.get(f"figure_{i}_value") or ""),
+                (data.get(f"figure_{i}_unit") or ""),
+            )
+            for i in range(FIGURE_ROWS)
+        ]
 
     def apply_service_errors(self, error) -> None:
         """Put a ``ValidationError`` from the service where the user will see it."""

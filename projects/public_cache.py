@@ -122,7 +122,6 @@ _prefixes: list[str] = []
 def _public_prefixes() -> list[str]:
     """Where the public project pages live, in every language: /projects/, /en/projects/."""
     if not _prefixes:
-
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 _prefixes.append(reverse("projects:list"))
@@ -159,8 +158,11 @@ class PublicPageCacheMiddleware:
             return self._replay(kept, request)
         response = self.get_response(request)
         if self._keepable(request, response):
-            headers = [(name, value) for name, value in response.items()
-                       if name.lower() not in _SKIP_HEADERS]
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _SKIP_HEADERS
+            ]
             with _lock:
                 if _known["generation"] == current and len(response.content) <= MAX_BYTES:
                     old = _pages.pop(key, None)

@@ -94,10 +94,14 @@ def list_context(request, params, *, static_export: bool = False) -> dict:
     if page is not None and page.has_other_pages():
         context["previous_url"] = (
             "?" + _query_string(params, page=str(page.previous_page_number()))
-            if page.has_previous() else None)
+            if page.has_previous()
+            else None
+        )
         context["next_url"] = (
             "?" + _query_string(params, page=str(page.next_page_number()))
-            if page.has_next() else None)
+            if page.has_next()
+            else None
+        )
     return context
 
 
@@ -118,7 +122,8 @@ def _prepare_rows(projects) -> None:
     statuses = {value: str(label) for value, label in Status.choices}
     # The addresses of the projects differ only by the number: one ``reverse`` for them all.
     url_start, url_end = reverse("projects:detail", args=[_PK_PLACEHOLDER]).split(
-        str(_PK_PLACEHOLDER))
+        str(_PK_PLACEHOLDER)
+    )
 
     def date_label(value):
         if value not in dates:
@@ -136,8 +141,9 @@ def _prepare_rows(projects) -> None:
         project.detail_url = f"{url_start}{project.pk}{url_end}"
         # lang="ja" on the Japanese text an English page shows where no translation exists.
         project.title_in_japanese = english and not project.public_title_en
-        project.locations_in_japanese = english and bool(project.locations) \
-            and not project.locations_en
+        project.locations_in_japanese = (
+            english and bool(project.locations) and not project.locations_en
+        )
         for department in project.list_departments:
             if department.pk not in departments:
                 departments[department.pk] = str(department)
@@ -198,7 +204,11 @@ def statistics(request):
 def home(request):
     """The site's front page: what the desk is, its programmes, how to propose, and how many
     adopted projects the public list holds."""
-    return render(request, "projects/public/home.html", {
-        "programmes": active_programmes(),
-        "published_projects_count": Project.objects.published().count(),
-    })
+    return render(
+        request,
+        "projects/public/home.html",
+        {
+            "programmes": active_programmes(),
+            "published_projects_count": Project.objects.published().count(),
+        },
+    )

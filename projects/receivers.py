@@ -15,18 +15,17 @@ from .models import Field
 def _reference_data_changed(sender, **kwargs):
     """Names the public pages show (fields, departments, programmes) or count (a business's
     startup flag) were edited, e.g. in the admin: the kept pages are stale."""
-
     public_cache.public_data_changed()
 
 
 def _connect_reference_data():
-
-
-
     for model in (Field, Department, Programme, Organization):
         for signal in (post_save, post_delete):
-            signal.connect(_reference_data_changed, sender=model,
-                           dispatch_uid=f"projects.public.{model.__name__}.{signal is post_save}")
+            signal.connect(
+                _reference_data_changed,
+                sender=model,
+                dispatch_uid=f"projects.public.{model.__name__}.{signal is post_save}",
+            )
 
 
 _connect_reference_data()
@@ -34,5 +33,4 @@ _connect_reference_data()
 
 @receiver(transition_recorded, sender=Proposal, dispatch_uid="projects.follow_proposal")
 def follow_proposal(sender, entry, actor, **kwargs):
-
     services.follow_proposal(entry)

@@ -18,9 +18,18 @@ from .models import Field, Project
 #: The columns of a project that a row of the public list shows (``for_list_rows``); the
 #: status comes with every row of ``Project.objects`` (read from the proposal).
 LIST_ROW_COLUMNS = (
-    "fiscal_year", "programme", "public_title", "public_title_en", "partner_name", "locations",
-    "locations_en", "period_start", "period_end",
-    "programme__name", "programme__name_en")
+    "fiscal_year",
+    "programme",
+    "public_title",
+    "public_title_en",
+    "partner_name",
+    "locations",
+    "locations_en",
+    "period_start",
+    "period_end",
+    "programme__name",
+    "programme__name_en",
+)
 
 
 def _fields():
@@ -33,11 +42,14 @@ def _departments():
 
 def public_projects():
     """Published projects, newest fiscal year first, ready for a list (constant queries)."""
-    return (Project.objects.published()
-            .select_related("programme")
-            .prefetch_related(Prefetch("fields", queryset=_fields()),
-                              Prefetch("departments", queryset=_departments()))
-            .order_by("-fiscal_year", "-published_at", "-pk"))
+    return (
+        Project.objects.published()
+        .select_related("programme")
+        .prefetch_related(
+            Prefetch("fields", queryset=_fields()), Prefetch("departments", queryset=_departments())
+        )
+        .order_by("-fiscal_year", "-published_at", "-pk")
+    )
 
 
 def for_list_rows(queryset):
@@ -48,11 +60,14 @@ def for_list_rows(queryset):
     A prefetch into the related managers (what ``project.fields.all`` reads) builds a
     queryset for every project, which costs more than the rest of the row; plain lists do not.
     """
-    return (queryset.only(*LIST_ROW_COLUMNS)
-            .prefetch_related(None)
-            .prefetch_related(Prefetch("fields", queryset=_fields(), to_attr="list_fields"),
-                              Prefetch("departments", queryset=_departments(),
-                                       to_attr="list_departments")))
+    return (
+        queryset.only(*LIST_ROW_COLUMNS)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch("fields", queryset=_fields(), to_attr="list_fields"),
+            Prefetch("departments", queryset=_departments(), to_attr="list_departments"),
+        )
+    )
 
 
 def public_project(pk: int) -> Project | None:

@@ -55,8 +55,10 @@ logger = logging.getLogger(__name__)
 #: The file that marks a folder as written by the export (and so safe to replace).
 MARKER = ".kyoso-public-export"
 #: Attributes whose URL is rewritten in exported HTML.
-_LINK = re.compile(r"""(?P<attr>\s(?:href|src|action)=)(?P<quote>["'])(?P<url>.*?)(?P=quote)""",
-                   re.IGNORECASE | re.DOTALL)
+_LINK = re.compile(
+    r"""(?P<attr>\s(?:href|src|action)=)(?P<quote>["'])(?P<url>.*?)(?P=quote)""",
+    re.IGNORECASE | re.DOTALL,
+)
 _CSS_URL = re.compile(r"""url\(\s*(?P<quote>["']?)(?P<url>[^"')]+)(?P=quote)\s*\)""")
 
 LOCK_KEY = "projects:static-export:lock"
@@ -107,14 +109,12 @@ def _request(path: str, language: str):
 class _Exporter:
     def __init__(self, root: Path, languages):
         self.root = root
-        self.languages = [code for code in languages
-                          if code in dict(settings.LANGUAGES)]
+        self.languages = [code for code in languages if code in dict(settings.LANGUAGES)]
         self.static_names: set[str] = set()
         self.written: list[str] = []
 
     # --- what is exported ---------------------------------------------------------------
     def pages(self) -> list[_Page]:
-
         projects = list(public_projects())
         pages: list[_Page] = []
 
@@ -122,31 +122,78 @@ class _Exporter:
             def render(request):
                 context = context_builder(request)
                 return render_to_string(template, context, request=request).encode("utf-8")
+
             return render
 
         for language in self.languages:
             with translation.override(language):
-                pages.append(_Page(reverse("projects:list"), language, html_page(
-                    "projects/public/list.html",
-                    lambda r: public_views.list_context(r, QueryDict(), static_export=True))))
+                pages.append(
+                    _Page(
+                        reverse("projects:list"),
+                        language,
+                        html_page(
+                            "projects/public/list.html",
+                            lambda r: public_views.list_context(r, QueryDict(), static_export=True),
+                        ),
+                    )
+                )
                 for project in projects:
-                    pages.append(_Page(
-                        reverse("projects:detail", kwargs={"pk": project.pk}), language,
-                        html_page("projects/public/detail.html",
-                                  lambda r, p=project: public_views.detail_context(
-                                      r, p, static_export=True))))
-                pages.append(_Page(reverse("projects:statistics"), language, html_page(
-                    "projects/public/statistics.html",
-                    lambda r: public_views.statistics_context(r, static_export=True))))
-                pages.append(_Page(reverse("projects:opendata"), language, html_page(
-                    "projects/opendata/index.html",
-                    lambda r: opendata_views.opendata_context(r, static_export=True))))
-                pages.append(_Page(reverse("projects:csv"), language,
-                                   lambda r: opendata.csv_bytes(projects), is_html=False))
-                pages.append(_Page(reverse("projects:json"), language,
-                                   lambda r: opendata.json_bytes(projects), is_html=False))
-                pages.append(_Page(reverse("projects:feed"), language,
-                                   lambda r: ProjectFeed().render(r), is_html=False))
+                    pages.append(
+                        _Page(
+                            reverse("projects:detail", kwargs={"pk": project.pk}),
+                            language,
+                            html_page(
+                                "projects/public/detail.html",
+                                lambda r, p=project: public_views.detail_context(
+                                    r, p, static_export=True
+                                ),
+                            ),
+                        )
+                    )
+                pages.append(
+                    _Page(
+                        reverse("projects:statistics"),
+                        language,
+                        html_page(
+                            "projects/public/statistics.html",
+                            lambda r: public_views.statistics_context(r, static_export=True),
+                        ),
+                    )
+                )
+                pages.append(
+                    _Page(
+                        reverse("projects:opendata"),
+                        language,
+                        html_page(
+                            "projects/opendata/index.html",
+                            lambda r: opendata_views.opendata_context(r, static_export=True),
+                        ),
+                    )
+                )
+                pages.append(
+                    _Page(
+                        reverse("projects:csv"),
+                        language,
+                        lambda r: opendata.csv_bytes(projects),
+                        is_html=False,
+                    )
+                )
+                pages.append(
+                    _Page(
+                        reverse("projects:json"),
+                        language,
+                        lambda r: opendata.json_bytes(projects),
+                        is_html=False,
+                    )
+                )
+                pages.append(
+                    _Page(
+                        reverse("projects:feed"),
+                        language,
+                        lambda r: ProjectFeed().render(r),
+                        is_html=False,
+                    )
+                )
         return pages
 
     def run(self) -> list[str]:
@@ -177,7 +224,7 @@ class _Exporter:
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         static_url = settings.STATIC_URL
         if static_url.startswith("/") and parts.path.startswith(static_url):
-            name = parts.path[len(static_url):]
+            name = parts.path[len(static_url) :]
             self.static_names.add(name)
             return self.relative(file_for(parts.path), current) + fragment
         if not parts.query and parts.path in self.files:
@@ -213,10 +260,15 @@ class _Exporter:
             if name.endswith(".css"):  # images and fonts the stylesheet uses
                 for match in _CSS_URL.finditer(content.decode("utf-8", "replace")):
                     ref = urlsplit(match["url"])
-                    if not ref.scheme and not ref.netloc and ref.path and \
-                            not ref.path.startswith("/"):
-                        pending.append(posixpath.normpath(
-                            posixpath.join(posixpath.dirname(name), ref.path)))
+                    if (
+                        not ref.scheme
+                        and not ref.netloc
+                        and ref.path
+                        and not ref.path.startswith("/")
+                    ):
+                        pending.append(
+                            posixpath.normpath(posixpath.join(posixpath.dirname(name), ref.path))
+                        )
 
     def entry_page(self) -> str:
         """index.html at the top: sends visitors to the list in the default language."""
@@ -224,13 +276,17 @@ class _Exporter:
         links = "".join(
             f'<li><a href="{html.escape(file_for(self.files_path("projects:list", code)))}" '
             f'lang="{code}" hreflang="{code}">{html.escape(str(name))}</a></li>'
-            for code, name in settings.LANGUAGES if code in self.languages)
+            for code, name in settings.LANGUAGES
+            if code in self.languages
+        )
         title = f"{settings.MUNICIPALITY_NAME} 共創デスク 採択事業一覧"
-        return (f'<!DOCTYPE html>\n<html lang="{settings.LANGUAGE_CODE}">\n<head>\n'
-                f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
-                f'<meta http-equiv="refresh" content="0; url={html.escape(target)}">\n'
-                f'</head>\n<body>\n<main>\n<h1>{html.escape(title)}</h1>\n<ul>{links}</ul>\n'
-                f'</main>\n</body>\n</html>\n')
+        return (
+            f'<!DOCTYPE html>\n<html lang="{settings.LANGUAGE_CODE}">\n<head>\n'
+            f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
+            f'<meta http-equiv="refresh" content="0; url={html.escape(target)}">\n'
+            f"</head>\n<body>\n<main>\n<h1>{html.escape(title)}</h1>\n<ul>{links}</ul>\n"
+            f"</main>\n</body>\n</html>\n"
+        )
 
     @staticmethod
     def files_path(name: str, language: str) -> str:
@@ -241,7 +297,6 @@ class _Exporter:
 def _static_file(name: str) -> bytes | None:
     """A static file's bytes: from the app's sources, else from the collected files (hashed
     names of the manifest storage exist only there)."""
-
     found = finders.find(name)
     if found:
         return Path(found).read_bytes()
@@ -258,7 +313,8 @@ def _check_target(output: Path) -> None:
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
         raise ExportError(
             f"{output} is not empty and was not written by export_public_site: choose an empty "
-            "or new folder (an export replaces the whole folder).")
+            "or new folder (an export replaces the whole folder)."
+        )
 
 
 def export_public_site(output_dir, languages=("ja", "en")) -> list[str]:
@@ -274,7 +330,8 @@ def export_public_site(output_dir, languages=("ja", "en")) -> list[str]:
         written = _Exporter(staging, languages).run()
         (staging / MARKER).write_text(
             f"Written by manage.py export_public_site at {timezone.now().isoformat()}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         staging.chmod(0o755)
         _swap(staging, output)
     except BaseException:
@@ -325,14 +382,13 @@ def refresh_public_outputs() -> dict:
     Called by the Celery task (inline when there is no broker, i.e. right after the commit of
     the change): a failure is logged, never passed on to the change that triggered it.
     """
-
     result = {"export": False, "pdf": None}
     try:
         result["export"] = refresh_export()
-    except Exception:  # noqa: BLE001 — logged; the publication itself succeeded
+    except Exception:
         logger.exception("Could not refresh the static export in %s", export_dir())
     try:
         result["pdf"] = documents.prebuild_full_list_pdf()
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("Could not build the list PDF")
     return result

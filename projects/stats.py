@@ -85,13 +85,11 @@ class PublicStatistics:
 
     @property
     def startup_share(self) -> Rate:
-        return Rate(sum(r.adopted_startups for r in self.years),
-                    sum(r.adopted for r in self.years))
+        return Rate(sum(r.adopted_startups for r in self.years), sum(r.adopted for r in self.years))
 
 
 def published_per_fiscal_year() -> dict[int, int]:
-    rows = (Project.objects.published().order_by().values("fiscal_year")
-            .annotate(n=Count("pk")))
+    rows = Project.objects.published().order_by().values("fiscal_year").annotate(n=Count("pk"))
     return {row["fiscal_year"]: row["n"] for row in rows}
 
 
@@ -106,8 +104,9 @@ def published_per_field() -> list[CountRow]:
 
 
 def published_per_status() -> list[CountRow]:
-    found = dict(Project.objects.published().order_by().values_list("status")
-                 .annotate(n=Count("pk")))
+    found = dict(
+        Project.objects.published().order_by().values_list("status").annotate(n=Count("pk"))
+    )
     return [CountRow(value, str(label), found.get(value, 0)) for value, label in Status.choices]
 
 
@@ -115,33 +114,57 @@ def public_statistics() -> PublicStatistics:
     """Everything the statistics page shows (four queries)."""
     projects = published_per_fiscal_year()
     decisions: dict[int, PublicDecisionRow] = {
-        row.fiscal_year: row for row in public_decisions_per_fiscal_year()}
+        row.fiscal_year: row for row in public_decisions_per_fiscal_year()
+    }
     years_seen = set(projects) | set(decisions)
     years = []
     if years_seen:
         for year in range(max(years_seen), min(years_seen) - 1, -1):  # newest first
             decision = decisions.get(year)
-            years.append(YearRow(
-                fiscal_year=year, projects=projects.get(year, 0),
-                adopted=decision.adopted if decision else 0,
-                declined=decision.declined if decision else 0,
-                adopted_startups=decision.adopted_startups if decision else 0))
-    return PublicStatistics(years=years, fields=published_per_field(),
-                            statuses=published_per_status())
+            years.append(
+                YearRow(
+                    fiscal_year=year,
+                    projects=projects.get(year, 0),
+                    adopted=decision.adopted if decision else 0,
+                    declined=decision.declined if decision else 0,
+                    adopted_startups=decision.adopted_startups if decision else 0,
+                )
+            )
+    return PublicStatistics(
+        years=years, fields=published_per_field(), statuses=published_per_status()
+    )
 
 
 # --- charts (the page puts the same data in tables) --------------------------------------------
 
+
 def _rate_chart(rows: list[tuple[str, Rate]], *, chart_id: str, title: str):
-    description = "; ".join(
-        _("%(label)s: %(percent)s (%(part)s of %(whole)s)") % {
-            "label": label, "percent": percent(rate), "part": charts.number(rate.numerator),
-            "whole": charts.number(rate.denominator)}
-        for label, rate in rows) + "." if rows else None
+    description = (
+        "; ".join(
+            _("%(label)s: %(percent)s (%(part)s of %(whole)s)")
+            % {
+                "label": label,
+                "percent": percent(rate),
+                "part": charts.number(rate.numerator),
+                "whole": charts.number(rate.denominator),
+            }
+            for label, rate in rows
+        )
+        + "."
+        if rows
+        else None
+    )
     return charts.bar_chart(
-        [(label, rate.percent, percent(rate) if rate.percent is not None else None)
-         for label, rate in rows],
-        chart_id=chart_id, title=title, max_value=100, track=True, description=description)
+        [
+            (label, rate.percent, percent(rate) if rate.percent is not None else None)
+            for label, rate in rows
+        ],
+        chart_id=chart_id,
+        title=title,
+        max_value=100,
+        track=True,
+        description=description,
+    )
 
 
 def build_charts(data: PublicStatistics) -> dict:
@@ -149,19 +172,28 @@ def build_charts(data: PublicStatistics) -> dict:
     oldest_first = list(reversed(data.years))
     return {
         "projects": charts.bar_chart(
-            [(row.label, row.projects) for row in oldest_first], chart_id="chart-projects",
-            title=_("Published projects per fiscal year")),
+            [(row.label, row.projects) for row in oldest_first],
+            chart_id="chart-projects",
+            title=_("Published projects per fiscal year"),
+        ),
         "adoption": _rate_chart(
             [(row.label, row.adoption_rate) for row in oldest_first],
-            chart_id="chart-adoption", title=_("Adoption rate per fiscal year (per cent)")),
+            chart_id="chart-adoption",
+            title=_("Adoption rate per fiscal year (per cent)"),
+        ),
         "startups": _rate_chart(
             [(row.label, row.startup_share) for row in oldest_first],
             chart_id="chart-startups",
-            title=_("Share of adopted proposals from startups per fiscal year (per cent)")),
+            title=_("Share of adopted proposals from startups per fiscal year (per cent)"),
+        ),
         "fields": charts.bar_chart(
-            [(row.label, row.count) for row in data.fields], chart_id="chart-fields",
-            title=_("Published projects per field")),
+            [(row.label, row.count) for row in data.fields],
+            chart_id="chart-fields",
+            title=_("Published projects per field"),
+        ),
         "statuses": charts.bar_chart(
-            [(row.label, row.count) for row in data.statuses], chart_id="chart-statuses",
-            title=_("Published projects per status")),
+            [(row.label, row.count) for row in data.statuses],
+            chart_id="chart-statuses",
+            title=_("Published projects per status"),
+        ),
     }

@@ -47,37 +47,65 @@ def _share_chart(data: stats.Dashboard):
     """Percentages on a 0–100 scale; the counts behind them go into the text alternative (and
     the table), the bars' labels stay short enough for a 320 px screen."""
     shares = _shares(data)
-    description = "; ".join(
-        _("%(label)s: %(percent)s (%(part)s of %(whole)s)") % {
-            "label": label, "percent": charts.percent(rate), "part": charts.number(rate.numerator),
-            "whole": charts.number(rate.denominator)}
-        for label, rate in shares) + "."
+    description = (
+        "; ".join(
+            _("%(label)s: %(percent)s (%(part)s of %(whole)s)")
+            % {
+                "label": label,
+                "percent": charts.percent(rate),
+                "part": charts.number(rate.numerator),
+                "whole": charts.number(rate.denominator),
+            }
+            for label, rate in shares
+        )
+        + "."
+    )
     return charts.bar_chart(
-        [(label, rate.percent, charts.percent(rate) if rate.percent is not None else None)
-         for label, rate in shares],
-        chart_id="chart-shares", max_value=100, track=True, description=description,
-        title=_("Adoption rate and share from startups (per cent)"))
+        [
+            (label, rate.percent, charts.percent(rate) if rate.percent is not None else None)
+            for label, rate in shares
+        ],
+        chart_id="chart-shares",
+        max_value=100,
+        track=True,
+        description=description,
+        title=_("Adoption rate and share from startups (per cent)"),
+    )
 
 
 def build_charts(data: stats.Dashboard) -> dict:
     """The SVG of each chart (its table is in the template)."""
     return {
         "funnel": charts.funnel_chart(
-            [(s.label, s.count) for s in data.funnel], chart_id="chart-funnel",
-            title=_("Funnel: proposals that reached each stage or a later one")),
+            [(s.label, s.count) for s in data.funnel],
+            chart_id="chart-funnel",
+            title=_("Funnel: proposals that reached each stage or a later one"),
+        ),
         "months": charts.bar_chart(
-            [(month_label(m.month), m.count) for m in data.months], chart_id="chart-months",
-            title=_("Proposals received per month, last 12 months")),
+            [(month_label(m.month), m.count) for m in data.months],
+            chart_id="chart-months",
+            title=_("Proposals received per month, last 12 months"),
+        ),
         "fiscal_years": charts.bar_chart(
             [(fiscal_year_label(y.fiscal_year), y.intake) for y in data.fiscal_years],
-            chart_id="chart-fiscal-years", title=_("Proposals received per fiscal year")),
+            chart_id="chart-fiscal-years",
+            title=_("Proposals received per fiscal year"),
+        ),
         "shares": _share_chart(data),
         "durations": charts.bar_chart(
-            [(d.label, d.median_days,
-              None if d.median_days is None else _("%(days)s days") % {
-                  "days": charts.number(d.median_days, 1)})
-             for d in data.durations],
-            chart_id="chart-durations", title=_("Median days spent in each state")),
+            [
+                (
+                    d.label,
+                    d.median_days,
+                    None
+                    if d.median_days is None
+                    else _("%(days)s days") % {"days": charts.number(d.median_days, 1)},
+                )
+                for d in data.durations
+            ],
+            chart_id="chart-durations",
+            title=_("Median days spent in each state"),
+        ),
     }
 
 
@@ -88,19 +116,34 @@ def dashboard(request):
         raise Http404
     data = stats.dashboard()
     fiscal_years = [
-        {"row": y, "label": fiscal_year_label(y.fiscal_year),
-         "adoption_rate": charts.percent(y.adoption_rate), "startup_share": charts.percent(y.startup_share)}
+        {
+            "row": y,
+            "label": fiscal_year_label(y.fiscal_year),
+            "adoption_rate": charts.percent(y.adoption_rate),
+            "startup_share": charts.percent(y.startup_share),
+        }
         for y in data.fiscal_years
     ]
-    return render(request, "proposals/desk/dashboard.html", {
-        "data": data,
-        "charts": build_charts(data),
-        "months": [{"label": month_label(m.month), "month": m.month, "count": m.count}
-                   for m in data.months],
-        "fiscal_years": fiscal_years,
-        "adoption_rate": charts.percent(data.adoption_rate),
-        "startup_share": charts.percent(data.startup_share),
-        "startup_share_of_adopted": charts.percent(data.startup_share_of_adopted),
-        "durations": [{"row": d, "days": None if d.median_days is None
-                       else charts.number(d.median_days, 1)} for d in data.durations],
-    })
+    return render(
+        request,
+        "proposals/desk/dashboard.html",
+        {
+            "data": data,
+            "charts": build_charts(data),
+            "months": [
+                {"label": month_label(m.month), "month": m.month, "count": m.count}
+                for m in data.months
+            ],
+            "fiscal_years": fiscal_years,
+            "adoption_rate": charts.percent(data.adoption_rate),
+            "startup_share": charts.percent(data.startup_share),
+            "startup_share_of_adopted": charts.percent(data.startup_share_of_adopted),
+            "durations": [
+                {
+                    "row": d,
+                    "days": None if d.median_days is None else charts.number(d.median_days, 1),
+                }
+                for d in data.durations
+            ],
+        },
+    )

@@ -35,9 +35,14 @@ MAX_SELECTED = 1000
 FIRST_DIRECTION = {"received": "-", "waiting": "-", "receipt": "", "title": "", "state": ""}
 #: Column headers of the table, in order: (sort key or None, label).
 COLUMNS = [
-    ("receipt", SORTS["receipt"]), ("title", SORTS["title"]), (None, gettext_lazy("Business")),
-    (None, gettext_lazy("Startup")), (None, gettext_lazy("Programme")), ("state", SORTS["state"]),
-    (None, gettext_lazy("Lead")), ("received", SORTS["received"]),
+    ("receipt", SORTS["receipt"]),
+    ("title", SORTS["title"]),
+    (None, gettext_lazy("Business")),
+    (None, gettext_lazy("Startup")),
+    (None, gettext_lazy("Programme")),
+    ("state", SORTS["state"]),
+    (None, gettext_lazy("Lead")),
+    ("received", SORTS["received"]),
     ("waiting", SORTS["waiting"]),
 ]
 
@@ -97,8 +102,9 @@ def inbox(request):
         counted = filterset.filter_queryset(base, skip=("state", "sort"))
         counts = dict(counted.order_by().values_list("state").annotate(n=Count("pk")))
         selected_states = filterset.form.cleaned_data.get("state") or []
-        total = sum(n for state, n in counts.items()
-                    if not selected_states or state in selected_states)
+        total = sum(
+            n for state, n in counts.items() if not selected_states or state in selected_states
+        )
     paginator = Paginator(base.none(), PAGE_SIZE)
     paginator.count = total  # a cached_property: set from the counts above
     page = paginator.get_page(request.GET.get("page"))
@@ -107,7 +113,7 @@ def inbox(request):
         offset = (page.number - 1) * PAGE_SIZE
         filterset.plan_page(total, offset)
         # The page's ids first (a narrow sort, no joins), then its rows with what they show.
-        ids = list(filterset.qs.values_list("pk", flat=True)[offset:offset + PAGE_SIZE])
+        ids = list(filterset.qs.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
         found = Proposal.objects.select_related("organization", "programme", "lead").in_bulk(ids)
         proposals = [found[pk] for pk in ids if pk in found]
     page.object_list = proposals
@@ -115,47 +121,79 @@ def inbox(request):
     today = dates.today()
     late = set()
     if proposals:
-        late = set(Referral.objects.filter(
-            proposal_id__in=[p.pk for p in proposals], answered_at__isnull=True,
-            due_date__lt=today).values_list("proposal_id", flat=True))
+        late = set(
+            Referral.objects.filter(
+                proposal_id__in=[p.pk for p in proposals],
+                answered_at__isnull=True,
+                due_date__lt=today,
+            ).values_list("proposal_id", flat=True)
+        )
     for proposal in proposals:
         proposal.days_waiting = stats.days_waiting(proposal, today)
         proposal.response_overdue = stats.is_response_overdue(proposal.days_waiting)
         proposal.referral_overdue = proposal.pk in late and proposal.state in OPEN_STATES
 
     state_counts = [
-        {"state": value, "label": label, "count": counts.get(value, 0),
-         "selected": value in selected_states,
-         "url": _query_string(params, state=[value], page=None)}
-        for value, label in State.choices if value != State.DRAFT
+        {
+            "state": value,
+            "label": label,
+            "count": counts.get(value, 0),
+            "selected": value in selected_states,
+            "url": _query_string(params, state=[value], page=None),
+        }
+        for value, label in State.choices
+        if value != State.DRAFT
     ]
     sort = filterset.current_sort if valid else DEFAULT_SORT
-    return render(request, "proposals/desk/inbox.html", {
-        "filter": filterset,
-        "valid": valid,
-        "page": page,
-        "proposals": proposals,
-        "total": total,
-        "state_counts": state_counts,
-        "all_states_url": _query_string(params, state=None, page=None),
-        "counts_total": sum(counts.values()),
-        "headers": _column_headers(params, sort),
-        "query": params.urlencode(),
-        "page_url": _query_string(params, page=None),
-        "previous_url": (_query_string(params, page=str(page.previous_page_number()))
-                         if page.has_previous() else None),
-        "next_url": (_query_string(params, page=str(page.next_page_number()))
-                     if page.has_next() else None),
-        "leads": [u for u in filterset.desk_users if u.is_active],
-        "filters_open": any(k in params for k in (
-            "state", "kind", "programme", "theme", "lead", "department", "fiscal_year",
-            "startup", "overdue")) or not valid,
-        "target_days": stats.response_target_days(),
-        "inline_max_rows": exports.inline_max_rows(),
-    })
+    return render(
+        request,
+        "proposals/desk/inbox.html",
+        {
+            "filter": filterset,
+            "valid": valid,
+            "page": page,
+            "proposals": proposals,
+            "total": total,
+            "state_counts": state_counts,
+            "all_states_url": _query_string(params, state=None, page=None),
+            "counts_total": sum(counts.values()),
+            "headers": _column_headers(params, sort),
+            "query": params.urlencode(),
+            "page_url": _query_string(params, page=None),
+            "previous_url": (
+                _query_string(params, page=str(page.previous_page_number()))
+                if page.has_previous()
+                else None
+            ),
+            "next_url": (
+                _query_string(params, page=str(page.next_page_number()))
+                if page.has_next()
+                else None
+            ),
+            "leads": [u for u in filterset.desk_users if u.is_active],
+            "filters_open": any(
+                k in params
+                for k in (
+                    "state",
+                    "kind",
+                    "programme",
+                    "theme",
+                    "lead",
+                    "department",
+                    "fiscal_year",
+                    "startup",
+                    "overdue",
+                )
+            )
+            or not valid,
+            "target_days": stats.response_target_days(),
+            "inline_max_rows": exports.inline_max_rows(),
+        },
+    )
 
 
 # --- bulk actions ---------------------------------------------------------------------------
+
 
 class SelectionError(Exception):
     pass
@@ -207,8 +245,10 @@ def assign(request):
         try:
             proposals = exports.export_queryset(request.user, query_string)
         except exports.ExportError:
-            messages.error(request, _("The filter is not valid, so nothing was assigned. "
-                                      "Correct it and try again."))
+            messages.error(
+                request,
+                _("The filter is not valid, so nothing was assigned. Correct it and try again."),
+            )
             return _back_to_inbox(query_string)
     else:
         proposals = ids
@@ -218,14 +258,25 @@ def assign(request):
         messages.error(request, exc.message)
         return _back_to_inbox(query_string)
     if lead is None:
-        messages.success(request, ngettext(
-            "The lead was removed from %(count)d proposal.",
-            "The lead was removed from %(count)d proposals.", count) % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "The lead was removed from %(count)d proposal.",
+                "The lead was removed from %(count)d proposals.",
+                count,
+            )
+            % {"count": count},
+        )
     else:
-        messages.success(request, ngettext(
-            "%(count)d proposal is now led by %(name)s.",
-            "%(count)d proposals are now led by %(name)s.", count) % {
-                "count": count, "name": lead.full_name or lead.email})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d proposal is now led by %(name)s.",
+                "%(count)d proposals are now led by %(name)s.",
+                count,
+            )
+            % {"count": count, "name": lead.full_name or lead.email},
+        )
     return _back_to_inbox(query_string)
 
 
@@ -246,11 +297,11 @@ def export(request):
         messages.error(request, _("There is nothing to export: no proposal matches."))
         return _back_to_inbox(query_string)
     if count <= exports.inline_max_rows():
-        audit.record(request.user, "export_csv", "inbox", detail=f"{count} rows",
-                     request=request)
+        audit.record(request.user, "export_csv", "inbox", detail=f"{count} rows", request=request)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
-            f'attachment; filename="kyoso-inbox-{timezone.localtime():%Y%m%d-%H%M}.csv"')
+            f'attachment; filename="kyoso-inbox-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+        )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         exports.write_csv(response, queryset)
@@ -271,13 +322,17 @@ def _own_job(request, pk: int) -> ExportJob:
 def export_status(request, pk: int):
     job = _own_job(request, pk)
     running = job.status in (ExportJob.Status.PENDING, ExportJob.Status.RUNNING)
-    return render(request, "proposals/desk/export_status.html", {
-        "job": job,
-        "running": running,
-        "percent": 100 if job.status == ExportJob.Status.DONE else job.percent,
-        "inbox_url": reverse("desk:inbox") + (
-            "?" + exports_query_string(job.query) if job.query else ""),
-    })
+    return render(
+        request,
+        "proposals/desk/export_status.html",
+        {
+            "job": job,
+            "running": running,
+            "percent": 100 if job.status == ExportJob.Status.DONE else job.percent,
+            "inbox_url": reverse("desk:inbox")
+            + ("?" + exports_query_string(job.query) if job.query else ""),
+        },
+    )
 
 
 def exports_query_string(query: dict) -> str:
@@ -293,15 +348,23 @@ def export_download(request, pk: int):
     job = _own_job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    audit.record(request.user, "export_download", f"export:{job.pk}",
-                 detail=f"{job.total} rows", request=request)
+    audit.record(
+        request.user,
+        "export_download",
+        f"export:{job.pk}",
+        detail=f"{job.total} rows",
+        request=request,
+    )
     try:
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
-        handle, as_attachment=True, content_type="text/csv; charset=utf-8",
-        filename=f"kyoso-inbox-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.csv")
+        handle,
+        as_attachment=True,
+        content_type="text/csv; charset=utf-8",
+        filename=f"kyoso-inbox-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.csv",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

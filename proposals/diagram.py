@@ -16,8 +16,10 @@ from django_fsm.management.commands.graph_transitions import generate_dot, one_f
 from .models import Proposal
 from .states import State
 
-NODE = re.compile(r'^(?P<indent>\s*)"(?P<name>proposals\.proposal\.state\.(?P<state>\w+))" '
-                  r'\[label=(?:"[^"]*"|\S+) (?P<rest>shape=\w+)\]$')
+NODE = re.compile(
+    r'^(?P<indent>\s*)"(?P<name>proposals\.proposal\.state\.(?P<state>\w+))" '
+    r'\[label=(?:"[^"]*"|\S+) (?P<rest>shape=\w+)\]$'
+)
 
 
 def lifecycle_dot() -> str:

@@ -29,14 +29,22 @@ def receipt_context(proposal) -> dict:
     """What the receipt shows; a separate function so a HTML preview can reuse it."""
     _require_receipt(proposal)
     organization = proposal.organization
-    submission = (proposal.transitions.filter(action="submit").select_related("actor")
-                  .order_by("-created_at", "-pk").first())
-    submitter = (submission.actor if submission and submission.actor else proposal.created_by)
+    submission = (
+        proposal.transitions.filter(action="submit")
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    submitter = submission.actor if submission and submission.actor else proposal.created_by
     consents = [
-        {"title": consent.document.title, "version": consent.document.version,
-         **{f"accepted_{k}": v for k, v in document_moment(consent.accepted_at).items()}}
+        {
+            "title": consent.document.title,
+            "version": consent.document.version,
+            **{f"accepted_{k}": v for k, v in document_moment(consent.accepted_at).items()},
+        }
         for consent in proposal.consents.select_related("document").order_by(
-            "document__kind", "accepted_at")
+            "document__kind", "accepted_at"
+        )
     ]
     fiscal = proposal.fiscal_year
     return {
@@ -77,19 +85,28 @@ def summary_context(proposal) -> dict:
     confidential (marked as such), and never leaves the back office.
     """
     _require_receipt(proposal)
-    asks = [label for flag, label in [
-        (proposal.ask_field, "フィールド（施設・道路・学校等）の提供"),
-        (proposal.ask_data, "市のデータの提供"),
-        (proposal.ask_publicity, "市による広報"),
-        (proposal.ask_deregulation, "規制緩和・ルールの変更"),
-    ] if flag]
+    asks = [
+        label
+        for flag, label in [
+            (proposal.ask_field, "フィールド（施設・道路・学校等）の提供"),
+            (proposal.ask_data, "市のデータの提供"),
+            (proposal.ask_publicity, "市による広報"),
+            (proposal.ask_deregulation, "規制緩和・ルールの変更"),
+        ]
+        if flag
+    ]
     if proposal.ask_other:
         asks.append(proposal.ask_other)
-    referrals = list(proposal.referrals.select_related("department", "answered_by")
-                     .order_by("created_at", "pk"))
+    referrals = list(
+        proposal.referrals.select_related("department", "answered_by").order_by("created_at", "pk")
+    )
     history = [
-        {"when": document_moment(entry.created_at), "from": entry.get_from_state_display(),
-         "to": entry.get_to_state_display(), "reason": entry.reason}
+        {
+            "when": document_moment(entry.created_at),
+            "from": entry.get_from_state_display(),
+            "to": entry.get_to_state_display(),
+            "reason": entry.reason,
+        }
         for entry in proposal.transitions.order_by("created_at", "pk")
     ]
     fiscal = proposal.fiscal_year
@@ -158,8 +175,9 @@ def decision_notice_context(proposal) -> dict:
     organization = proposal.organization
     # Addressed to the representative by name (様) under the organisation's name; to the
     # organisation itself (御中) only when no representative is known.
-    representative = " ".join(filter(None, [organization.representative_title,
-                                            organization.representative_name]))
+    representative = " ".join(
+        filter(None, [organization.representative_title, organization.representative_name])
+    )
     with translation.override("ja"):
         page_url = settings.SITE_URL + reverse("proposals:detail", kwargs={"pk": proposal.pk})
     return {

@@ -131,13 +131,18 @@ def overdue_q(today: dt.date | None = None) -> Q:
     """Open proposals past the desk's answer target without a first response, or with a
     department's answer past its deadline — the duty to answer as ``proposals.stats`` defines
     it (the dashboard and the daily digest use the same definition)."""
-
     today = today or dates.today()
-    cutoff = dt.datetime.combine(today - dt.timedelta(days=stats.response_target_days()),
-                                 dt.time.min, tzinfo=JAPAN)
+    cutoff = dt.datetime.combine(
+        today - dt.timedelta(days=stats.response_target_days()), dt.time.min, tzinfo=JAPAN
+    )
     unanswered = Q(first_response_at__isnull=True, submitted_at__lt=cutoff)
-    late_referral = Q(Exists(Referral.objects.filter(
-        proposal_id=OuterRef("pk"), answered_at__isnull=True, due_date__lt=today)))
+    late_referral = Q(
+        Exists(
+            Referral.objects.filter(
+                proposal_id=OuterRef("pk"), answered_at__isnull=True, due_date__lt=today
+            )
+        )
+    )
     return Q(state__in=OPEN_STATES) & (unanswered | late_referral)
 
 
@@ -148,12 +153,15 @@ class InboxFilterForm(forms.Form):
         query = " ".join((self.cleaned_data.get("q") or "").split())
         if query and not split_query(query):
             raise forms.ValidationError(
-                _("Enter a word to search for: letters, kana, kanji or digits, not only "
-                  "symbols."), code="symbols_only")
+                _("Enter a word to search for: letters, kana, kanji or digits, not only symbols."),
+                code="symbols_only",
+            )
         if len(split_query(query)) > QUERY_MAX_WORDS:
             raise forms.ValidationError(
                 _("Search for at most %(max)d words at a time."),
-                code="too_many_words", params={"max": QUERY_MAX_WORDS})
+                code="too_many_words",
+                params={"max": QUERY_MAX_WORDS},
+            )
         return query
 
 
@@ -166,32 +174,52 @@ class InboxFilter(django_filters.FilterSet):
     list the per-state counts are taken from."""
 
     q = django_filters.CharFilter(
-        label=_("Keyword"), method="filter_keyword", max_length=QUERY_MAX_LENGTH,
-        help_text=_("Receipt number, title, summary or organisation. Two-character words such "
-                    "as 防災 work too."))
+        label=_("Keyword"),
+        method="filter_keyword",
+        max_length=QUERY_MAX_LENGTH,
+        help_text=_(
+            "Receipt number, title, summary or organisation. Two-character words such "
+            "as 防災 work too."
+        ),
+    )
     state = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=[c for c in State.choices if c[0] != State.DRAFT],
-        widget=forms.CheckboxSelectMultiple, method="filter_state")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices,
-                                       empty_label=_("All"))
-    programme = django_filters.ChoiceFilter(label=_("Programme"), empty_label=_("All"),
-                                            method="filter_programme")
-    theme = django_filters.ChoiceFilter(label=_("Themed call or presented issue"),
-                                        empty_label=_("All"), method="filter_theme")
-    lead = django_filters.ChoiceFilter(label=_("Lead at the desk"), empty_label=_("Anyone"),
-                                       method="filter_lead")
-    department = django_filters.ChoiceFilter(label=_("Referred to department"),
-                                             empty_label=_("Any"), method="filter_department")
-    fiscal_year = django_filters.ChoiceFilter(label=_("Fiscal year"), empty_label=_("All"),
-                                              method="filter_fiscal_year")
-    startup = django_filters.ChoiceFilter(label=_("Startup"), choices=_yes_no,
-                                          empty_label=_("All"), method="filter_startup")
+        label=_("Status"),
+        choices=[c for c in State.choices if c[0] != State.DRAFT],
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_state",
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, empty_label=_("All"))
+    programme = django_filters.ChoiceFilter(
+        label=_("Programme"), empty_label=_("All"), method="filter_programme"
+    )
+    theme = django_filters.ChoiceFilter(
+        label=_("Themed call or presented issue"), empty_label=_("All"), method="filter_theme"
+    )
+    lead = django_filters.ChoiceFilter(
+        label=_("Lead at the desk"), empty_label=_("Anyone"), method="filter_lead"
+    )
+    department = django_filters.ChoiceFilter(
+        label=_("Referred to department"), empty_label=_("Any"), method="filter_department"
+    )
+    fiscal_year = django_filters.ChoiceFilter(
+        label=_("Fiscal year"), empty_label=_("All"), method="filter_fiscal_year"
+    )
+    startup = django_filters.ChoiceFilter(
+        label=_("Startup"), choices=_yes_no, empty_label=_("All"), method="filter_startup"
+    )
     overdue = django_filters.ChoiceFilter(
-        label=_("Overdue"), choices=_yes_no, empty_label=_("All"), method="filter_overdue",
-        help_text=_("No first response within the desk's target, or a department's answer "
-                    "past its deadline."))
+        label=_("Overdue"),
+        choices=_yes_no,
+        empty_label=_("All"),
+        method="filter_overdue",
+        help_text=_(
+            "No first response within the desk's target, or a department's answer "
+            "past its deadline."
+        ),
+    )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), empty_label=None, method="filter_sort", choices=SORT_CHOICES)
+        label=_("Sort by"), empty_label=None, method="filter_sort", choices=SORT_CHOICES
+    )
 
     #: Set by the inbox once its counts show the filter matches few rows (see filter_sort).
     sort_after_filtering = False
@@ -204,23 +232,31 @@ class InboxFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, desk_users=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
 
-
         #: The desk's staff, read once: the lead filter and the bulk "assign" list share it.
         self.desk_users = list(desk_users if desk_users is not None else all_desk_users())
         self.filters["lead"].extra["choices"] = [(UNASSIGNED, _("Unassigned"))] + [
-            (str(u.pk), u.full_name or u.email if u.is_active
-             else _("%(name)s (inactive)") % {"name": u.full_name or u.email})
-            for u in self.desk_users]
+            (
+                str(u.pk),
+                u.full_name or u.email
+                if u.is_active
+                else _("%(name)s (inactive)") % {"name": u.full_name or u.email},
+            )
+            for u in self.desk_users
+        ]
         self.filters["programme"].extra["choices"] = [
-            (str(p.pk), str(p)) for p in Programme.objects.all()]
+            (str(p.pk), str(p)) for p in Programme.objects.all()
+        ]
         self.filters["theme"].extra["choices"] = [
-            (str(pk), title) for pk, title in Theme.objects.values_list("pk", "title")]
+            (str(pk), title) for pk, title in Theme.objects.values_list("pk", "title")
+        ]
         self.filters["department"].extra["choices"] = [
-            (str(d.pk), str(d)) for d in Department.objects.all()]
+            (str(d.pk), str(d)) for d in Department.objects.all()
+        ]
         this_year = fiscal_year()
         self.filters["fiscal_year"].extra["choices"] = [
             (str(year), f"{year}年度" if _is_japanese() else f"FY{year}")
-            for year in range(this_year, FIRST_FISCAL_YEAR - 1, -1)]
+            for year in range(this_year, FIRST_FISCAL_YEAR - 1, -1)
+        ]
 
     # --- the whole query --------------------------------------------------------------------
     def filter_queryset(self, queryset, skip=()):
@@ -249,9 +285,11 @@ class InboxFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         scans = any(not _trigram_indexable(word) for word in split_query(data.get("q") or ""))
         self.sort_after_filtering = (
-            total <= FEW_ROWS or offset >= DEEP_OFFSET
+            total <= FEW_ROWS
+            or offset >= DEEP_OFFSET
             or bool(data.get("fiscal_year") or data.get("overdue"))
-            or (total <= SORT_AFTER_ROWS and not scans))
+            or (total <= SORT_AFTER_ROWS and not scans)
+        )
 
     @property
     def current_sort(self) -> str:
@@ -261,7 +299,6 @@ class InboxFilter(django_filters.FilterSet):
 
     # --- one method per filter --------------------------------------------------------------
     def filter_keyword(self, queryset, name, value):
-
         words = split_query(value)
         if not words:
             return queryset
@@ -274,8 +311,11 @@ class InboxFilter(django_filters.FilterSet):
             for word in words:
                 condition |= Q(name_lower__contains=word)
             cache[tuple(words)] = list(
-                Organization.objects.annotate(name_lower=Lower("name")).filter(condition)
-                .order_by().values_list("pk", "name")[:ORG_ID_LIST_MAX * len(words) + 1])
+                Organization.objects.annotate(name_lower=Lower("name"))
+                .filter(condition)
+                .order_by()
+                .values_list("pk", "name")[: ORG_ID_LIST_MAX * len(words) + 1]
+            )
         orgs = cache[tuple(words)]
         for word in words:
             matching = [pk for pk, org_name in orgs if word in org_name.lower()]
@@ -307,8 +347,9 @@ class InboxFilter(django_filters.FilterSet):
     def filter_department(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(Exists(Referral.objects.filter(
-            proposal_id=OuterRef("pk"), department_id=int(value))))
+        return queryset.filter(
+            Exists(Referral.objects.filter(proposal_id=OuterRef("pk"), department_id=int(value)))
+        )
 
     def filter_fiscal_year(self, queryset, name, value):
         return queryset.filter(fiscal_year=int(value)) if value else queryset
@@ -331,8 +372,11 @@ class InboxFilter(django_filters.FilterSet):
             # first and sorts the few rows left, instead of walking the whole date (or number)
             # index in order hoping to meet 50 matches early — which for a filter matching few,
             # old proposals (overdue, a past fiscal year) means reading nearly every row.
-            first = (Coalesce("submitted_at", "created_at") if key == "received"
-                     else Coalesce("receipt_number", Value("")))
+            first = (
+                Coalesce("submitted_at", "created_at")
+                if key == "received"
+                else Coalesce("receipt_number", Value(""))
+            )
             if descending:
                 return queryset.order_by(first.desc(), "-created_at", "-pk")
             return queryset.order_by(first.asc(), "created_at", "pk")
@@ -343,9 +387,13 @@ class InboxFilter(django_filters.FilterSet):
         elif key == "title":
             fields = ["title", "pk"]
         elif key == "state":
-            queryset = queryset.annotate(_state_order=Case(
-                *[When(state=s, then=Value(i)) for i, s in enumerate(STATE_ORDER)],
-                default=Value(len(STATE_ORDER)), output_field=IntegerField()))
+            queryset = queryset.annotate(
+                _state_order=Case(
+                    *[When(state=s, then=Value(i)) for i, s in enumerate(STATE_ORDER)],
+                    default=Value(len(STATE_ORDER)),
+                    output_field=IntegerField(),
+                )
+            )
             fields = ["_state_order", "-submitted_at", "pk"]
             if descending:
                 return queryset.order_by("-_state_order", "-submitted_at", "-pk")
@@ -353,8 +401,11 @@ class InboxFilter(django_filters.FilterSet):
         elif key == "waiting":
             # Longest waiting first: unanswered ones by intake date, oldest first; then those
             # already answered.
-            queryset = queryset.annotate(_unanswered=ExpressionWrapper(
-                Q(first_response_at__isnull=True), output_field=BooleanField()))
+            queryset = queryset.annotate(
+                _unanswered=ExpressionWrapper(
+                    Q(first_response_at__isnull=True), output_field=BooleanField()
+                )
+            )
             if descending:
                 return queryset.order_by(F("_unanswered").desc(), "submitted_at", "pk")
             return queryset.order_by(F("_unanswered").asc(), "-submitted_at", "-pk")
@@ -364,5 +415,4 @@ class InboxFilter(django_filters.FilterSet):
 
 
 def _is_japanese() -> bool:
-
     return not (get_language() or "ja").startswith("en")

@@ -20,13 +20,17 @@ class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     expected_state = forms.ChoiceField(choices=State.choices, widget=forms.HiddenInput)
     reason = forms.CharField(
-        label=_("Reason (sent to the business)"), required=False, max_length=5000,
+        label=_("Reason (sent to the business)"),
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-    outcome = forms.ChoiceField(label=_("Outcome"), required=False,
-                                choices=[("", "---------"), *Outcome.choices])
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", "---------"), *Outcome.choices]
+    )
     confirm = forms.BooleanField(required=False)
 
     #: Actions that cannot be undone and that the business takes itself: it confirms them.
@@ -35,8 +39,9 @@ class TransitionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("action") in self.CONFIRMED_ACTIONS and not data.get("confirm"):
-            self.add_error("confirm", _("Tick the box to confirm: a withdrawn proposal cannot "
-                                        "be reopened."))
+            self.add_error(
+                "confirm", _("Tick the box to confirm: a withdrawn proposal cannot be reopened.")
+            )
         return data
 
 
@@ -59,12 +64,10 @@ class MultipleFileField(forms.FileField):
 
 
 def _limits_text() -> str:
-
     return uploads.limits_text()
 
 
 def _accept() -> str:
-
     return uploads.accept_attribute()
 
 
@@ -85,22 +88,32 @@ class StartForm(EligibilityMixin, AccessibleErrorsMixin, forms.Form):
     """The first questions: what kind of request, in which programme, and its title."""
 
     kind = forms.ChoiceField(
-        label=_("What would you like to do?"), widget=forms.RadioSelect,
-        choices=[("proposal", _("Make a proposal")),
-                 ("consultation", _("Ask for a consultation first (no decision needed)"))],
+        label=_("What would you like to do?"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("proposal", _("Make a proposal")),
+            ("consultation", _("Ask for a consultation first (no decision needed)")),
+        ],
         initial="proposal",
-        help_text=_("Not sure yet? Choose a consultation: the desk will talk it through with "
-                    "you, and you can still make a proposal later."),
+        help_text=_(
+            "Not sure yet? Choose a consultation: the desk will talk it through with "
+            "you, and you can still make a proposal later."
+        ),
     )
     programme = ModelChoiceById(
-        label=_("Programme"), queryset=Programme.objects.filter(is_active=True),
-        widget=forms.RadioSelect, empty_label=None,
+        label=_("Programme"),
+        queryset=Programme.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
         help_text=_("If several fit, choose the closest one; the desk can change it with you."),
     )
     title = forms.CharField(
-        label=_("Title"), max_length=200,
-        help_text=_("One line that says what you propose, e.g. “AI on-demand buses for elderly "
-                    "residents in hilly districts”."),
+        label=_("Title"),
+        max_length=200,
+        help_text=_(
+            "One line that says what you propose, e.g. “AI on-demand buses for elderly "
+            "residents in hilly districts”."
+        ),
     )
 
     def __init__(self, *args, organization=None, theme=None, **kwargs):
@@ -127,8 +140,7 @@ class StartForm(EligibilityMixin, AccessibleErrorsMixin, forms.Form):
 class ContentForm(EligibilityMixin, AccessibleErrorsMixin, forms.ModelForm):
     class Meta:
         model = Proposal
-        fields = ["kind", "programme", "title", "summary", "problem", "solution",
-                  "expected_effect"]
+        fields = ["kind", "programme", "title", "summary", "problem", "solution", "expected_effect"]
         widgets = {
             "kind": forms.RadioSelect,
             "programme": forms.RadioSelect,
@@ -138,11 +150,14 @@ class ContentForm(EligibilityMixin, AccessibleErrorsMixin, forms.ModelForm):
             "expected_effect": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "summary": _("Three or four sentences a busy reader understands: what, for whom, "
-                         "and why now."),
+            "summary": _(
+                "Three or four sentences a busy reader understands: what, for whom, and why now."
+            ),
             "problem": _("The social or administrative problem, who has it, and how you know."),
-            "solution": _("What you will do, with which technology or know-how, and what you "
-                          "have already tried."),
+            "solution": _(
+                "What you will do, with which technology or know-how, and what you "
+                "have already tried."
+            ),
             "expected_effect": _("What changes if it works, with numbers where you can."),
         }
 
@@ -161,21 +176,32 @@ class ContentForm(EligibilityMixin, AccessibleErrorsMixin, forms.ModelForm):
             self.fields["programme"].help_text = _("Set by the call.")
 
 
-
 class RequestsForm(AccessibleErrorsMixin, forms.ModelForm):
     desired_departments = ModelMultipleChoiceById(
         label=_("Departments you would like to work with (optional)"),
-        queryset=Department.objects.all(), required=False,
+        queryset=Department.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave empty if you do not know: finding the right departments is the "
-                    "desk's job."),
+        help_text=_(
+            "Leave empty if you do not know: finding the right departments is the desk's job."
+        ),
     )
 
     class Meta:
         model = Proposal
-        fields = ["ask_field", "ask_data", "ask_publicity", "ask_deregulation", "ask_other",
-                  "city_cost", "city_cost_detail", "desired_location", "desired_start",
-                  "desired_end", "schedule"]
+        fields = [
+            "ask_field",
+            "ask_data",
+            "ask_publicity",
+            "ask_deregulation",
+            "ask_other",
+            "city_cost",
+            "city_cost_detail",
+            "desired_location",
+            "desired_start",
+            "desired_end",
+            "schedule",
+        ]
         widgets = {
             "city_cost": forms.RadioSelect,
             "city_cost_detail": forms.Textarea(attrs={"rows": 3}),
@@ -185,8 +211,9 @@ class RequestsForm(AccessibleErrorsMixin, forms.ModelForm):
         }
         help_texts = {
             "city_cost_detail": _("If the city would pay anything, what and roughly how much."),
-            "desired_location": _("A facility, road, school, district or data set, if you have "
-                                  "one in mind."),
+            "desired_location": _(
+                "A facility, road, school, district or data set, if you have one in mind."
+            ),
             "schedule": _("Preparation, the demonstration itself and reporting, roughly."),
             "desired_start": _("Year-month-day, e.g. 2027-04-01."),
         }
@@ -195,11 +222,21 @@ class RequestsForm(AccessibleErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["city_cost"].choices = [c for c in self.fields["city_cost"].choices if c[0]]
         # Departments belong with what is asked of the city, before cost and schedule.
-        self.order_fields(["ask_field", "ask_data", "ask_publicity", "ask_deregulation",
-                           "ask_other", "desired_departments", "desired_location"])
+        self.order_fields(
+            [
+                "ask_field",
+                "ask_data",
+                "ask_publicity",
+                "ask_deregulation",
+                "ask_other",
+                "desired_departments",
+                "desired_location",
+            ]
+        )
         if self.instance.pk:
             self.fields["desired_departments"].initial = list(
-                self.instance.desired_departments.values_list("pk", flat=True))
+                self.instance.desired_departments.values_list("pk", flat=True)
+            )
 
 
 class AttachmentsForm(AccessibleErrorsMixin, forms.Form):
@@ -214,11 +251,14 @@ class AttachmentsForm(AccessibleErrorsMixin, forms.Form):
 class ConsentsForm(AccessibleErrorsMixin, forms.Form):
     confidential_fields = forms.MultipleChoiceField(
         label=_("Parts you consider confidential (optional)"),
-        choices=Proposal.CONFIDENTIAL_CHOICES, required=False,
+        choices=Proposal.CONFIDENTIAL_CHOICES,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Proposals are public records under the information disclosure ordinance. "
-                    "The parts you mark here are withheld where releasing them would harm your "
-                    "business, and are never published."),
+        help_text=_(
+            "Proposals are public records under the information disclosure ordinance. "
+            "The parts you mark here are withheld where releasing them would harm your "
+            "business, and are never published."
+        ),
     )
 
     def __init__(self, *args, documents=(), accepted=(), **kwargs):
@@ -226,9 +266,10 @@ class ConsentsForm(AccessibleErrorsMixin, forms.Form):
         self.documents = list(documents)
         for document in self.documents:
             self.fields[f"consent_{document.kind}"] = forms.BooleanField(
-                label=_("I have read and agree: %(title)s (version %(version)s)") % {
-                    "title": document.localized_title, "version": document.version},
-                required=False, initial=document.pk in accepted,
+                label=_("I have read and agree: %(title)s (version %(version)s)")
+                % {"title": document.localized_title, "version": document.version},
+                required=False,
+                initial=document.pk in accepted,
             )
 
     def consent_fields(self):
@@ -239,13 +280,18 @@ class ConsentsForm(AccessibleErrorsMixin, forms.Form):
 
 
 class MessageForm(AccessibleErrorsMixin, forms.Form):
-    body = forms.CharField(label=_("Message"), max_length=10000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     files = MultipleFileField(label=_("Attach files (optional)"), required=False)
     visibility = forms.ChoiceField(
-        label=_("Who reads it"), required=False, widget=forms.RadioSelect,
-        choices=[("business", _("The business and the desk")),
-                 ("internal", _("The desk only (internal note)"))],
+        label=_("Who reads it"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("business", _("The business and the desk")),
+            ("internal", _("The desk only (internal note)")),
+        ],
         initial="business",
     )
 

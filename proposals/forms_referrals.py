@@ -37,27 +37,37 @@ class DepartmentChoiceField(ModelMultipleChoiceById):
 
 class ReferForm(AccessibleErrorsMixin, forms.Form):
     departments = DepartmentChoiceField(
-        label=_("Departments"), queryset=Department.objects.none(),
+        label=_("Departments"),
+        queryset=Department.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Each department you tick gets its own referral and answers separately. "
-                    "Its members are told by e-mail."),
+        help_text=_(
+            "Each department you tick gets its own referral and answers separately. "
+            "Its members are told by e-mail."
+        ),
         error_messages={"required": _("Choose at least one department.")},
     )
     question = forms.CharField(
-        label=_("Question to the departments"), max_length=5000,
+        label=_("Question to the departments"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("What you need to know, e.g. whether the site can be used, which rules "
-                    "apply, what it would cost the city. The departments also see the "
-                    "proposal's content and files."),
+        help_text=_(
+            "What you need to know, e.g. whether the site can be used, which rules "
+            "apply, what it would cost the city. The departments also see the "
+            "proposal's content and files."
+        ),
         error_messages={"required": _("Write what you ask the departments.")},
     )
     due_date = forms.DateField(
         label=_("Answer by"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("A date in Japan time, today or later (year-month-day, e.g. 2027-04-01). "
-                    "The departments are reminded before it and told when it has passed."),
-        error_messages={"required": _("Enter the date by which the departments must answer."),
-                        "invalid": _("Enter the date as year-month-day, e.g. 2027-04-01.")},
+        help_text=_(
+            "A date in Japan time, today or later (year-month-day, e.g. 2027-04-01). "
+            "The departments are reminded before it and told when it has passed."
+        ),
+        error_messages={
+            "required": _("Enter the date by which the departments must answer."),
+            "invalid": _("Enter the date as year-month-day, e.g. 2027-04-01."),
+        },
     )
 
     def __init__(self, *args, proposal=None, **kwargs):
@@ -71,27 +81,38 @@ class ReferForm(AccessibleErrorsMixin, forms.Form):
 
 class AnswerForm(AccessibleErrorsMixin, forms.Form):
     opinion = forms.ChoiceField(
-        label=_("Your department's opinion"), choices=Referral.Opinion.choices,
+        label=_("Your department's opinion"),
+        choices=Referral.Opinion.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose your department's opinion.")},
     )
     conditions = forms.CharField(
-        label=_("Conditions"), required=False, max_length=5000,
+        label=_("Conditions"),
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Required when you support the proposal with conditions: what must be "
-                    "true or done, e.g. permits, safety measures, times the site is free."),
+        help_text=_(
+            "Required when you support the proposal with conditions: what must be "
+            "true or done, e.g. permits, safety measures, times the site is free."
+        ),
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=5000,
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Required when it is not feasible (why) or when you need more information "
-                    "(what). The desk uses it in its answer to the business."),
+        help_text=_(
+            "Required when it is not feasible (why) or when you need more information "
+            "(what). The desk uses it in its answer to the business."
+        ),
     )
 
 
 class ReferralMessageForm(AccessibleErrorsMixin, forms.Form):
     body = forms.CharField(
-        label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write a message.")},
     )
 
@@ -100,12 +121,15 @@ class ReferralMessageForm(AccessibleErrorsMixin, forms.Form):
         field = self.fields["body"]
         if department_side:
             field.label = _("Question to the desk")
-            field.help_text = _("Only the desk reads it; the business does not. The desk is "
-                                "told by e-mail.")
+            field.help_text = _(
+                "Only the desk reads it; the business does not. The desk is told by e-mail."
+            )
         else:
             field.label = _("Message to the department")
-            field.help_text = _("Only this department and the desk read it. The department's "
-                                "members are told by e-mail.")
+            field.help_text = _(
+                "Only this department and the desk read it. The department's "
+                "members are told by e-mail."
+            )
 
 
 class ReferralFilter(django_filters.FilterSet):
@@ -117,8 +141,9 @@ class ReferralFilter(django_filters.FilterSet):
         (Status.ANSWERED, _("Answered")),
     ]
 
-    status = django_filters.ChoiceFilter(label=_("Show"), choices=STATUS_CHOICES,
-                                         method="filter_status", empty_label=_("All"))
+    status = django_filters.ChoiceFilter(
+        label=_("Show"), choices=STATUS_CHOICES, method="filter_status", empty_label=_("All")
+    )
 
     class Meta:
         model = Referral

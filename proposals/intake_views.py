@@ -14,32 +14,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import audit, rules, uploads
+from core import rules
 from core.antispam import rate_limit
 from themes import selectors as theme_selectors
 
-from . import documents, selectors, services
+from . import selectors, services
 from .forms import (
     AttachmentsForm,
     ConsentsForm,
     ContentForm,
-    MessageForm,
     RequestsForm,
     StartForm,
     consent_documents,
 )
 from .models import Attachment, Proposal
 from .states import State
-from .views import detail_context
 
 STEPS = [
     ("organization", gettext_lazy("Your organisation")),
@@ -65,12 +62,19 @@ def keep_post_through_login(view):
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if request.method == "POST":
-            data = {key: request.POST.getlist(key) for key in request.POST
-                    if key != "csrfmiddlewaretoken"}
+            data = {
+                key: request.POST.getlist(key)
+                for key in request.POST
+                if key != "csrfmiddlewaretoken"
+            }
             request.session[PENDING_KEY] = {"path": request.path, "data": data}
-            messages.warning(request, _(
-                "Your session had expired. Sign in again: what you had typed is kept and will "
-                "be saved. Files you were uploading must be chosen again."))
+            messages.warning(
+                request,
+                _(
+                    "Your session had expired. Sign in again: what you had typed is kept and will "
+                    "be saved. Files you were uploading must be chosen again."
+                ),
+            )
         return redirect_to_login(request.get_full_path())
 
     return wrapper
@@ -107,8 +111,10 @@ def start(request):
     form = StartForm(request.POST or None, organization=user.organization, theme=theme)
     if request.method == "POST" and form.is_valid():
         proposal = services.create_draft(user, theme=theme, **form.cleaned_data)
-        messages.success(request, _("Your draft is saved. You can come back to it at any time "
-                                    "from “Your proposals”."))
+        messages.success(
+            request,
+            _("Your draft is saved. You can come back to it at any time from “Your proposals”."),
+        )
         return redirect("proposals:step", pk=proposal.pk, step="organization")
     if theme is not None:
         return render(request, "themes/propose.html", {"form": form, "theme": theme})
@@ -117,9 +123,13 @@ def start(request):
 
 def _save_valid_part(proposal, user, form, extra_departments=None):
     """Save the fields that are valid even when others are not, so nothing is lost."""
-    data = {name: value for name, value in form.cleaned_data.items()
-            if name in services.EDITABLE_FIELDS and name not in form.errors
-            and not form.fields[name].disabled}
+    data = {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name in services.EDITABLE_FIELDS
+        and name not in form.errors
+        and not form.fields[name].disabled
+    }
     if form.non_field_errors():
         data.pop("desired_start", None)
         data.pop("desired_end", None)
@@ -141,14 +151,14 @@ def step(request, pk: int, step: str):
         del request.session[PENDING_KEY]
         request.POST = _querydict(pending["data"])
         request.method = "POST"
-        messages.info(request, _("We restored and saved what you had typed before your session "
-                                 "expired."))
+        messages.info(
+            request, _("We restored and saved what you had typed before your session expired.")
+        )
     handler = STEP_HANDLERS[step]
     return handler(request, proposal)
 
 
 def _querydict(data: dict):
-
     query = QueryDict(mutable=True)
     for key, values in data.items():
         query.setlist(key, values)
@@ -167,16 +177,18 @@ def _next(request, proposal, step_name):
 
 def _render_step(request, proposal, step_name, context, status=200):
     index = STEP_NAMES.index(step_name)
-    context.update({
-        "proposal": proposal,
-        "steps": STEPS,
-        "current_step": step_name,
-        "step_number": index + 1,
-        "step_total": len(STEPS),
-        "step_label": STEPS[index][1],
-        "previous_step": STEP_NAMES[index - 1] if index else None,
-        "revising": proposal.state == State.REVISION_REQUESTED,
-    })
+    context.update(
+        {
+            "proposal": proposal,
+            "steps": STEPS,
+            "current_step": step_name,
+            "step_number": index + 1,
+            "step_total": len(STEPS),
+            "step_label": STEPS[index][1],
+            "previous_step": STEP_NAMES[index - 1] if index else None,
+            "revising": proposal.state == State.REVISION_REQUESTED,
+        }
+    )
     return render(request, f"proposals/intake/{step_name}.html", context, status=status)
 
 
@@ -184,8 +196,12 @@ def _organization_step(request, proposal):
     if request.method == "POST":
         return _next(request, proposal, "organization")
     problems = proposal.programme.eligibility_problems(proposal.organization)
-    return _render_step(request, proposal, "organization", {
-        "organization": proposal.organization, "eligibility_problems": problems})
+    return _render_step(
+        request,
+        proposal,
+        "organization",
+        {"organization": proposal.organization, "eligibility_problems": problems},
+    )
 
 
 def _model_step(form_class, step_name, with_departments=False):
@@ -196,11 +212,17 @@ def _model_step(form_class, step_name, with_departments=False):
         if request.method == "POST":
             form = form_class(request.POST, **kwargs)
             valid = form.is_valid()
-            departments = form.cleaned_data.get("desired_departments") if with_departments \
-                and "desired_departments" not in form.errors else None
+            departments = (
+                form.cleaned_data.get("desired_departments")
+                if with_departments and "desired_departments" not in form.errors
+                else None
+            )
             if valid:
-                data = {n: v for n, v in form.cleaned_data.items()
-                        if n in services.EDITABLE_FIELDS and not form.fields[n].disabled}
+                data = {
+                    n: v
+                    for n, v in form.cleaned_data.items()
+                    if n in services.EDITABLE_FIELDS and not form.fields[n].disabled
+                }
                 services.update_draft(proposal, request.user, data, departments=departments)
                 return _next(request, proposal, step_name)
             proposal.refresh_from_db()
@@ -231,38 +253,63 @@ def _attachments_step(request, proposal):
         status = 400
     elif request.method == "POST":
         status = 400
-    return _render_step(request, proposal, "attachments", {
-        "form": form, "attachments": proposal.attachments.filter(message__isnull=True),
-    }, status=status)
+    return _render_step(
+        request,
+        proposal,
+        "attachments",
+        {
+            "form": form,
+            "attachments": proposal.attachments.filter(message__isnull=True),
+        },
+        status=status,
+    )
 
 
 def _consents_step(request, proposal):
     documents = consent_documents()
     accepted = {c.document_id for c in proposal.consents.all()}
     editable_consents = proposal.state == State.DRAFT
-    form = ConsentsForm(request.POST or None, documents=documents if editable_consents else (),
-                        accepted=accepted,
-                        initial={"confidential_fields": proposal.confidential_fields})
+    form = ConsentsForm(
+        request.POST or None,
+        documents=documents if editable_consents else (),
+        accepted=accepted,
+        initial={"confidential_fields": proposal.confidential_fields},
+    )
     if request.method == "POST" and form.is_valid():
-        services.update_draft(proposal, request.user,
-                              {"confidential_fields": form.cleaned_data["confidential_fields"]})
+        services.update_draft(
+            proposal,
+            request.user,
+            {"confidential_fields": form.cleaned_data["confidential_fields"]},
+        )
         if editable_consents:
             services.record_consents(proposal, request.user, form.accepted_kinds())
         return _next(request, proposal, "consents")
-    return _render_step(request, proposal, "consents", {
-        "form": form, "editable_consents": editable_consents,
-        "accepted_consents": proposal.consents.all()})
+    return _render_step(
+        request,
+        proposal,
+        "consents",
+        {
+            "form": form,
+            "editable_consents": editable_consents,
+            "accepted_consents": proposal.consents.all(),
+        },
+    )
 
 
 def _confirm_step(request, proposal):
     if request.method == "POST":
         return redirect("proposals:step", pk=proposal.pk, step="confirm")
-    return _render_step(request, proposal, "confirm", {
-        "problems": proposal.submission_problems() if proposal.state == State.DRAFT else [],
-        "attachments": proposal.attachments.filter(message__isnull=True),
-        "consents": proposal.consents.all(),
-        "confidential": set(proposal.confidential_fields or []),
-    })
+    return _render_step(
+        request,
+        proposal,
+        "confirm",
+        {
+            "problems": proposal.submission_problems() if proposal.state == State.DRAFT else [],
+            "attachments": proposal.attachments.filter(message__isnull=True),
+            "consents": proposal.consents.all(),
+            "confidential": set(proposal.confidential_fields or []),
+        },
+    )
 
 
 STEP_HANDLERS = {
@@ -280,20 +327,26 @@ STEP_HANDLERS = {
 @require_POST
 def submit(request, pk: int):
     """Submit a draft, or send a revised proposal back. A second click lands on the receipt."""
-
     arrived = timezone.now()  # a call's closing is judged by when the request arrived
     proposal = selectors.proposal_detail(request.user, pk)
     if proposal is None or not rules.is_own_organization(request.user, proposal):
         raise Http404
-    if proposal.state != State.DRAFT and proposal.receipt_number \
-            and request.POST.get("action", "submit") == "submit":
+    if (
+        proposal.state != State.DRAFT
+        and proposal.receipt_number
+        and request.POST.get("action", "submit") == "submit"
+    ):
         return redirect("proposals:receipt", pk=proposal.pk)
     action = "resubmit" if proposal.state == State.REVISION_REQUESTED else "submit"
     try:
-        services.transition_proposal(proposal, action, request.user,
-                                     note=request.POST.get("note", ""),
-                                     expected_state=request.POST.get("expected_state"),
-                                     when=arrived)
+        services.transition_proposal(
+            proposal,
+            action,
+            request.user,
+            note=request.POST.get("note", ""),
+            expected_state=request.POST.get("expected_state"),
+            when=arrived,
+        )
     except services.ConflictingChange:
         proposal.refresh_from_db()
         if proposal.receipt_number:
@@ -317,73 +370,12 @@ def receipt(request, pk: int):
     return render(request, "proposals/receipt.html", {"proposal": proposal})
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    """A PDF as a download with its Japanese name, never sniffed, never cached."""
-
-    return uploads.download_response(content, filename, "application/pdf")
-
-
-@login_required
-@require_GET
-def receipt_pdf(request, pk: int):
-
-    proposal = selectors.proposal_detail(request.user, pk)
-    if proposal is None or not rules.can_view_receipt(request.user, proposal):
-        raise Http404
-    return _pdf_response(documents.render_receipt_pdf(proposal), documents.pdf_filename(proposal))
-
-
-@login_required
-@require_GET
-def notice_pdf(request, pk: int):
-    """The decision notice (採択通知書 / 不採択通知書): the business and the desk."""
-
-    proposal = selectors.proposal_detail(request.user, pk)
-    if proposal is None or not rules.can_view_decision_notice(request.user, proposal):
-        raise Http404
-    try:
-        content = documents.render_decision_notice_pdf(proposal)
-    except ValueError:  # no decision recorded: nothing to show
-        raise Http404 from None
-    if not rules.is_own_organization(request.user, proposal):
-        audit.record(request.user, "notice_pdf", f"proposal:{pk}", request=request)
-    return _pdf_response(content, documents.notice_filename(proposal))
-
-
-@login_required
-@require_GET
-def summary_pdf(request, pk: int):
-    """The summary sheet (提案概要書) for internal meetings: the desk only."""
-
-    proposal = selectors.proposal_detail(request.user, pk)
-    if proposal is None or not proposal.receipt_number \
-            or not rules.can_use_back_office(request.user):
-        raise Http404
-    audit.record(request.user, "summary_pdf", f"proposal:{pk}", request=request)
-    return _pdf_response(documents.render_summary_pdf(proposal),
-                         documents.summary_filename(proposal))
-
-
-@login_required
-@require_GET
-def download(request, pk: int, attachment_id: int):
-
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("proposal", "message"), pk=attachment_id, proposal_id=pk)
-    if not rules.can_download_attachment(request.user, attachment):
-        raise Http404
-    if not rules.is_own_organization(request.user, attachment.proposal):
-        audit.record(request.user, "download_file", f"proposal:{pk}",
-                     detail=f"attachment:{attachment.pk}", request=request)
-    return uploads.download_response(attachment.file, attachment.original_name,
-                                     attachment.content_type)
-
-
 @login_required
 @require_POST
 def remove_file(request, pk: int, attachment_id: int):
-    attachment = get_object_or_404(Attachment.objects.select_related("proposal"),
-                                   pk=attachment_id, proposal_id=pk)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("proposal"), pk=attachment_id, proposal_id=pk
+    )
     if not rules.can_view_proposal(request.user, attachment.proposal):
         raise Http404
     try:
@@ -393,29 +385,3 @@ def remove_file(request, pk: int, attachment_id: int):
     else:
         messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
     return redirect("proposals:step", pk=pk, step="attachments")
-
-
-@rate_limit("message")
-@keep_post_through_login
-@require_POST
-def post_message(request, pk: int):
-    proposal = selectors.proposal_detail(request.user, pk)
-    if proposal is None or not rules.can_read_dialogue(request.user, proposal):
-        raise Http404
-    form = MessageForm(request.POST, request.FILES,
-                       allow_internal=rules.can_view_internal_notes(request.user, proposal))
-    if form.is_valid():
-        try:
-            services.post_message(proposal, request.user, form.cleaned_data["body"],
-                                  visibility=form.cleaned_data.get("visibility", "business"),
-                                  files=form.cleaned_data["files"])
-        except ValidationError as exc:
-            form.add_error("files", exc)
-        except services.LifecycleError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Message sent."))
-            return redirect(reverse("proposals:detail", args=[pk]) + "#dialogue")
-
-    context = detail_context(request, proposal, message_form=form)
-    return render(request, "proposals/detail.html", context, status=400)

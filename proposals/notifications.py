@@ -25,8 +25,6 @@ logger = logging.getLogger(__name__)
 NOTICE_ACTIONS = frozenset({"adopt", "decline"})
 
 
-
-
 def business_recipients(proposal):
     """Every active, verified member of the proposing organisation."""
     return people.business_members(proposal.organization)
@@ -44,14 +42,24 @@ def transition_recorded(entry) -> None:
         with translation.override(language):
             label = str(BUSINESS_LABELS[State(entry.to_state)])
         queue_email(
-            member.email, "proposal_status",
-            {"proposal": proposal, "entry": entry, "label": label, "member": member,
-             "note": entry.business_note,
-             "notice_attached": notice is not None,
-             "notice_url": (url_for("proposals:notice_pdf", language, pk=proposal.pk)
-                            if entry.action in NOTICE_ACTIONS else ""),
-             "url": url_for("proposals:detail", language, pk=proposal.pk)},
-            language=language, reference=f"proposal:{proposal.pk}",
+            member.email,
+            "proposal_status",
+            {
+                "proposal": proposal,
+                "entry": entry,
+                "label": label,
+                "member": member,
+                "note": entry.business_note,
+                "notice_attached": notice is not None,
+                "notice_url": (
+                    url_for("proposals:notice_pdf", language, pk=proposal.pk)
+                    if entry.action in NOTICE_ACTIONS
+                    else ""
+                ),
+                "url": url_for("proposals:detail", language, pk=proposal.pk),
+            },
+            language=language,
+            reference=f"proposal:{proposal.pk}",
             attachments=[notice] if notice is not None else (),
         )
 
@@ -64,12 +72,11 @@ def _decision_notice(proposal) -> MailAttachment | None:
     say), the decision still stands and the e-mail still goes out, with the link to download
     the notice instead of the file; the failure is logged as an error.
     """
-
     try:
         with transaction.atomic():  # a savepoint: a failure here leaves the decision intact
             content = documents.render_decision_notice_pdf(proposal)
             filename = documents.notice_filename(proposal)
-    except Exception:  # noqa: BLE001 — the decision must not fail for want of a PDF
+    except Exception:
         logger.exception("decision notice for proposal %s could not be rendered", proposal.pk)
         return None
     return MailAttachment(filename=filename, content=content, mimetype="application/pdf")
@@ -81,11 +88,16 @@ def _receipt(proposal, entry) -> None:
     for member in business_recipients(proposal):
         language = member.language or "ja"
         queue_email(
-            member.email, "proposal_received",
-            {"proposal": proposal, "member": member,
-             "url": url_for("proposals:receipt", language, pk=proposal.pk),
-             "pdf_url": url_for("proposals:receipt_pdf", language, pk=proposal.pk)},
-            language=language, reference=f"proposal:{proposal.pk}",
+            member.email,
+            "proposal_received",
+            {
+                "proposal": proposal,
+                "member": member,
+                "url": url_for("proposals:receipt", language, pk=proposal.pk),
+                "pdf_url": url_for("proposals:receipt_pdf", language, pk=proposal.pk),
+            },
+            language=language,
+            reference=f"proposal:{proposal.pk}",
         )
 
 
@@ -100,8 +112,14 @@ def message_posted(message) -> None:
     for person in recipients:
         language = person.language or "ja"
         queue_email(
-            person.email, "proposal_message",
-            {"proposal": proposal, "message": message, "person": person,
-             "url": url_for("proposals:detail", language, pk=proposal.pk) + "#dialogue"},
-            language=language, reference=f"proposal:{proposal.pk}",
+            person.email,
+            "proposal_message",
+            {
+                "proposal": proposal,
+                "message": message,
+                "person": person,
+                "url": url_for("proposals:detail", language, pk=proposal.pk) + "#dialogue",
+            },
+            language=language,
+            reference=f"proposal:{proposal.pk}",
         )

@@ -19,10 +19,10 @@ from .services.referrals import OPEN_STATES
 class Status:
     """Where a referral stands, for the department's list and its filters."""
 
-    OPEN = "open"          # waiting for the answer, deadline not passed
-    OVERDUE = "overdue"    # waiting for the answer, deadline passed
+    OPEN = "open"  # waiting for the answer, deadline not passed
+    OVERDUE = "overdue"  # waiting for the answer, deadline passed
     ANSWERED = "answered"
-    CLOSED = "closed"      # never answered, and the proposal is no longer open
+    CLOSED = "closed"  # never answered, and the proposal is no longer open
 
 
 def status_annotation(today: dt.date) -> Case:
@@ -45,8 +45,10 @@ def referrals_for_department(user, today: dt.date | None = None):
     return (
         Referral.objects.filter(rules.referrals_visible_q(user))
         .select_related("proposal")
-        .annotate(status=status_annotation(today),
-                  waiting=Case(When(answered_at__isnull=True, then=Value(0)), default=Value(1)))
+        .annotate(
+            status=status_annotation(today),
+            waiting=Case(When(answered_at__isnull=True, then=Value(0)), default=Value(1)),
+        )
         .order_by("waiting", "due_date", "pk")
     )
 
@@ -54,18 +56,24 @@ def referrals_for_department(user, today: dt.date | None = None):
 def status_counts(queryset) -> dict[str, int]:
     """How many referrals of ``queryset`` (annotated with ``status``) are in each status, in
     one query."""
-    totals = queryset.aggregate(**{
-        name: Count("pk", filter=Q(status=name))
-        for name in (Status.OPEN, Status.OVERDUE, Status.ANSWERED, Status.CLOSED)})
+    totals = queryset.aggregate(
+        **{
+            name: Count("pk", filter=Q(status=name))
+            for name in (Status.OPEN, Status.OVERDUE, Status.ANSWERED, Status.CLOSED)
+        }
+    )
     totals["unanswered"] = totals[Status.OPEN] + totals[Status.OVERDUE]
-    totals["all"] = sum(totals[name] for name in (Status.OPEN, Status.OVERDUE, Status.ANSWERED,
-                                                  Status.CLOSED))
+    totals["all"] = sum(
+        totals[name] for name in (Status.OPEN, Status.OVERDUE, Status.ANSWERED, Status.CLOSED)
+    )
     return totals
 
 
 def _messages():
-    return Prefetch("messages", queryset=ReferralMessage.objects.select_related("author")
-                    .order_by("created_at", "pk"))
+    return Prefetch(
+        "messages",
+        queryset=ReferralMessage.objects.select_related("author").order_by("created_at", "pk"),
+    )
 
 
 def department_referral(user, pk: int) -> Referral | None:
@@ -75,8 +83,9 @@ def department_referral(user, pk: int) -> Referral | None:
         return None
     referral = (
         Referral.objects.filter(rules.referrals_visible_q(user), pk=pk)
-        .select_related("proposal__organization", "proposal__programme", "department",
-                        "answered_by")
+        .select_related(
+            "proposal__organization", "proposal__programme", "department", "answered_by"
+        )
         .prefetch_related(_messages())
         .first()
     )
@@ -97,8 +106,11 @@ def desk_referral(user, pk: int) -> Referral | None:
         .prefetch_related(_messages())
         .first()
     )
-    if referral is None or not rules.can_view_referral(user, referral) \
-            or not rules.can_view_opinions(user, referral.proposal):
+    if (
+        referral is None
+        or not rules.can_view_referral(user, referral)
+        or not rules.can_view_opinions(user, referral.proposal)
+    ):
         return None
     return referral
 
@@ -124,6 +136,7 @@ def referral_panel_context(user, proposal) -> dict:
     return {
         "show_referrals": show,
         "referrals": referrals_for_panel(user, proposal) if show else [],
-        "refer_url": (reverse("desk:refer", args=[proposal.pk])
-                      if rules.can_refer(user, proposal) else None),
+        "refer_url": (
+            reverse("desk:refer", args=[proposal.pk]) if rules.can_refer(user, proposal) else None
+        ),
     }

@@ -45,18 +45,21 @@ def _apply_errors(form, error: services.ReferralInputError) -> None:
 
 # --- The desk ---------------------------------------------------------------------------------
 
+
 @desk_only
 @require_http_methods(["GET", "POST"])
 def refer(request, pk: int):
     """Refer a proposal to one or more departments, with a question and a deadline."""
-    proposal = (Proposal.objects.select_related("organization", "programme")
-                .filter(pk=pk).first())
+    proposal = Proposal.objects.select_related("organization", "programme").filter(pk=pk).first()
     if proposal is None or not rules.can_view_proposal(request.user, proposal):
         raise Http404
     detail_url = reverse("proposals:detail", args=[proposal.pk])
     if not rules.can_refer(request.user, proposal):
-        messages.error(request, _("A proposal that is “%(state)s” can no longer be referred to "
-                                  "departments.") % {"state": proposal.internal_label})
+        messages.error(
+            request,
+            _("A proposal that is “%(state)s” can no longer be referred to departments.")
+            % {"state": proposal.internal_label},
+        )
         return redirect(detail_url)
     form = ReferForm(_posted(request), proposal=proposal)
     status = 200
@@ -64,25 +67,33 @@ def refer(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                referrals = services.refer(proposal, data["departments"], data["question"],
-                                           data["due_date"], request.user)
+                referrals = services.refer(
+                    proposal, data["departments"], data["question"], data["due_date"], request.user
+                )
             except services.ReferralInputError as exc:
                 _apply_errors(form, exc)
             except services.LifecycleError as exc:
                 form.add_error(None, exc.message)
             else:
                 names = join_names(str(r.department) for r in referrals)
-                messages.success(request, _(
-                    "Referred to %(departments)s. Their members have been told by e-mail.")
-                    % {"departments": names})
+                messages.success(
+                    request,
+                    _("Referred to %(departments)s. Their members have been told by e-mail.")
+                    % {"departments": names},
+                )
                 return redirect(detail_url + "#referrals")
         status = 400
-    return render(request, "proposals/referrals/refer.html", {
-        "proposal": proposal,
-        "form": form,
-        "referrals": selectors.referrals_for_panel(request.user, proposal),
-        "today": dates.today(),
-    }, status=status)
+    return render(
+        request,
+        "proposals/referrals/refer.html",
+        {
+            "proposal": proposal,
+            "form": form,
+            "referrals": selectors.referrals_for_panel(request.user, proposal),
+            "today": dates.today(),
+        },
+        status=status,
+    )
 
 
 @desk_only
@@ -104,18 +115,27 @@ def desk_referral(request, pk: int):
             except services.LifecycleError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("Your message was sent to %(department)s.")
-                                 % {"department": referral.department})
+                messages.success(
+                    request,
+                    _("Your message was sent to %(department)s.")
+                    % {"department": referral.department},
+                )
                 return redirect(reverse("desk:referral", args=[referral.pk]) + "#messages")
         status = 400
-    return render(request, "proposals/referrals/desk_referral.html", {
-        "referral": referral,
-        "proposal": referral.proposal,
-        "form": form,
-    }, status=status)
+    return render(
+        request,
+        "proposals/referrals/desk_referral.html",
+        {
+            "referral": referral,
+            "proposal": referral.proposal,
+            "form": form,
+        },
+        status=status,
+    )
 
 
 # --- The department portal --------------------------------------------------------------------
+
 
 @department_only
 @require_GET
@@ -126,19 +146,27 @@ def portal(request):
     filterset = ReferralFilter(request.GET or None, queryset=base)
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
     counts = selectors.status_counts(base)
-    current = filterset.form.cleaned_data.get("status") if filterset.is_bound \
-        and filterset.form.is_valid() else ""
+    current = (
+        filterset.form.cleaned_data.get("status")
+        if filterset.is_bound and filterset.form.is_valid()
+        else ""
+    )
     filters = [("", _("All"), counts["all"])] + [
-        (value, label, counts[value]) for value, label in ReferralFilter.STATUS_CHOICES]
-    return render(request, "proposals/referrals/portal.html", {
-        "department": request.user.department,
-        "page": page,
-        "filterset": filterset,
-        "filters": filters,
-        "current": current or "",
-        "counts": counts,
-        "today": today,
-    })
+        (value, label, counts[value]) for value, label in ReferralFilter.STATUS_CHOICES
+    ]
+    return render(
+        request,
+        "proposals/referrals/portal.html",
+        {
+            "department": request.user.department,
+            "page": page,
+            "filterset": filterset,
+            "filters": filters,
+            "current": current or "",
+            "counts": counts,
+            "today": today,
+        },
+    )
 
 
 @department_only
@@ -152,30 +180,56 @@ def department_referral(request, pk: int):
         raise Http404
     user = request.user
     if request.method == "GET":
-        audit.record(user, "view_referral", f"proposal:{referral.proposal_id}",
-                     detail=f"referral:{referral.pk}", request=request)
+        audit.record(
+            user,
+            "view_referral",
+            f"proposal:{referral.proposal_id}",
+            detail=f"referral:{referral.pk}",
+            request=request,
+        )
     can_answer = rules.can_answer_referral(user, referral)
-    initial = {"opinion": referral.opinion, "conditions": referral.conditions,
-               "comment": referral.comment} if referral.is_answered else None
+    initial = (
+        {
+            "opinion": referral.opinion,
+            "conditions": referral.conditions,
+            "comment": referral.comment,
+        }
+        if referral.is_answered
+        else None
+    )
     posted = request.POST.get("form") if request.method == "POST" else None
-    answer_form = AnswerForm(request.POST if posted == "answer" else None, initial=initial,
-                             prefix="answer") if can_answer else None
-    message_form = ReferralMessageForm(request.POST if posted == "message" else None,
-                                       department_side=True, prefix="message")
+    answer_form = (
+        AnswerForm(request.POST if posted == "answer" else None, initial=initial, prefix="answer")
+        if can_answer
+        else None
+    )
+    message_form = ReferralMessageForm(
+        request.POST if posted == "message" else None, department_side=True, prefix="message"
+    )
     status = 200
     if posted == "answer" and answer_form is not None:
         if answer_form.is_valid():
             data = answer_form.cleaned_data
             try:
-                services.answer_referral(referral, user, data["opinion"],
-                                         comment=data["comment"], conditions=data["conditions"])
+                services.answer_referral(
+                    referral,
+                    user,
+                    data["opinion"],
+                    comment=data["comment"],
+                    conditions=data["conditions"],
+                )
             except services.ReferralInputError as exc:
                 _apply_errors(answer_form, exc)
             except services.LifecycleError as exc:
                 answer_form.add_error(None, exc.message)
             else:
-                messages.success(request, _("Your answer was sent to the desk. You can change "
-                                            "it while the proposal is open."))
+                messages.success(
+                    request,
+                    _(
+                        "Your answer was sent to the desk. You can change "
+                        "it while the proposal is open."
+                    ),
+                )
                 return redirect(reverse("department:referral", args=[referral.pk]) + "#answer")
         status = 400
     elif posted == "message":
@@ -188,8 +242,7 @@ def department_referral(request, pk: int):
                 message_form.add_error(None, exc.message)
             else:
                 messages.success(request, _("Your question was sent to the desk."))
-                return redirect(reverse("department:referral", args=[referral.pk])
-                                + "#messages")
+                return redirect(reverse("department:referral", args=[referral.pk]) + "#messages")
         status = 400
     elif posted == "answer":
         # An answer posted after the proposal closed (the page no longer offers the form).
@@ -198,14 +251,20 @@ def department_referral(request, pk: int):
     elif request.method == "POST":
         status = 400  # a form this page does not have: show the page again
     proposal = referral.proposal
-    return render(request, "proposals/referrals/department_referral.html", {
-        "referral": referral,
-        "proposal": proposal,
-        "attachments": list(proposal.attachments.filter(message__isnull=True)
-                            .order_by("created_at", "pk")),
-        "show_identity": rules.can_view_business_identity(user, proposal),
-        "can_answer": can_answer,
-        "answer_form": answer_form,
-        "message_form": message_form,
-        "today": dates.today(),
-    }, status=status)
+    return render(
+        request,
+        "proposals/referrals/department_referral.html",
+        {
+            "referral": referral,
+            "proposal": proposal,
+            "attachments": list(
+                proposal.attachments.filter(message__isnull=True).order_by("created_at", "pk")
+            ),
+            "show_identity": rules.can_view_business_identity(user, proposal),
+            "can_answer": can_answer,
+            "answer_form": answer_form,
+            "message_form": message_form,
+            "today": dates.today(),
+        },
+        status=status,
+    )

@@ -25,8 +25,7 @@ def proposal_detail(user, pk: int) -> Proposal | None:
         .select_related("organization", "programme", "lead", "created_by", "theme")
         .prefetch_related(
             "desired_departments",
-            Prefetch("transitions",
-                     queryset=ProposalTransition.objects.select_related("actor")),
+            Prefetch("transitions", queryset=ProposalTransition.objects.select_related("actor")),
             "consents__document",
             Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "pk")),
         )

@@ -32,7 +32,8 @@ BUSINESS_LABELS = {
     State.SUBMITTED: pgettext_lazy("business-facing state", "Received"),
     State.DIALOGUE: pgettext_lazy("business-facing state", "In dialogue with the desk"),
     State.REVISION_REQUESTED: pgettext_lazy(
-        "business-facing state", "Waiting for your additional information"),
+        "business-facing state", "Waiting for your additional information"
+    ),
     State.COORDINATION: pgettext_lazy("business-facing state", "Under consideration by the city"),
     State.REVIEW: pgettext_lazy("business-facing state", "Under review"),
     State.ADOPTED: pgettext_lazy("business-facing state", "Adopted"),
@@ -47,13 +48,20 @@ BUSINESS_LABELS = {
 
 #: States in which the proposal is still being handled: the business may withdraw it.
 OPEN_STATES = (
-    State.SUBMITTED, State.DIALOGUE, State.REVISION_REQUESTED, State.COORDINATION, State.REVIEW,
+    State.SUBMITTED,
+    State.DIALOGUE,
+    State.REVISION_REQUESTED,
+    State.COORDINATION,
+    State.REVIEW,
 )
 #: States after adoption.
 ADOPTED_STATES = (State.ADOPTED, State.AGREEMENT, State.IN_FIELD, State.COMPLETED)
 #: States with no way out.
 FINAL_STATES = (
-    State.COMPLETED, State.NOT_ACCEPTED, State.DECLINED, State.WITHDRAWN,
+    State.COMPLETED,
+    State.NOT_ACCEPTED,
+    State.DECLINED,
+    State.WITHDRAWN,
     State.CONSULTATION_CLOSED,
 )
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import audit, rules
+from core.antispam import rate_limit
 
 from . import panels, selectors, services, stats
 from .forms import MessageForm, TransitionForm
+from .intake_views import keep_post_through_login
 from .models import ReasonTemplate
 from .referral_selectors import referral_panel_context
 
@@ -28,12 +32,16 @@ def proposal_list(request):
         # not learn who proposed (core.rules).
         proposal.identity_hidden = rules.identity_hidden_by_blind_review(user, proposal)
     business_view = rules.can_use_business_portal(user)
-    return render(request, "proposals/list.html", {
-        "page": page,
-        "business_view": business_view,
-        # A business's own list needs no column naming itself.
-        "show_business": not business_view,
-    })
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "page": page,
+            "business_view": business_view,
+            # A business's own list needs no column naming itself.
+            "show_business": not business_view,
+        },
+    )
 
 
 @login_required
@@ -85,10 +93,11 @@ def detail_context(request, proposal, form=None, message_form=None):
         "form": form,
         # A blind call hides the business from reviewers, and file names often name it.
         "attachments": [a for a in proposal.attachments.all() if a.message_id is None]
-        if rules.can_view_business_identity(user, proposal) else [],
+        if rules.can_view_business_identity(user, proposal)
+        else [],
         "dialogue": selectors.dialogue_for(user, proposal) if dialogue else None,
-        "message_form": message_form or (MessageForm(allow_internal=allow_internal)
-                                         if dialogue else None),
+        "message_form": message_form
+        or (MessageForm(allow_internal=allow_internal) if dialogue else None),
     }
 
 
@@ -111,14 +120,20 @@ def proposal_transition(request, pk: int):
         return render(request, "proposals/detail.html", context, status=400)
     data = form.cleaned_data
     if data["action"] in PROJECT_ACTIONS:
-        messages.error(request, _("Record the agreement, the start in the field and the "
-                                  "completion on the project's page."))
+        messages.error(
+            request,
+            _(
+                "Record the agreement, the start in the field and the "
+                "completion on the project's page."
+            ),
+        )
         context = detail_context(request, proposal, form=form)
         return render(request, "proposals/detail.html", context, status=400)
     if "insert_template" in request.POST:
         # Without JavaScript: put the chosen wording into the reason box, take no action yet.
         template = ReasonTemplate.objects.filter(
-            pk=request.POST.get("template") or 0, action=data["action"], is_active=True).first()
+            pk=request.POST.get("template") or 0, action=data["action"], is_active=True
+        ).first()
         if template is not None:
             typed = (data["reason"] or "").strip()
             data_copy = request.POST.copy()
@@ -130,8 +145,13 @@ def proposal_transition(request, pk: int):
         return render(request, "proposals/detail.html", context)
     try:
         services.transition_proposal(
-            proposal, data["action"], request.user, reason=data["reason"], note=data["note"],
-            outcome=data["outcome"], expected_state=data["expected_state"],
+            proposal,
+            data["action"],
+            request.user,
+            reason=data["reason"],
+            note=data["note"],
+            outcome=data["outcome"],
+            expected_state=data["expected_state"],
         )
     except services.LifecycleError as exc:
         messages.error(request, exc.message)
@@ -141,8 +161,13 @@ def proposal_transition(request, pk: int):
             raise Http404 from None
         context = detail_context(request, proposal, form=form)
         context["failed_action"] = data["action"]
-        status = (409 if isinstance(exc, services.ConflictingChange)
-                  else 403 if isinstance(exc, services.NotPermitted) else 400)
+        status = (
+            409
+            if isinstance(exc, services.ConflictingChange)
+            else 403
+            if isinstance(exc, services.NotPermitted)
+            else 400
+        )
         return render(request, "proposals/detail.html", context, status=status)
     own = rules.is_own_organization(request.user, proposal)
     label = proposal.business_label if own else proposal.internal_label
@@ -160,8 +185,7 @@ def assign_lead(request, pk: int):
     choice = request.POST.get("lead", "")
     lead = None
     if choice != "none":
-        lead = next((u for u in services.desk_users() if str(u.pk) == choice and u.is_active),
-                    None)
+        lead = next((u for u in services.desk_users() if str(u.pk) == choice and u.is_active), None)
         if lead is None:
             messages.error(request, _("Choose who should lead this proposal."))
             return redirect("proposals:detail", pk=pk)
@@ -170,6 +194,43 @@ def assign_lead(request, pk: int):
     except services.InboxActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The lead is now %(name)s.") % {
-            "name": lead.full_name or lead.email} if lead else _("The lead was removed."))
+        messages.success(
+            request,
+            _("The lead is now %(name)s.") % {"name": lead.full_name or lead.email}
+            if lead
+            else _("The lead was removed."),
+        )
     return redirect("proposals:detail", pk=pk)
+
+
+@rate_limit("message")
+@keep_post_through_login
+@require_POST
+def post_message(request, pk: int):
+    proposal = selectors.proposal_detail(request.user, pk)
+    if proposal is None or not rules.can_read_dialogue(request.user, proposal):
+        raise Http404
+    form = MessageForm(
+        request.POST,
+        request.FILES,
+        allow_internal=rules.can_view_internal_notes(request.user, proposal),
+    )
+    if form.is_valid():
+        try:
+            services.post_message(
+                proposal,
+                request.user,
+                form.cleaned_data["body"],
+                visibility=form.cleaned_data.get("visibility", "business"),
+                files=form.cleaned_data["files"],
+            )
+        except ValidationError as exc:
+            form.add_error("files", exc)
+        except services.LifecycleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Message sent."))
+            return redirect(reverse("proposals:detail", args=[pk]) + "#dialogue")
+
+    context = detail_context(request, proposal, message_form=form)
+    return render(request, "proposals/detail.html", context, status=400)

@@ -62,8 +62,7 @@ class ProposalAggregate:
         """The weighted total as a share of the scale (0–100)."""
         if self.weighted_total is None or not self.scale_max or self.scale_max == self.scale_min:
             return None
-        return _q((self.weighted_total - self.scale_min) * 100
-                  / (self.scale_max - self.scale_min))
+        return _q((self.weighted_total - self.scale_min) * 100 / (self.scale_max - self.scale_min))
 
 
 def weighted_total(pairs) -> Decimal | None:
@@ -83,8 +82,8 @@ def aggregates_for(proposal_ids) -> dict[int, ProposalAggregate]:
         return result
     submitted: set[int] = set()
     for pk, proposal_id, conflicted, submitted_at in ReviewAssignment.objects.filter(
-            proposal_id__in=proposal_ids).values_list("pk", "proposal_id", "conflict_declared",
-                                                       "submitted_at"):
+        proposal_id__in=proposal_ids
+    ).values_list("pk", "proposal_id", "conflict_declared", "submitted_at"):
         agg = result[proposal_id]
         agg.assigned += 1
         if conflicted:
@@ -97,14 +96,31 @@ def aggregates_for(proposal_ids) -> dict[int, ProposalAggregate]:
     per_assignment: dict[int, list] = {}
     reviewer_of: dict[int, tuple[int, int]] = {}
     scales: dict[int, tuple[int, int]] = {}
-    rows = (Score.objects.filter(assignment_id__in=submitted)
-            .values_list("assignment_id", "assignment__proposal_id", "assignment__reviewer_id",
-                         "criterion_id", "criterion__weight", "value",
-                         "criterion__rubric__scale_min", "criterion__rubric__scale_max")
-            .order_by("assignment_id", "criterion__sort_order", "criterion_id"))
+    rows = (
+        Score.objects.filter(assignment_id__in=submitted)
+        .values_list(
+            "assignment_id",
+            "assignment__proposal_id",
+            "assignment__reviewer_id",
+            "criterion_id",
+            "criterion__weight",
+            "value",
+            "criterion__rubric__scale_min",
+            "criterion__rubric__scale_max",
+        )
+        .order_by("assignment_id", "criterion__sort_order", "criterion_id")
+    )
     criterion_values: dict[int, dict[int, list[int]]] = {}
-    for (assignment_id, proposal_id, reviewer_id, criterion_id, weight, value,
-         scale_min, scale_max) in rows:
+    for (
+        assignment_id,
+        proposal_id,
+        reviewer_id,
+        criterion_id,
+        weight,
+        value,
+        scale_min,
+        scale_max,
+    ) in rows:
         per_assignment.setdefault(assignment_id, []).append((weight, value))
         reviewer_of[assignment_id] = (proposal_id, reviewer_id)
         scales[proposal_id] = (scale_min, scale_max)
@@ -124,7 +140,8 @@ def aggregates_for(proposal_ids) -> dict[int, ProposalAggregate]:
         all_values = []
         for criterion_id, values in criterion_values.get(proposal_id, {}).items():
             agg.criterion_means[criterion_id] = (
-                _q(Decimal(sum(values)) / len(values)) if values else None)
+                _q(Decimal(sum(values)) / len(values)) if values else None
+            )
             all_values.extend(values)
         if all_values:
             agg.mean = _q(Decimal(sum(all_values)) / len(all_values))
@@ -134,8 +151,11 @@ def aggregates_for(proposal_ids) -> dict[int, ProposalAggregate]:
             agg.median = _q(Decimal(statistics.median(totals)))
             agg.spread = _q(max(totals) - min(totals))
             width = Decimal((agg.scale_max or 0) - (agg.scale_min or 0))
-            agg.disagreement = bool(width and len(totals) > 1
-                                    and max(totals) - min(totals) >= DISAGREEMENT_SHARE * width)
+            agg.disagreement = bool(
+                width
+                and len(totals) > 1
+                and max(totals) - min(totals) >= DISAGREEMENT_SHARE * width
+            )
         agg.reviewer_totals = {k: _q(v) for k, v in agg.reviewer_totals.items()}
     return result
 
@@ -173,8 +193,11 @@ def rank_proposals(proposals) -> list[RankingRow]:
 
 def theme_proposals(theme):
     """The proposals of a call that take part in its ranking: submitted, not withdrawn."""
-    return (Proposal.objects.filter(theme=theme).exclude(state__in=("draft", "withdrawn"))
-            .select_related("organization", "programme"))
+    return (
+        Proposal.objects.filter(theme=theme)
+        .exclude(state__in=("draft", "withdrawn"))
+        .select_related("organization", "programme")
+    )
 
 
 def theme_ranking(theme) -> list[RankingRow]:

@@ -15,6 +15,11 @@ class ReviewsConfig(AppConfig):
 
         from . import selectors  # noqa: PLC0415
 
-        panels.register(panels.Panel(name="reviews", slot="after_files",
-                                     template="reviews/_panel.html",
-                                     context=selectors.review_panel))
+        panels.register(
+            panels.Panel(
+                name="reviews",
+                slot="after_files",
+                template="reviews/_panel.html",
+                context=selectors.review_panel,
+            )
+        )

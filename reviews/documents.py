@@ -25,22 +25,30 @@ def result_sheet_context(theme) -> dict:
     criteria = list(rubric.criteria.all()) if rubric else []
     rows = aggregates.theme_ranking(theme)
     proposal_ids = [row.proposal.pk for row in rows]
-    order = list(ReviewAssignment.objects.filter(proposal_id__in=proposal_ids)
-                 .order_by("assigned_at", "pk").values_list("reviewer_id", flat=True))
+    order = list(
+        ReviewAssignment.objects.filter(proposal_id__in=proposal_ids)
+        .order_by("assigned_at", "pk")
+        .values_list("reviewer_id", flat=True)
+    )
     reviewer_ids = list(dict.fromkeys(order))
     letter_of = dict(zip(reviewer_ids, aggregates.letters(len(reviewer_ids)), strict=True))
     sheet_rows = []
     for row in rows:
         agg = row.aggregate
-        sheet_rows.append({
-            "rank": row.rank,
-            "proposal": row.proposal,
-            "aggregate": agg,
-            "criterion_means": [agg.criterion_means.get(c.pk) for c in criteria],
-            "reviewer_totals": [(letter_of.get(rid, "?"), total)
-                                for rid, total in sorted(agg.reviewer_totals.items(),
-                                                         key=lambda kv: letter_of.get(kv[0], ""))],
-        })
+        sheet_rows.append(
+            {
+                "rank": row.rank,
+                "proposal": row.proposal,
+                "aggregate": agg,
+                "criterion_means": [agg.criterion_means.get(c.pk) for c in criteria],
+                "reviewer_totals": [
+                    (letter_of.get(rid, "?"), total)
+                    for rid, total in sorted(
+                        agg.reviewer_totals.items(), key=lambda kv: letter_of.get(kv[0], "")
+                    )
+                ],
+            }
+        )
     return {
         "theme": theme,
         "rubric": rubric,
@@ -55,5 +63,6 @@ def result_sheet_context(theme) -> dict:
 
 def render_result_sheet(theme) -> bytes:
     with translation.override("ja"):
-        return render_pdf("reviews/pdf/result_sheet.html", result_sheet_context(theme),
-                          language="ja")
+        return render_pdf(
+            "reviews/pdf/result_sheet.html", result_sheet_context(theme), language="ja"
+        )

@@ -21,9 +21,11 @@ class ScoreForm(forms.Form):
         self.rubric = rubric
         self.criteria = list(criteria)
         scores = scores or {}
-        choices = [("", _("— choose —"))] + [
-            (str(v), str(v)) for v in range(rubric.scale_min, rubric.scale_max + 1)
-        ] + [(ABSTAIN, _("Abstain (cannot judge)"))]
+        choices = (
+            [("", _("— choose —"))]
+            + [(str(v), str(v)) for v in range(rubric.scale_min, rubric.scale_max + 1)]
+            + [(ABSTAIN, _("Abstain (cannot judge)"))]
+        )
         for criterion in self.criteria:
             score = scores.get(criterion.pk)
             initial = ""
@@ -32,13 +34,18 @@ class ScoreForm(forms.Form):
             # A CharField, not a ChoiceField: a value outside the scale reaches the service,
             # which says what the scale is.
             self.fields[f"value_{criterion.pk}"] = forms.CharField(
-                label=str(criterion), required=False, initial=initial,
+                label=str(criterion),
+                required=False,
+                initial=initial,
                 help_text=criterion.description,
-                widget=forms.Select(choices=choices))
+                widget=forms.Select(choices=choices),
+            )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment on “%(criterion)s”") % {"criterion": criterion},
-                required=False, initial=score.comment if score is not None else "",
-                widget=forms.Textarea(attrs={"rows": 3}))
+                required=False,
+                initial=score.comment if score is not None else "",
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
 
     def rows(self):
         for criterion in self.criteria:
@@ -60,22 +67,29 @@ class ScoreForm(forms.Form):
 
 class ConflictForm(forms.Form):
     note = forms.CharField(
-        label=_("What is the conflict of interest?"), max_length=2000,
-        help_text=_("For example: you advise the business, or work for a competitor. The desk "
-                    "reads this; you will no longer see the proposal."),
-        widget=forms.Textarea(attrs={"rows": 3}))
+        label=_("What is the conflict of interest?"),
+        max_length=2000,
+        help_text=_(
+            "For example: you advise the business, or work for a competitor. The desk "
+            "reads this; you will no longer see the proposal."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class AssignForm(forms.Form):
     proposals = ModelMultipleChoiceById(
-        label=_("Proposals"), queryset=Proposal.objects.exclude(state="draft"),
+        label=_("Proposals"),
+        queryset=Proposal.objects.exclude(state="draft"),
         widget=forms.MultipleHiddenInput,
-        error_messages={"required": _("Choose at least one proposal.")})
+        error_messages={"required": _("Choose at least one proposal.")},
+    )
     reviewers = ModelMultipleChoiceById(
         label=_("Reviewers"),
         queryset=people.reviewers(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one reviewer.")})
+        error_messages={"required": _("Choose at least one reviewer.")},
+    )
 
 
 def reviewer_choices():

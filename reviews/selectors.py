@@ -20,18 +20,24 @@ def assignments_for_reviewer(user):
     """The reviewer's own assignments without a declared conflict, newest first."""
     if not rules.can_use_reviewer_portal(user):
         return ReviewAssignment.objects.none()
-    return (ReviewAssignment.objects.filter(reviewer=user, conflict_declared=False)
-            .exclude(proposal__state="draft")
-            .select_related("proposal__theme", "proposal__programme")
-            .annotate(score_count=Count("scores"))
-            .order_by("submitted_at", "-assigned_at", "-pk"))
+    return (
+        ReviewAssignment.objects.filter(reviewer=user, conflict_declared=False)
+        .exclude(proposal__state="draft")
+        .select_related("proposal__theme", "proposal__programme")
+        .annotate(score_count=Count("scores"))
+        .order_by("submitted_at", "-assigned_at", "-pk")
+    )
 
 
 def reviewer_assignment(user, pk: int) -> ReviewAssignment | None:
     """One assignment of ``user`` that it may open (no conflict, proposal visible), or None."""
-    assignment = (ReviewAssignment.objects.filter(pk=pk)
-                  .select_related("proposal__organization", "proposal__programme",
-                                  "proposal__theme__rubric", "reviewer").first())
+    assignment = (
+        ReviewAssignment.objects.filter(pk=pk)
+        .select_related(
+            "proposal__organization", "proposal__programme", "proposal__theme__rubric", "reviewer"
+        )
+        .first()
+    )
     if assignment is None or not user.is_authenticated or assignment.reviewer_id != user.pk:
         return None
     if assignment.conflict_declared or not rules.can_view_proposal(user, assignment.proposal):
@@ -40,11 +46,19 @@ def reviewer_assignment(user, pk: int) -> ReviewAssignment | None:
 
 
 def assignments_of_proposal(proposal):
-    return (ReviewAssignment.objects.filter(proposal=proposal)
-            .select_related("reviewer", "assigned_by")
-            .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related(
-                "criterion").order_by("criterion__sort_order", "criterion_id")))
-            .order_by("assigned_at", "pk"))
+    return (
+        ReviewAssignment.objects.filter(proposal=proposal)
+        .select_related("reviewer", "assigned_by")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=Score.objects.select_related("criterion").order_by(
+                    "criterion__sort_order", "criterion_id"
+                ),
+            )
+        )
+        .order_by("assigned_at", "pk")
+    )
 
 
 def review_panel(user, proposal) -> dict | None:
@@ -60,7 +74,8 @@ def review_panel(user, proposal) -> dict | None:
         }
     if rules.can_use_reviewer_portal(user):
         assignment = ReviewAssignment.objects.filter(
-            proposal=proposal, reviewer=user, conflict_declared=False).first()
+            proposal=proposal, reviewer=user, conflict_declared=False
+        ).first()
         if assignment is not None:
             return {"desk": False, "assignment": assignment}
     return None

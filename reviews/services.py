@@ -46,6 +46,7 @@ class NotPermitted(ReviewError):
 
 # --- Rubrics ----------------------------------------------------------------------------------
 
+
 def default_rubric() -> Rubric | None:
     return Rubric.objects.filter(is_default=True).order_by("pk").first()
 
@@ -66,13 +67,14 @@ def rubric_problem(rubric: Rubric | None, criteria: Iterable[Criterion] | None =
     if not criteria:
         return _("The rubric “%(rubric)s” has no criteria.") % {"rubric": rubric}
     if not any(c.weight > 0 for c in criteria):
-        return _("The rubric “%(rubric)s” cannot be used: all its weights are zero. Give at "
-                 "least one criterion a weight above zero.") % {"rubric": rubric}
+        return _(
+            "The rubric “%(rubric)s” cannot be used: all its weights are zero. Give at "
+            "least one criterion a weight above zero."
+        ) % {"rubric": rubric}
     return ""
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-
 
 
 def desk_recipients(proposal) -> list[tuple[str, str]]:
@@ -87,6 +89,7 @@ def _round_closed(proposal) -> bool:
 
 # --- The desk assigns ---------------------------------------------------------------------------
 
+
 def assign_reviewers(proposals, reviewers, actor) -> list[ReviewAssignment]:
     """Assign each of ``reviewers`` to each of ``proposals`` (all or none). Pairs already
     assigned are left as they are; each reviewer is e-mailed once per new assignment.
@@ -99,32 +102,40 @@ def assign_reviewers(proposals, reviewers, actor) -> list[ReviewAssignment]:
     proposals = list({p.pk: p for p in proposals}.values())
     reviewers = list({r.pk: r for r in reviewers}.values())
     if not proposals:
-        raise ReviewError(_("Choose at least one proposal."), {"proposals": _(
-            "Choose at least one proposal.")})
+        raise ReviewError(
+            _("Choose at least one proposal."), {"proposals": _("Choose at least one proposal.")}
+        )
     if not reviewers:
-        raise ReviewError(_("Choose at least one reviewer."), {"reviewers": _(
-            "Choose at least one reviewer.")})
+        raise ReviewError(
+            _("Choose at least one reviewer."), {"reviewers": _("Choose at least one reviewer.")}
+        )
     not_reviewers = [r for r in reviewers if not rules.can_use_reviewer_portal(r)]
     if not_reviewers:
         message = _("Only active reviewers can be assigned: %(names)s.") % {
-            "names": ", ".join(r.full_name or r.email for r in not_reviewers)}
+            "names": ", ".join(r.full_name or r.email for r in not_reviewers)
+        }
         raise ReviewError(message, {"reviewers": message})
     for proposal in proposals:
         if proposal.state == "draft" or not rules.can_view_proposal(actor, proposal):
             raise ReviewError(_("A draft cannot be reviewed: it has not been submitted."))
         if proposal.state in FINAL_STATES:
-            raise ReviewError(_("%(number)s is closed (“%(state)s”): no reviewers can be "
-                                "assigned.") % {"number": proposal.receipt_number,
-                                               "state": proposal.internal_label})
+            raise ReviewError(
+                _("%(number)s is closed (“%(state)s”): no reviewers can be assigned.")
+                % {"number": proposal.receipt_number, "state": proposal.internal_label}
+            )
         if _round_closed(proposal):
-            raise ReviewError(_("The review round of %(number)s is closed.") % {
-                "number": proposal.receipt_number})
+            raise ReviewError(
+                _("The review round of %(number)s is closed.") % {"number": proposal.receipt_number}
+            )
         problem = rubric_problem(rubric_for(proposal))
         if problem:
             raise ReviewError(problem)
 
-    existing = set(ReviewAssignment.objects.filter(
-        proposal__in=proposals, reviewer__in=reviewers).values_list("proposal_id", "reviewer_id"))
+    existing = set(
+        ReviewAssignment.objects.filter(proposal__in=proposals, reviewer__in=reviewers).values_list(
+            "proposal_id", "reviewer_id"
+        )
+    )
     created = []
     now = timezone.now()
     with transaction.atomic():
@@ -133,18 +144,27 @@ def assign_reviewers(proposals, reviewers, actor) -> list[ReviewAssignment]:
                 if (proposal.pk, reviewer.pk) in existing:
                     continue
                 assignment = ReviewAssignment.objects.create(
-                    proposal=proposal, reviewer=reviewer, assigned_by=actor, assigned_at=now)
+                    proposal=proposal, reviewer=reviewer, assigned_by=actor, assigned_at=now
+                )
                 created.append(assignment)
                 language = reviewer.language or "ja"
-                queue_email(reviewer.email, "review_assigned", {
-                    "reviewer": reviewer, "proposal": proposal,
-                    "theme": proposal.theme if proposal.theme_id else None,
-                    "url": url_for("reviews:score", language, pk=assignment.pk),
-                }, language=language, reference=f"proposal:{proposal.pk}")
+                queue_email(
+                    reviewer.email,
+                    "review_assigned",
+                    {
+                        "reviewer": reviewer,
+                        "proposal": proposal,
+                        "theme": proposal.theme if proposal.theme_id else None,
+                        "url": url_for("reviews:score", language, pk=assignment.pk),
+                    },
+                    language=language,
+                    reference=f"proposal:{proposal.pk}",
+                )
     return created
 
 
 # --- The reviewer -------------------------------------------------------------------------------
+
 
 def declare_conflict(assignment: ReviewAssignment, user, note: str) -> ReviewAssignment:
     """The reviewer declares a conflict of interest: from then on it is excluded from the
@@ -155,17 +175,23 @@ def declare_conflict(assignment: ReviewAssignment, user, note: str) -> ReviewAss
     if assignment.conflict_declared:
         raise ReviewError(_("You have already declared a conflict of interest."))
     if assignment.submitted_at:
-        raise ReviewError(_("You have already submitted your review; ask the desk to withdraw "
-                            "it if you have a conflict of interest."))
+        raise ReviewError(
+            _(
+                "You have already submitted your review; ask the desk to withdraw "
+                "it if you have a conflict of interest."
+            )
+        )
     if assignment.closed_at:
         raise ReviewError(_("The review round is closed."))
     if not note:
-        raise ReviewError(_("Say briefly what the conflict of interest is."),
-                          {"note": _("Say briefly what the conflict of interest is.")})
+        raise ReviewError(
+            _("Say briefly what the conflict of interest is."),
+            {"note": _("Say briefly what the conflict of interest is.")},
+        )
     with transaction.atomic():
         updated = ReviewAssignment.objects.filter(
-            pk=assignment.pk, conflict_declared=False, submitted_at__isnull=True).update(
-            conflict_declared=True, conflict_note=note)
+            pk=assignment.pk, conflict_declared=False, submitted_at__isnull=True
+        ).update(conflict_declared=True, conflict_note=note)
         if not updated:
             raise ReviewError(_("This review has changed meanwhile; reload the page."))
         assignment.conflict_declared, assignment.conflict_note = True, note
@@ -173,10 +199,19 @@ def declare_conflict(assignment: ReviewAssignment, user, note: str) -> ReviewAss
         assignment.scores.all().delete()
         proposal = assignment.proposal
         for address, language in desk_recipients(proposal):
-            queue_email(address, "review_conflict", {
-                "assignment": assignment, "reviewer": user, "proposal": proposal, "note": note,
-                "url": url_for("reviews:desk", language, pk=proposal.pk),
-            }, language=language, reference=f"proposal:{proposal.pk}")
+            queue_email(
+                address,
+                "review_conflict",
+                {
+                    "assignment": assignment,
+                    "reviewer": user,
+                    "proposal": proposal,
+                    "note": note,
+                    "url": url_for("reviews:desk", language, pk=proposal.pk),
+                },
+                language=language,
+                reference=f"proposal:{proposal.pk}",
+            )
     return assignment
 
 
@@ -193,8 +228,9 @@ def _parse_value(raw) -> int | None:
     return int(text)
 
 
-def save_scores(assignment: ReviewAssignment, user,
-                scores: Mapping[int, tuple[object, str]], submit: bool) -> ReviewAssignment:
+def save_scores(
+    assignment: ReviewAssignment, user, scores: Mapping[int, tuple[object, str]], submit: bool
+) -> ReviewAssignment:
     """Save the reviewer's scores: ``{criterion_id: (value or None to abstain, comment)}``.
 
     Without ``submit`` the scores are kept as a draft (criteria may be missing). With it,
@@ -203,8 +239,9 @@ def save_scores(assignment: ReviewAssignment, user,
     on any error nothing is saved.
     """
     if assignment.submitted_at:
-        raise ReviewError(_("You have already submitted this review; it cannot be submitted or "
-                            "changed again."))
+        raise ReviewError(
+            _("You have already submitted this review; it cannot be submitted or changed again.")
+        )
     if not rules.can_review(user, assignment):
         if assignment.reviewer_id == getattr(user, "pk", None) and assignment.closed_at:
             raise ReviewError(_("The review round is closed: scores can no longer be changed."))
@@ -231,22 +268,28 @@ def save_scores(assignment: ReviewAssignment, user,
         try:
             value = _parse_value(raw)
         except (TypeError, ValueError):
-            errors[criterion.pk] = _("“%(criterion)s”: enter a whole number from %(min)s to "
-                                     "%(max)s, or abstain.") % {
-                "criterion": criterion, "min": rubric.scale_min, "max": rubric.scale_max}
+            errors[criterion.pk] = _(
+                "“%(criterion)s”: enter a whole number from %(min)s to %(max)s, or abstain."
+            ) % {"criterion": criterion, "min": rubric.scale_min, "max": rubric.scale_max}
             continue
         if value is not None and not rubric.scale_min <= value <= rubric.scale_max:
-            errors[criterion.pk] = _("“%(criterion)s”: %(value)s is outside the scale; enter a "
-                                     "score from %(min)s to %(max)s, or abstain.") % {
-                "criterion": criterion, "value": value, "min": rubric.scale_min,
-                "max": rubric.scale_max}
+            errors[criterion.pk] = _(
+                "“%(criterion)s”: %(value)s is outside the scale; enter a "
+                "score from %(min)s to %(max)s, or abstain."
+            ) % {
+                "criterion": criterion,
+                "value": value,
+                "min": rubric.scale_min,
+                "max": rubric.scale_max,
+            }
             continue
         cleaned[criterion.pk] = (value, (comment or "").strip())
     if submit and not errors:
         missing = [c for c in criteria if c.pk not in cleaned]
         for criterion in missing:
-            errors[criterion.pk] = _("“%(criterion)s”: give a score or abstain before "
-                                     "submitting.") % {"criterion": criterion}
+            errors[criterion.pk] = _(
+                "“%(criterion)s”: give a score or abstain before submitting."
+            ) % {"criterion": criterion}
         if not missing and not any(value is not None for value, _c in cleaned.values()):
             errors[None] = _("Score at least one criterion before submitting.")
     if errors:
@@ -255,16 +298,21 @@ def save_scores(assignment: ReviewAssignment, user,
     with transaction.atomic():
         locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
         if locked.submitted_at:
-            raise ReviewError(_("You have already submitted this review; it cannot be submitted "
-                                "or changed again."))
+            raise ReviewError(
+                _(
+                    "You have already submitted this review; it cannot be submitted "
+                    "or changed again."
+                )
+            )
         if locked.conflict_declared or locked.closed_at:
             raise ReviewError(_("The review round is closed: scores can no longer be changed."))
         existing = {s.criterion_id: s for s in Score.objects.filter(assignment=locked)}
         for criterion_id, (value, comment) in cleaned.items():
             score = existing.get(criterion_id)
             if score is None:
-                Score.objects.create(assignment=locked, criterion_id=criterion_id, value=value,
-                                     comment=comment)
+                Score.objects.create(
+                    assignment=locked, criterion_id=criterion_id, value=value, comment=comment
+                )
             elif score.value != value or score.comment != comment:
                 score.value, score.comment = value, comment
                 score.save(update_fields=["value", "comment"])
@@ -276,6 +324,7 @@ def save_scores(assignment: ReviewAssignment, user,
 
 
 # --- Closing and reminding ------------------------------------------------------------------------
+
 
 def close_round(target, actor) -> int:
     """Close the review round of ``target`` — a themed call, or proposals — so no score changes
@@ -299,26 +348,44 @@ def send_review_reminders(today: dt.date | None = None) -> dict:
     after = int(getattr(settings, "REVIEW_REMINDER_AFTER_DAYS", 7))
     cutoff = dt.datetime.combine(today - dt.timedelta(days=after - 1), dt.time.min, tzinfo=JAPAN)
     now = timezone.now()
-    pending = (ReviewAssignment.objects.filter(
-        submitted_at__isnull=True, conflict_declared=False, closed_at__isnull=True,
-        reminder_sent_at__isnull=True, assigned_at__lt=cutoff, reviewer__is_active=True)
+    pending = (
+        ReviewAssignment.objects.filter(
+            submitted_at__isnull=True,
+            conflict_declared=False,
+            closed_at__isnull=True,
+            reminder_sent_at__isnull=True,
+            assigned_at__lt=cutoff,
+            reviewer__is_active=True,
+        )
         .exclude(proposal__state__in=("draft", *FINAL_STATES))
-        .select_related("proposal__theme", "reviewer"))
+        .select_related("proposal__theme", "reviewer")
+    )
     counts = {"reminders": 0, "emails": 0}
     for assignment in pending:
         with transaction.atomic():
             claimed = ReviewAssignment.objects.filter(
-                pk=assignment.pk, reminder_sent_at__isnull=True, submitted_at__isnull=True,
-                conflict_declared=False, closed_at__isnull=True).update(reminder_sent_at=now)
+                pk=assignment.pk,
+                reminder_sent_at__isnull=True,
+                submitted_at__isnull=True,
+                conflict_declared=False,
+                closed_at__isnull=True,
+            ).update(reminder_sent_at=now)
             if not claimed:
                 continue
             reviewer = assignment.reviewer
             language = reviewer.language or "ja"
-            queue_email(reviewer.email, "review_reminder", {
-                "reviewer": reviewer, "proposal": assignment.proposal,
-                "theme": assignment.proposal.theme if assignment.proposal.theme_id else None,
-                "url": url_for("reviews:score", language, pk=assignment.pk),
-            }, language=language, reference=f"proposal:{assignment.proposal_id}")
+            queue_email(
+                reviewer.email,
+                "review_reminder",
+                {
+                    "reviewer": reviewer,
+                    "proposal": assignment.proposal,
+                    "theme": assignment.proposal.theme if assignment.proposal.theme_id else None,
+                    "url": url_for("reviews:score", language, pk=assignment.pk),
+                },
+                language=language,
+                reference=f"proposal:{assignment.proposal_id}",
+            )
             counts["reminders"] += 1
             counts["emails"] += 1
     return counts

@@ -33,35 +33,47 @@ reviewer_only = permission_required("kyoso.use_reviewer_portal")
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
 
 # --- The reviewer -------------------------------------------------------------------------------
 
+
 @reviewer_only
 @require_GET
 def mine(request):
     assignments = list(selectors.assignments_for_reviewer(request.user))
-    conflicted = ReviewAssignment.objects.filter(reviewer=request.user,
-                                                 conflict_declared=True).count()
-    return render(request, "reviews/mine.html", {
-        "to_do": [a for a in assignments if not a.submitted_at and not a.closed_at],
-        "done": [a for a in assignments if a.submitted_at or a.closed_at],
-        "conflicted_count": conflicted,
-    })
+    conflicted = ReviewAssignment.objects.filter(
+        reviewer=request.user, conflict_declared=True
+    ).count()
+    return render(
+        request,
+        "reviews/mine.html",
+        {
+            "to_do": [a for a in assignments if not a.submitted_at and not a.closed_at],
+            "done": [a for a in assignments if a.submitted_at or a.closed_at],
+            "conflicted_count": conflicted,
+        },
+    )
 
 
 def _others(assignment, rubric, criteria):
     """The other reviewers' submitted scores, anonymised (審査員A, B…), and the aggregate."""
-    others = [a for a in selectors.assignments_of_proposal(assignment.proposal)
-              if a.submitted_at and not a.conflict_declared and a.pk != assignment.pk]
+    others = [
+        a
+        for a in selectors.assignments_of_proposal(assignment.proposal)
+        if a.submitted_at and not a.conflict_declared and a.pk != assignment.pk
+    ]
     names = aggregates.letters(len(others))
     return {
-        "others": [{"name": name, "scores": {s.criterion_id: s for s in a.scores.all()}}
-                   for name, a in zip(names, others, strict=True)],
+        "others": [
+            {"name": name, "scores": {s.criterion_id: s for s in a.scores.all()}}
+            for name, a in zip(names, others, strict=True)
+        ],
         "aggregate": aggregates.aggregate_for(assignment.proposal),
     }
 
@@ -89,8 +101,9 @@ def _score_context(request, assignment, form=None, conflict_form=None, error=Non
         "show_identity": show_identity,
         # In a blind call the business's files are not listed: their names and contents
         # often carry its name.
-        "attachments": ([a for a in proposal.attachments.all() if a.message_id is None]
-                        if show_identity else []),
+        "attachments": (
+            [a for a in proposal.attachments.all() if a.message_id is None] if show_identity else []
+        ),
         "existing": existing,
         "error": error,
         "see_others": rules.can_see_other_scores(request.user, assignment),
@@ -107,8 +120,9 @@ def score(request, pk: int):
     if assignment is None:
         raise Http404
     if request.method == "GET":
-        audit.record(request.user, "view_for_review", f"proposal:{assignment.proposal_id}",
-                     request=request)
+        audit.record(
+            request.user, "view_for_review", f"proposal:{assignment.proposal_id}", request=request
+        )
         return render(request, "reviews/score.html", _score_context(request, assignment))
 
     rubric = services.rubric_for(assignment.proposal)
@@ -126,14 +140,18 @@ def score(request, pk: int):
         if not exc.errors:
             form.add_error(None, exc.message)
         messages.error(request, exc.message)
-        return render(request, "reviews/score.html",
-                      _score_context(request, assignment, form=form, error=exc.message),
-                      status=400)
+        return render(
+            request,
+            "reviews/score.html",
+            _score_context(request, assignment, form=form, error=exc.message),
+            status=400,
+        )
     if submit:
         messages.success(request, _("Your review has been submitted. Thank you."))
     else:
-        messages.success(request, _("Your scores have been saved as a draft; submit them when "
-                                    "you are done."))
+        messages.success(
+            request, _("Your scores have been saved as a draft; submit them when you are done.")
+        )
     return redirect("reviews:score", pk=assignment.pk)
 
 
@@ -150,20 +168,36 @@ def conflict(request, pk: int):
         except services.ReviewError as exc:
             form.add_error("note" if "note" in exc.errors else None, exc.message)
         else:
-            messages.success(request, _("Your conflict of interest has been recorded and the "
-                                        "desk has been told. You no longer see this proposal."))
+            messages.success(
+                request,
+                _(
+                    "Your conflict of interest has been recorded and the "
+                    "desk has been told. You no longer see this proposal."
+                ),
+            )
             return redirect("reviews:mine")
-    return render(request, "reviews/score.html",
-                  _score_context(request, assignment, conflict_form=form), status=400)
+    return render(
+        request,
+        "reviews/score.html",
+        _score_context(request, assignment, conflict_form=form),
+        status=400,
+    )
 
 
 # --- The desk -----------------------------------------------------------------------------------
 
+
 def _desk_proposal(request, pk: int) -> Proposal:
-    proposal = (Proposal.objects.select_related("organization", "programme", "theme__rubric",
-                                                "lead").filter(pk=pk).first())
-    if proposal is None or proposal.state == "draft" or not rules.can_view_proposal(
-            request.user, proposal):
+    proposal = (
+        Proposal.objects.select_related("organization", "programme", "theme__rubric", "lead")
+        .filter(pk=pk)
+        .first()
+    )
+    if (
+        proposal is None
+        or proposal.state == "draft"
+        or not rules.can_view_proposal(request.user, proposal)
+    ):
         raise Http404
     return proposal
 
@@ -176,31 +210,41 @@ def desk(request, pk: int):
     criteria = list(rubric.criteria.all()) if rubric else []
     assignments = list(selectors.assignments_of_proposal(proposal))
     aggregate = aggregates.aggregate_for(proposal)
-    rows = [{
-        "assignment": a,
-        "scores": [({s.criterion_id: s for s in a.scores.all()}).get(c.pk) for c in criteria],
-        "total": aggregate.reviewer_totals.get(a.reviewer_id),
-    } for a in assignments]
+    rows = [
+        {
+            "assignment": a,
+            "scores": [({s.criterion_id: s for s in a.scores.all()}).get(c.pk) for c in criteria],
+            "total": aggregate.reviewer_totals.get(a.reviewer_id),
+        }
+        for a in assignments
+    ]
     assigned_ids = {a.reviewer_id for a in assignments}
-    return render(request, "reviews/desk.html", {
-        "proposal": proposal,
-        "rubric": rubric,
-        "rubric_problem": services.rubric_problem(rubric, criteria),
-        "criteria": criteria,
-        "criterion_means": [aggregate.criterion_means.get(c.pk) for c in criteria],
-        "rows": rows,
-        "aggregate": aggregate,
-        "candidates": [u for u in reviewer_choices() if u.pk not in assigned_ids],
-        "round_closed": any(a.closed_at for a in assignments),
-    })
+    return render(
+        request,
+        "reviews/desk.html",
+        {
+            "proposal": proposal,
+            "rubric": rubric,
+            "rubric_problem": services.rubric_problem(rubric, criteria),
+            "criteria": criteria,
+            "criterion_means": [aggregate.criterion_means.get(c.pk) for c in criteria],
+            "rows": rows,
+            "aggregate": aggregate,
+            "candidates": [u for u in reviewer_choices() if u.pk not in assigned_ids],
+            "round_closed": any(a.closed_at for a in assignments),
+        },
+    )
 
 
 @desk_only
 @require_POST
 def assign(request):
     form = AssignForm(request.POST)
-    proposals = list(Proposal.objects.filter(pk__in=request.POST.getlist("proposals"))
-                     .select_related("theme__rubric", "organization"))
+    proposals = list(
+        Proposal.objects.filter(pk__in=request.POST.getlist("proposals")).select_related(
+            "theme__rubric", "organization"
+        )
+    )
     if len(proposals) == 1:
         fallback = reverse("reviews:desk", args=[proposals[0].pk])
     elif proposals and proposals[0].theme_id:
@@ -214,13 +258,17 @@ def assign(request):
                 messages.error(request, error)
         return redirect(target)
     try:
-        created = services.assign_reviewers(form.cleaned_data["proposals"],
-                                            form.cleaned_data["reviewers"], request.user)
+        created = services.assign_reviewers(
+            form.cleaned_data["proposals"], form.cleaned_data["reviewers"], request.user
+        )
     except services.ReviewError as exc:
         messages.error(request, exc.message)
         return redirect(target)
-    messages.success(request, _("%(count)s review assignments made; the reviewers have been "
-                                "e-mailed.") % {"count": len(created)})
+    messages.success(
+        request,
+        _("%(count)s review assignments made; the reviewers have been e-mailed.")
+        % {"count": len(created)},
+    )
     return redirect(target)
 
 
@@ -240,8 +288,11 @@ def close(request):
             raise Http404
         fallback = reverse("reviews:desk", args=[target[0].pk])
     count = services.close_round(target, request.user)
-    messages.success(request, _("The review round is closed (%(count)s reviews); scores can no "
-                                "longer change.") % {"count": count})
+    messages.success(
+        request,
+        _("The review round is closed (%(count)s reviews); scores can no longer change.")
+        % {"count": count},
+    )
     return redirect(_safe_next(request, fallback))
 
 
@@ -251,15 +302,20 @@ def ranking(request, pk: int):
     theme = get_object_or_404(Theme.objects.select_related("rubric", "department"), pk=pk)
     rows = aggregates.theme_ranking(theme)
     rubric = theme.rubric or services.default_rubric()
-    return render(request, "reviews/ranking.html", {
-        "theme": theme,
-        "rows": rows,
-        "rubric": rubric,
-        "rubric_problem": services.rubric_problem(rubric),
-        "reviewers": reviewer_choices(),
-        "round_closed": ReviewAssignment.objects.filter(
-            proposal__theme=theme, closed_at__isnull=False).exists(),
-    })
+    return render(
+        request,
+        "reviews/ranking.html",
+        {
+            "theme": theme,
+            "rows": rows,
+            "rubric": rubric,
+            "rubric_problem": services.rubric_problem(rubric),
+            "reviewers": reviewer_choices(),
+            "round_closed": ReviewAssignment.objects.filter(
+                proposal__theme=theme, closed_at__isnull=False
+            ).exists(),
+        },
+    )
 
 
 @desk_only
@@ -269,7 +325,8 @@ def result_pdf(request, pk: int):
     pdf = render_result_sheet(theme)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = result_sheet_filename(theme)
-    response["Content-Disposition"] = (f"attachment; filename=\"result-sheet-{theme.pk}.pdf\"; "
-                                       f"filename*=UTF-8''{quote(name)}")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"result-sheet-{theme.pk}.pdf\"; filename*=UTF-8''{quote(name)}"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -40,13 +40,21 @@ def _restore_reference_data(sender, using="default", **kwargs):
         default = importlib.import_module("reviews.migrations.0003_default_rubric")
         if not Rubric.objects.using(using).filter(name=default.NAME).exists():
             rubric = Rubric.objects.using(using).create(
-                name=default.NAME, name_en="Fukuoka demonstration full-support criteria",
-                scale_min=1, scale_max=5,
-                is_default=not Rubric.objects.using(using).filter(is_default=True).exists())
+                name=default.NAME,
+                name_en="Fukuoka demonstration full-support criteria",
+                scale_min=1,
+                scale_max=5,
+                is_default=not Rubric.objects.using(using).filter(is_default=True).exists(),
+            )
             for order, (name, name_en, description) in enumerate(default.CRITERIA, start=1):
                 Criterion.objects.using(using).create(
-                    rubric=rubric, name=name, name_en=name_en, description=description,
-                    weight=1, sort_order=order)
+                    rubric=rubric,
+                    name=name,
+                    name_en=name_en,
+                    description=description,
+                    weight=1,
+                    sort_order=order,
+                )
 
 
 post_migrate.connect(_restore_reference_data, dispatch_uid="tests.restore_reference_data")
@@ -62,8 +70,9 @@ def pytest_sessionstart(session):
             reason = f"PostgreSQL is not reachable at {parts.hostname}:{parts.port or 5432}"
             if IN_CI:
                 pytest.exit(f"CI=true: {reason}", returncode=3)
-            pytest.exit(f"SKIPPED the PostgreSQL pass: {reason} (with CI=true this fails)",
-                        returncode=0)
+            pytest.exit(
+                f"SKIPPED the PostgreSQL pass: {reason} (with CI=true this fails)", returncode=0
+            )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -80,8 +89,10 @@ def _postgres_only(request):
 
         from .support import require
 
-        require(connection.vendor == "postgresql",
-                "needs PostgreSQL: run with DATABASE_URL=postgres://… (make test-postgres)")
+        require(
+            connection.vendor == "postgresql",
+            "needs PostgreSQL: run with DATABASE_URL=postgres://… (make test-postgres)",
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -22,13 +22,14 @@ class Receiver:
         self._fail = 0
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         with self._lock:
             if self._fail > 0:
                 self._fail -= 1
                 return "451 Requested action aborted: local error in processing"
-            message = email.message_from_bytes(envelope.original_content or envelope.content,
-                                               policy=email.policy.default)
+            message = email.message_from_bytes(
+                envelope.original_content or envelope.content, policy=email.policy.default
+            )
             self.messages.append(message)
         return "250 Message accepted for delivery"
 

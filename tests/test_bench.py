@@ -38,9 +38,16 @@ Transfer/sec:     40.63MB
 @pytest.mark.unit
 def test_parse_wrk_reads_rate_requests_and_failures():
     assert public_site.parse_wrk(WRK_REPORT) == {
-        "rps": 1121.58, "requests": 5611, "non_2xx": 4, "socket_errors": 3}
-    clean = "\n".join(line for line in WRK_REPORT.splitlines()
-                      if not line.lstrip().startswith(("Socket", "Non-2xx")))
+        "rps": 1121.58,
+        "requests": 5611,
+        "non_2xx": 4,
+        "socket_errors": 3,
+    }
+    clean = "\n".join(
+        line
+        for line in WRK_REPORT.splitlines()
+        if not line.lstrip().startswith(("Socket", "Non-2xx"))
+    )
     assert public_site.parse_wrk(clean)["non_2xx"] == 0
     with pytest.raises(ValueError, match="Requests/sec"):
         public_site.parse_wrk("unable to connect to 127.0.0.1:8765 Connection refused")
@@ -48,17 +55,19 @@ def test_parse_wrk_reads_rate_requests_and_failures():
 
 @pytest.mark.unit
 def test_summary_uses_medians_and_the_static_file_as_the_reference():
-    summary = public_site.summarize({"static": [1000, 900, 5000],
-                                     "list": [850, 100, 950],
-                                     "uncached": [300, 320, 10]})
+    summary = public_site.summarize(
+        {"static": [1000, 900, 5000], "list": [850, 100, 950], "uncached": [300, 320, 10]}
+    )
     assert summary["median_rps"] == {"static": 1000, "list": 850, "uncached": 300}
     assert summary["ratio_list_static"] == 0.85
     assert summary["ratio_uncached_static"] == 0.3
     assert summary["target_met"] is True
     assert summary["ratio_list_static_per_round"] == [0.85, 0.111, 0.19]
     assert summary["median_round_ratio_list_static"] == 0.19
-    assert public_site.summarize({"static": [1000], "list": [790],
-                                  "uncached": [1]})["target_met"] is False
+    assert (
+        public_site.summarize({"static": [1000], "list": [790], "uncached": [1]})["target_met"]
+        is False
+    )
 
 
 @pytest.mark.unit
@@ -70,8 +79,9 @@ def test_rounds_rotate_the_order():
 
 @pytest.mark.unit
 def test_production_environment_turns_debug_off_and_uses_the_bench_cache():
-    env = public_site.production_env("sqlite:////tmp/x.sqlite3", "redis://127.0.0.1:6379/13",
-                                     "/tmp/media")
+    env = public_site.production_env(
+        "sqlite:////tmp/x.sqlite3", "redis://127.0.0.1:6379/13", "/tmp/media"
+    )
     assert env["DJANGO_DEBUG"] == "0" and env["DJANGO_SECURE_SSL_REDIRECT"] == "0"
     assert env["DJANGO_ALLOWED_HOSTS"] == "127.0.0.1" and len(env["DJANGO_SECRET_KEY"]) >= 50
     assert env["REDIS_CACHE_URL"].endswith("/13") and "CELERY_BROKER_URL" not in env
@@ -88,7 +98,7 @@ def test_uncached_script_never_repeats_a_url(tmp_path):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self):  # noqa: N802 (http.server's name)
+        def do_GET(self):
             with lock:
                 paths.append(self.path)
             self.send_response(200)
@@ -106,9 +116,22 @@ def test_uncached_script_never_repeats_a_url(tmp_path):
     script.write_text(public_site.UNCACHED_LUA)
     try:
         done = subprocess.run(
-            ["wrk", "-t2", "-c4", "-d1s", "-s", str(script),
-             f"http://127.0.0.1:{server.server_address[1]}/", "--", "round7"],
-            capture_output=True, text=True, timeout=60, check=True)
+            [
+                "wrk",
+                "-t2",
+                "-c4",
+                "-d1s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{server.server_address[1]}/",
+                "--",
+                "round7",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
     finally:
         server.shutdown()
         server.server_close()

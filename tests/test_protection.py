@@ -19,10 +19,28 @@ from . import factories
 
 pytestmark = pytest.mark.integration
 
-ROLES = ["business", "colleague", "other_business", "desk_staff", "desk_manager", "department",
-         "other_department", "reviewer", "other_reviewer", "administrator", "anonymous"]
-VIEWERS = {"business", "colleague", "desk_staff", "desk_manager", "department", "reviewer",
-           "administrator"}
+ROLES = [
+    "business",
+    "colleague",
+    "other_business",
+    "desk_staff",
+    "desk_manager",
+    "department",
+    "other_department",
+    "reviewer",
+    "other_reviewer",
+    "administrator",
+    "anonymous",
+]
+VIEWERS = {
+    "business",
+    "colleague",
+    "desk_staff",
+    "desk_manager",
+    "department",
+    "reviewer",
+    "administrator",
+}
 DESK = {"desk_staff", "desk_manager"}
 SECRET = "内部メモ：他言無用の検討状況"
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -33,19 +51,28 @@ def world(people, settings):
     settings.ANTISPAM_MIN_FILL_SECONDS = 0
     business, desk = people["business"], people["desk_staff"]
     proposal = factories.draft(business, title="保護テスト用の提案")
-    services.add_attachment(proposal, business,
-                            SimpleUploadedFile("提案書.pdf", PDF, content_type="application/pdf"))
+    services.add_attachment(
+        proposal, business, SimpleUploadedFile("提案書.pdf", PDF, content_type="application/pdf")
+    )
     factories.act(proposal, "submit", business)
     factories.act(proposal, "start_dialogue", desk)
     referral = factories.refer(proposal, people["department"].department, desk)
     factories.assign(proposal, people["reviewer"])
     factories.assign(proposal, people["other_reviewer"], conflict=True)
-    note = services.post_message(proposal, desk, SECRET, visibility="internal", files=[
-        SimpleUploadedFile("内部資料.pdf", PDF, content_type="application/pdf")])
+    note = services.post_message(
+        proposal,
+        desk,
+        SECRET,
+        visibility="internal",
+        files=[SimpleUploadedFile("内部資料.pdf", PDF, content_type="application/pdf")],
+    )
     draft = factories.draft(business, title="保護テスト用の下書き")
     job = ExportJob.objects.create(requested_by=desk, total=0, status=ExportJob.Status.DONE)
     return {
-        "proposal": proposal, "draft": draft, "referral": referral, "job": job,
+        "proposal": proposal,
+        "draft": draft,
+        "referral": referral,
+        "job": job,
         "file": proposal.attachments.get(message__isnull=True),
         "note_file": Message.objects.get(pk=note.pk).attachments.get(),
         "org": business.organization,
@@ -57,10 +84,14 @@ def _urls(w):
     return [
         # (url, roles that get in)
         (reverse("proposals:detail", args=[p.pk]), VIEWERS),
-        (reverse("proposals:receipt", args=[p.pk]),
-         {"business", "colleague", "desk_staff", "desk_manager", "administrator"}),
-        (reverse("proposals:receipt_pdf", args=[p.pk]),
-         {"business", "colleague", "desk_staff", "desk_manager", "administrator"}),
+        (
+            reverse("proposals:receipt", args=[p.pk]),
+            {"business", "colleague", "desk_staff", "desk_manager", "administrator"},
+        ),
+        (
+            reverse("proposals:receipt_pdf", args=[p.pk]),
+            {"business", "colleague", "desk_staff", "desk_manager", "administrator"},
+        ),
         (reverse("proposals:download", args=[p.pk, w["file"].pk]), VIEWERS),
         (reverse("proposals:download", args=[p.pk, w["note_file"].pk]), DESK),
         (reverse("proposals:summary_pdf", args=[p.pk]), DESK),
@@ -74,8 +105,10 @@ def _urls(w):
         (reverse("desk:export_status", args=[w["job"].pk]), {"desk_staff"}),
         (reverse("department:portal"), {"department", "other_department"}),
         (reverse("department:referral", args=[w["referral"].pk]), {"department"}),
-        (reverse("accounts:organization_detail", args=[w["org"].pk]),
-         {"business", "colleague", "desk_staff", "desk_manager", "administrator"}),
+        (
+            reverse("accounts:organization_detail", args=[w["org"].pk]),
+            {"business", "colleague", "desk_staff", "desk_manager", "administrator"},
+        ),
     ]
 
 
@@ -86,8 +119,7 @@ def _login(client, people, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_lets_in_exactly_the_roles_it_should(client, people, world, role,
-                                                        settings):
+def test_every_page_lets_in_exactly_the_roles_it_should(client, people, world, role, settings):
     settings.DEBUG = False
     _login(client, people, role)
     for url, allowed in _urls(world):
@@ -104,34 +136,65 @@ def test_every_page_lets_in_exactly_the_roles_it_should(client, people, world, r
 
 POSTS = [
     # (name, url builder, data, roles that may act)
-    ("post_message", lambda w: reverse("proposals:post_message", args=[w["proposal"].pk]),
-     {"body": "こんにちは"}, {"business", "colleague", "desk_staff", "desk_manager"}),
-    ("transition", lambda w: reverse("proposals:transition", args=[w["proposal"].pk]),
-     {"action": "start_coordination", "expected_state": "dialogue"}, {"desk_staff", "desk_manager"}),
-    ("refer", lambda w: reverse("desk:refer", args=[w["proposal"].pk]),
-     {}, {"desk_staff", "desk_manager"}),
-    ("answer", lambda w: reverse("department:referral", args=[w["referral"].pk]),
-     {"opinion": "supportive"}, {"department"}),
-    ("assign", lambda w: reverse("desk:assign"), {"lead": "none"},
-     {"desk_staff", "desk_manager"}),
-    ("edit_draft", lambda w: reverse("proposals:step", args=[w["draft"].pk, "content"]),
-     {"title": "書き換え"}, {"business", "colleague"}),
-    ("submit_draft", lambda w: reverse("proposals:submit", args=[w["draft"].pk]),
-     {"expected_state": "draft"}, {"business", "colleague"}),
-    ("invite", lambda w: reverse("accounts:invite", args=[w["org"].pk]),
-     {"email": "new@example.jp"}, {"business", "colleague"}),
+    (
+        "post_message",
+        lambda w: reverse("proposals:post_message", args=[w["proposal"].pk]),
+        {"body": "こんにちは"},
+        {"business", "colleague", "desk_staff", "desk_manager"},
+    ),
+    (
+        "transition",
+        lambda w: reverse("proposals:transition", args=[w["proposal"].pk]),
+        {"action": "start_coordination", "expected_state": "dialogue"},
+        {"desk_staff", "desk_manager"},
+    ),
+    (
+        "refer",
+        lambda w: reverse("desk:refer", args=[w["proposal"].pk]),
+        {},
+        {"desk_staff", "desk_manager"},
+    ),
+    (
+        "answer",
+        lambda w: reverse("department:referral", args=[w["referral"].pk]),
+        {"opinion": "supportive"},
+        {"department"},
+    ),
+    ("assign", lambda w: reverse("desk:assign"), {"lead": "none"}, {"desk_staff", "desk_manager"}),
+    (
+        "edit_draft",
+        lambda w: reverse("proposals:step", args=[w["draft"].pk, "content"]),
+        {"title": "書き換え"},
+        {"business", "colleague"},
+    ),
+    (
+        "submit_draft",
+        lambda w: reverse("proposals:submit", args=[w["draft"].pk]),
+        {"expected_state": "draft"},
+        {"business", "colleague"},
+    ),
+    (
+        "invite",
+        lambda w: reverse("accounts:invite", args=[w["org"].pk]),
+        {"email": "new@example.jp"},
+        {"business", "colleague"},
+    ),
 ]
 
 
 @pytest.mark.parametrize("name,url,data,allowed", POSTS, ids=[p[0] for p in POSTS])
 @pytest.mark.parametrize("role", ROLES)
-def test_every_action_refuses_the_roles_that_may_not_take_it(client, people, world, role,
-                                                             name, url, data, allowed):
+def test_every_action_refuses_the_roles_that_may_not_take_it(
+    client, people, world, role, name, url, data, allowed
+):
     from proposals.models import Proposal, Referral
 
     _login(client, people, role)
-    before = (list(Proposal.objects.order_by("pk").values_list("state", "title", "lead_id")),
-              Message.objects.count(), list(Referral.objects.values_list("opinion", flat=True)))
+    before = (
+        list(Proposal.objects.order_by("pk").values_list("state", "title", "lead_id")),
+        Message.objects.count(),
+        list(Referral.objects.values_list("opinion", flat=True)),
+    )
     response = client.post(url(world), data)
     if role in allowed:
         assert response.status_code not in (404, 500), (role, name, response.status_code)
@@ -140,8 +203,11 @@ def test_every_action_refuses_the_roles_that_may_not_take_it(client, people, wor
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
     else:
         assert response.status_code in (403, 404), (role, name, response.status_code)
-    after = (list(Proposal.objects.order_by("pk").values_list("state", "title", "lead_id")),
-             Message.objects.count(), list(Referral.objects.values_list("opinion", flat=True)))
+    after = (
+        list(Proposal.objects.order_by("pk").values_list("state", "title", "lead_id")),
+        Message.objects.count(),
+        list(Referral.objects.values_list("opinion", flat=True)),
+    )
     assert after == before, (role, name)
 
 

@@ -23,15 +23,23 @@ def logic_lines(source: str) -> int:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             first = node.body[0] if node.body else None
-            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
-                    and isinstance(first.value.value, str)):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
                 docstrings.update(range(first.lineno, first.end_lineno + 1))
-    return sum(1 for number, line in enumerate(source.splitlines(), 1)
-               if line.strip() and not line.strip().startswith("#") and number not in docstrings)
+    return sum(
+        1
+        for number, line in enumerate(source.splitlines(), 1)
+        if line.strip() and not line.strip().startswith("#") and number not in docstrings
+    )
 
 
 def test_logic_lines_are_counted_as_said():
-    source = '"""Doc\nstring."""\n\n# a comment\nimport os\n\n\ndef f():\n    """Doc."""\n    return 1\n'
+    source = (
+        '"""Doc\nstring."""\n\n# a comment\nimport os\n\n\ndef f():\n    """Doc."""\n    return 1\n'
+    )
     assert logic_lines(source) == 3
 
 

@@ -42,12 +42,20 @@ def redis_worker(transactional_db):
     # Keys of our own: another test run sharing this Redis (or a message an earlier test left)
     # can neither take this test's tasks nor hand it theirs.
     prefix = f"kyoso-test-{os.getpid()}-{uuid.uuid4().hex[:8]}:"
-    celery_app.conf.update(broker_url=REDIS_URL, task_always_eager=False,
-                           broker_transport_options={"global_keyprefix": prefix})
+    celery_app.conf.update(
+        broker_url=REDIS_URL,
+        task_always_eager=False,
+        broker_transport_options={"global_keyprefix": prefix},
+    )
     _reset_connections()
     try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False,
-                          shutdown_timeout=20, loglevel="WARNING"):
+        with start_worker(
+            celery_app,
+            pool="solo",
+            perform_ping_check=False,
+            shutdown_timeout=20,
+            loglevel="WARNING",
+        ):
             yield celery_app
     finally:
         celery_app.conf.update(saved)

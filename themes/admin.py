@@ -8,8 +8,15 @@ from .models import Criterion, Programme, Rubric, Theme, ThemeDocument, ThemeQue
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "allows_sole_proprietors", "startups_only",
-                    "review_required", "is_active", "sort_order")
+    list_display = (
+        "code",
+        "name",
+        "allows_sole_proprietors",
+        "startups_only",
+        "review_required",
+        "is_active",
+        "sort_order",
+    )
     list_editable = ("sort_order",)
 
 
@@ -21,11 +28,15 @@ class CriterionFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        kept = [form.cleaned_data for form in self.forms
-                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
         if not any((data.get("weight") or 0) > 0 for data in kept):
-            raise ValidationError(_("A rubric needs at least one criterion with a weight above "
-                                    "zero."))
+            raise ValidationError(
+                _("A rubric needs at least one criterion with a weight above zero.")
+            )
 
 
 class CriterionInline(admin.TabularInline):
@@ -39,8 +50,6 @@ class CriterionInline(admin.TabularInline):
 class RubricAdmin(admin.ModelAdmin):
     list_display = ("name", "name_en", "scale_min", "scale_max", "is_default")
     inlines = [CriterionInline]
-
-
 
 
 class ThemeDocumentInline(admin.TabularInline):

@@ -10,8 +10,13 @@ from core.forms import AccessibleErrorsMixin
 from .models import Programme, Rubric, Theme
 from .services import MAX_QUESTION_LENGTH, THEME_FIELDS, period_errors
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
-                    "%Y/%m/%d %H:%M"]
+DATETIME_FORMATS = [
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+]
 
 
 class JapanDateTimeInput(forms.DateTimeInput):
@@ -26,8 +31,12 @@ class JapanDateTimeInput(forms.DateTimeInput):
 
 def _datetime_field(field, **kwargs):
     return forms.DateTimeField(
-        label=field.verbose_name, required=not field.blank, widget=JapanDateTimeInput,
-        input_formats=DATETIME_FORMATS, help_text=kwargs.get("help_text", field.help_text))
+        label=field.verbose_name,
+        required=not field.blank,
+        widget=JapanDateTimeInput,
+        input_formats=DATETIME_FORMATS,
+        help_text=kwargs.get("help_text", field.help_text),
+    )
 
 
 class ThemeForm(AccessibleErrorsMixin, forms.ModelForm):
@@ -50,7 +59,8 @@ class ThemeForm(AccessibleErrorsMixin, forms.ModelForm):
             extra = f" {model_field.help_text}" if model_field.help_text else ""
             self.fields[name] = _datetime_field(model_field, help_text=f"{hint}{extra}")
         self.fields["closes_at"].help_text = _(
-            "Japan time. Proposals are accepted until the second before this moment.")
+            "Japan time. Proposals are accepted until the second before this moment."
+        )
         self.fields["programme"].queryset = Programme.objects.order_by("sort_order", "code")
         self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0]]
         rubrics = Rubric.objects.order_by("name")
@@ -64,8 +74,11 @@ class ThemeForm(AccessibleErrorsMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         for field, message in period_errors(
-                data.get("opens_at"), data.get("closes_at"), data.get("questions_until"),
-                data.get("results_announced_at")).items():
+            data.get("opens_at"),
+            data.get("closes_at"),
+            data.get("questions_until"),
+            data.get("results_announced_at"),
+        ).items():
             if field not in self.errors:
                 self.add_error(field, message)
         return data
@@ -77,24 +90,35 @@ class ThemeForm(AccessibleErrorsMixin, forms.ModelForm):
 
 
 class DocumentForm(AccessibleErrorsMixin, forms.Form):
-    title = forms.CharField(label=_("Document title"), max_length=200, required=False,
-                            help_text=_("E.g. “Application guidelines (募集要項)”. Leave empty to "
-                                        "use the file name."))
-    file = forms.FileField(label=_("PDF file"), help_text=_("PDF only, up to 10 MB."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
+    title = forms.CharField(
+        label=_("Document title"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. “Application guidelines (募集要項)”. Leave empty to use the file name."),
+    )
+    file = forms.FileField(
+        label=_("PDF file"),
+        help_text=_("PDF only, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+    )
 
 
 class QuestionForm(AccessibleErrorsMixin, forms.Form):
     question = forms.CharField(
-        label=_("Your question"), max_length=MAX_QUESTION_LENGTH,
+        label=_("Your question"),
+        max_length=MAX_QUESTION_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("The desk publishes its answer to everyone, without your name or your "
-                    "organisation's."))
+        help_text=_(
+            "The desk publishes its answer to everyone, without your name or your organisation's."
+        ),
+    )
 
 
 class AnswerForm(AccessibleErrorsMixin, forms.Form):
     question_id = forms.IntegerField(widget=forms.HiddenInput)
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}),
-                             max_length=8000)
-    publish = forms.BooleanField(label=_("Publish the question and answer on the call's page"),
-                                 required=False, initial=True)
+    answer = forms.CharField(
+        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
+    )
+    publish = forms.BooleanField(
+        label=_("Publish the question and answer on the call's page"), required=False, initial=True
+    )

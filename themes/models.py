@@ -32,8 +32,11 @@ class Programme(models.Model):
     allows_sole_proprietors = models.BooleanField(_("sole proprietors may propose"), default=True)
     startups_only = models.BooleanField(_("startups only"), default=False)
     review_required = models.BooleanField(
-        _("scored review required before adoption"), default=False,
-        help_text=_("Themed calls always require a review; always-open proposals only if set here."),
+        _("scored review required before adoption"),
+        default=False,
+        help_text=_(
+            "Themed calls always require a review; always-open proposals only if set here."
+        ),
     )
     is_active = models.BooleanField(_("accepting proposals"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -44,7 +47,11 @@ class Programme(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
+        return (
+            self.name_en
+            if (get_language() or "ja").startswith("en") and self.name_en
+            else self.name
+        )
 
     def eligibility_problems(self, organization) -> list[str]:
         """Why ``organization`` may not propose in this programme (empty when it may)."""
@@ -67,27 +74,35 @@ class Rubric(models.Model):
     scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     is_default = models.BooleanField(
-        _("default for always-open proposals"), default=False,
-        help_text=_("Used when a proposal's themed call names no rubric."))
+        _("default for always-open proposals"),
+        default=False,
+        help_text=_("Used when a proposal's themed call names no rubric."),
+    )
 
     class Meta:
         verbose_name = _("rubric")
         verbose_name_plural = _("rubrics")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(scale_max__gt=models.F("scale_min")),
-                                   name="rubric_scale_ordered",
-                                   violation_error_message=_(
-                                       "The highest score must be above the lowest.")),
+            models.CheckConstraint(
+                condition=models.Q(scale_max__gt=models.F("scale_min")),
+                name="rubric_scale_ordered",
+                violation_error_message=_("The highest score must be above the lowest."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
+        return (
+            self.name_en
+            if (get_language() or "ja").startswith("en") and self.name_en
+            else self.name
+        )
 
     def clean(self) -> None:
         if self.pk and not self.criteria.filter(weight__gt=0).exists():
-            raise ValidationError(_("A rubric needs at least one criterion with a weight above "
-                                    "zero."))
+            raise ValidationError(
+                _("A rubric needs at least one criterion with a weight above zero.")
+            )
 
 
 class Criterion(models.Model):
@@ -95,8 +110,9 @@ class Criterion(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("name in English"), max_length=150, blank=True)
     description = models.TextField(_("what reviewers look for"), blank=True)
-    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1,
-                                 validators=[MinValueValidator(0)])
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -105,7 +121,11 @@ class Criterion(models.Model):
         ordering = ["rubric", "sort_order", "pk"]
 
     def __str__(self) -> str:
-        return self.name_en if (get_language() or "ja").startswith("en") and self.name_en else self.name
+        return (
+            self.name_en
+            if (get_language() or "ja").startswith("en") and self.name_en
+            else self.name
+        )
 
 
 class Theme(models.Model):
@@ -125,26 +145,44 @@ class Theme(models.Model):
     background = models.TextField(_("background"), blank=True)
     sought = models.TextField(_("what is sought"), blank=True)
     description_en = models.TextField(_("background and what is sought, in English"), blank=True)
-    department = models.ForeignKey("core.Department", verbose_name=_("owning department"),
-                                   on_delete=models.PROTECT, related_name="themes")
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"),
-                                  on_delete=models.PROTECT, related_name="themes")
+    department = models.ForeignKey(
+        "core.Department",
+        verbose_name=_("owning department"),
+        on_delete=models.PROTECT,
+        related_name="themes",
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="themes"
+    )
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     questions_until = models.DateTimeField(
-        _("questions until"), null=True, blank=True,
-        help_text=_("End of the question period (it starts when the call opens)."))
+        _("questions until"),
+        null=True,
+        blank=True,
+        help_text=_("End of the question period (it starts when the call opens)."),
+    )
     results_announced_at = models.DateTimeField(_("results announced"), null=True, blank=True)
     allows_sole_proprietors = models.BooleanField(_("sole proprietors may propose"), default=True)
     startups_only = models.BooleanField(_("startups only"), default=False)
     planned_adoptions = models.PositiveSmallIntegerField(
-        _("adoptions planned"), default=1,
-        help_text=_("Usually one; zero is allowed, and the city may adopt none."))
-    rubric = models.ForeignKey(Rubric, verbose_name=_("rubric"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="themes")
+        _("adoptions planned"),
+        default=1,
+        help_text=_("Usually one; zero is allowed, and the city may adopt none."),
+    )
+    rubric = models.ForeignKey(
+        Rubric,
+        verbose_name=_("rubric"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="themes",
+    )
     is_blind = models.BooleanField(
-        _("blind review"), default=False,
-        help_text=_("Reviewers never see the business's identity or contact data."))
+        _("blind review"),
+        default=False,
+        help_text=_("Reviewers never see the business's identity or contact data."),
+    )
     is_published = models.BooleanField(_("published"), default=True)
 
     class Meta:
@@ -152,8 +190,10 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
         ordering = ["-opens_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
-                                   name="theme_closes_after_opening")
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="theme_closes_after_opening",
+            )
         ]
 
     def __str__(self) -> str:
@@ -217,11 +257,15 @@ class ThemeQuestion(models.Model):
     question = models.TextField(_("question"))
     asked_at = models.DateTimeField(default=timezone.now)
     answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey("core.User", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("question about a call")
         verbose_name_plural = _("questions about calls")
         ordering = ["theme", "asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.question[:40]

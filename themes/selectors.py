@@ -33,8 +33,9 @@ def jst_text(value: dt.datetime | None) -> str:
     local = value.astimezone(JAPAN) if timezone.is_aware(value) else value
     if (get_language() or "ja").startswith("en"):
         return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M} JST"
-    return (f"{local.year}年{local.month}月{local.day}日（{WEEKDAYS_JA[local.weekday()]}）"
-            f"{local:%H:%M}")
+    return (
+        f"{local.year}年{local.month}月{local.day}日（{WEEKDAYS_JA[local.weekday()]}）{local:%H:%M}"
+    )
 
 
 def localized_title(theme: Theme) -> str:
@@ -52,9 +53,11 @@ def with_status(theme: Theme, when=None) -> Theme:
 
 def public_themes():
     """Published calls and issues, with what their list rows show (one query)."""
-    return (Theme.objects.filter(is_published=True)
-            .select_related("department", "programme")
-            .order_by("closes_at", "pk"))
+    return (
+        Theme.objects.filter(is_published=True)
+        .select_related("department", "programme")
+        .order_by("closes_at", "pk")
+    )
 
 
 def public_theme_groups(when=None) -> dict[str, list[Theme]]:
@@ -77,8 +80,7 @@ def public_theme_groups(when=None) -> dict[str, list[Theme]]:
 
 def theme_for_viewer(user, pk: int) -> Theme | None:
     """The theme if ``user`` may see it: published for everyone, any for the desk (preview)."""
-    theme = (Theme.objects.select_related("department", "programme", "rubric")
-             .filter(pk=pk).first())
+    theme = Theme.objects.select_related("department", "programme", "rubric").filter(pk=pk).first()
     if theme is None:
         return None
     if theme.is_published or rules.can_edit_theme(user, theme):
@@ -92,23 +94,30 @@ def published_theme(pk) -> Theme | None:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    return (Theme.objects.select_related("programme", "department")
-            .filter(pk=pk, is_published=True).first())
+    return (
+        Theme.objects.select_related("programme", "department")
+        .filter(pk=pk, is_published=True)
+        .first()
+    )
 
 
 def not_open_message(theme: Theme, when=None) -> str:
     if theme.status_at(when) == Theme.Status.UPCOMING:
         return _("Proposals for “%(title)s” can be made from %(time)s (Japan time).") % {
-            "title": localized_title(theme), "time": jst_text(theme.opens_at)}
+            "title": localized_title(theme),
+            "time": jst_text(theme.opens_at),
+        }
     return closing_message(theme)
 
 
 def published_answers(theme: Theme):
     """The public Q&A: answered and published questions, never who asked (not even loaded)."""
-    return (ThemeQuestion.objects.filter(theme=theme, published_at__isnull=False)
-            .exclude(answer="")
-            .only("pk", "question", "answer", "published_at", "asked_at", "theme_id")
-            .order_by("published_at", "pk"))
+    return (
+        ThemeQuestion.objects.filter(theme=theme, published_at__isnull=False)
+        .exclude(answer="")
+        .only("pk", "question", "answer", "published_at", "asked_at", "theme_id")
+        .order_by("published_at", "pk")
+    )
 
 
 def own_questions(theme: Theme, user):
@@ -124,22 +133,28 @@ def desk_themes(user=None):
     themes = Theme.objects.all()
     if user is not None and not rules.can_manage_themes(user):
         themes = themes.filter(kind=Theme.Kind.ISSUE, department_id=user.department_id)
-    return (themes.select_related("department", "programme")
-            .annotate(question_count=Count("questions", distinct=True),
-                      unanswered_count=Count("questions", distinct=True,
-                                             filter=Q(questions__answer="")),
-                      document_count=Count("documents", distinct=True))
-            .order_by("-opens_at", "-pk"))
+    return (
+        themes.select_related("department", "programme")
+        .annotate(
+            question_count=Count("questions", distinct=True),
+            unanswered_count=Count("questions", distinct=True, filter=Q(questions__answer="")),
+            document_count=Count("documents", distinct=True),
+        )
+        .order_by("-opens_at", "-pk")
+    )
 
 
 def desk_questions(theme: Theme):
     """All questions of a theme with who asked (for the desk only)."""
-    return (ThemeQuestion.objects.filter(theme=theme)
-            .select_related("asked_by", "asked_by__organization", "answered_by")
-            .order_by("published_at", "asked_at", "pk"))
+    return (
+        ThemeQuestion.objects.filter(theme=theme)
+        .select_related("asked_by", "asked_by__organization", "answered_by")
+        .order_by("published_at", "asked_at", "pk")
+    )
 
 
 def closing_message(theme: Theme) -> str:
-    return _("The call “%(title)s” closed at %(time)s (Japan time); proposals can no longer "
-             "be submitted to it.") % {"title": localized_title(theme),
-                                       "time": jst_text(theme.closes_at)}
+    return _(
+        "The call “%(title)s” closed at %(time)s (Japan time); proposals can no longer "
+        "be submitted to it."
+    ) % {"title": localized_title(theme), "time": jst_text(theme.closes_at)}

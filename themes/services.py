@@ -20,9 +20,23 @@ from .selectors import jst_text
 
 #: Fields the desk edits through ``create_theme`` / ``update_theme``.
 THEME_FIELDS = (
-    "kind", "title", "title_en", "background", "sought", "description_en", "department",
-    "programme", "opens_at", "closes_at", "questions_until", "results_announced_at",
-    "allows_sole_proprietors", "startups_only", "planned_adoptions", "rubric", "is_blind",
+    "kind",
+    "title",
+    "title_en",
+    "background",
+    "sought",
+    "description_en",
+    "department",
+    "programme",
+    "opens_at",
+    "closes_at",
+    "questions_until",
+    "results_announced_at",
+    "allows_sole_proprietors",
+    "startups_only",
+    "planned_adoptions",
+    "rubric",
+    "is_blind",
     "is_published",
 )
 MAX_QUESTION_LENGTH = 4000
@@ -46,22 +60,29 @@ def period_errors(opens_at, closes_at, questions_until=None, results_announced_a
     if opens_at and closes_at and closes_at <= opens_at:
         errors["closes_at"] = _(
             "The call must close after it opens: it opens at %(opens)s, but the closing you "
-            "entered is %(closes)s.") % {"opens": jst_text(opens_at), "closes": jst_text(closes_at)}
-    if questions_until and opens_at and closes_at and "closes_at" not in errors \
-            and not (opens_at < questions_until <= closes_at):
+            "entered is %(closes)s."
+        ) % {"opens": jst_text(opens_at), "closes": jst_text(closes_at)}
+    if (
+        questions_until
+        and opens_at
+        and closes_at
+        and "closes_at" not in errors
+        and not (opens_at < questions_until <= closes_at)
+    ):
         errors["questions_until"] = _(
-            "The question period must end while the call is open: between %(opens)s and "
-            "%(closes)s.") % {"opens": jst_text(opens_at), "closes": jst_text(closes_at)}
+            "The question period must end while the call is open: between %(opens)s and %(closes)s."
+        ) % {"opens": jst_text(opens_at), "closes": jst_text(closes_at)}
     if results_announced_at and closes_at and results_announced_at < closes_at:
         errors["results_announced_at"] = _(
-            "Results can only be announced after the call closes (%(closes)s).") % {
-            "closes": jst_text(closes_at)}
+            "Results can only be announced after the call closes (%(closes)s)."
+        ) % {"closes": jst_text(closes_at)}
     return errors
 
 
 def _validate(theme: Theme) -> None:
-    errors = period_errors(theme.opens_at, theme.closes_at, theme.questions_until,
-                           theme.results_announced_at)
+    errors = period_errors(
+        theme.opens_at, theme.closes_at, theme.questions_until, theme.results_announced_at
+    )
     try:
         theme.full_clean(validate_constraints=False)
     except ValidationError as exc:
@@ -112,11 +133,18 @@ def add_document(theme: Theme, actor, uploaded, title: str = "") -> ThemeDocumen
     if info.kind != "pdf":
         raise ValidationError(
             _("“%(name)s” is not a PDF. Call documents are published as PDF only."),
-            code="not_pdf", params={"name": info.original_name})
+            code="not_pdf",
+            params={"name": info.original_name},
+        )
     title = (title or "").strip() or info.original_name.rsplit(".", 1)[0]
     last = theme.documents.order_by("-sort_order").values_list("sort_order", flat=True).first()
-    document = ThemeDocument(theme=theme, title=title[:200], original_name=info.original_name,
-                             size=info.size, sort_order=(last or 0) + 1)
+    document = ThemeDocument(
+        theme=theme,
+        title=title[:200],
+        original_name=info.original_name,
+        size=info.size,
+        sort_order=(last or 0) + 1,
+    )
     # A random stored name: the original name is kept only for display and download.
     document.file.save(f"{uuid.uuid4().hex}.pdf", uploaded, save=False)
     document.save()
@@ -140,22 +168,28 @@ def ask_question(theme: Theme, user, text: str, when=None) -> ThemeQuestion:
     if not rules.can_ask_about_theme(user, theme, when):
         end = theme.questions_until or theme.closes_at
         if when < theme.opens_at:
-            message = _("Questions can be asked from %(opens)s, when the call opens. Your "
-                        "question was not sent.") % {"opens": jst_text(theme.opens_at)}
+            message = _(
+                "Questions can be asked from %(opens)s, when the call opens. Your "
+                "question was not sent."
+            ) % {"opens": jst_text(theme.opens_at)}
         else:
-            message = _("The question period ended at %(end)s (Japan time). Your question was "
-                        "not sent.") % {"end": jst_text(end)}
+            message = _(
+                "The question period ended at %(end)s (Japan time). Your question was not sent."
+            ) % {"end": jst_text(end)}
         raise ValidationError(message, code="question_period")
     if not text:
         raise ValidationError(_("Write your question."), code="required")
     if len(text) > MAX_QUESTION_LENGTH:
-        raise ValidationError(_("A question may have at most %(max)d characters.")
-                              % {"max": MAX_QUESTION_LENGTH}, code="max_length")
+        raise ValidationError(
+            _("A question may have at most %(max)d characters.") % {"max": MAX_QUESTION_LENGTH},
+            code="max_length",
+        )
     return ThemeQuestion.objects.create(theme=theme, asked_by=user, question=text, asked_at=when)
 
 
-def answer_question(question: ThemeQuestion, user, answer: str, publish: bool = True
-                    ) -> ThemeQuestion:
+def answer_question(
+    question: ThemeQuestion, user, answer: str, publish: bool = True
+) -> ThemeQuestion:
     """The desk (or the department presenting the issue) answers; published answers are shown
     to everyone without the asker."""
     _require_editor(user, question.theme)

@@ -28,11 +28,13 @@ from .models import Theme, ThemeDocument, ThemeQuestion
 
 # --- public ---------------------------------------------------------------------------------
 
+
 @require_GET
 def theme_list(request):
     now = timezone.now()
-    return render(request, "themes/list.html", {
-        "groups": selectors.public_theme_groups(now), "now": now})
+    return render(
+        request, "themes/list.html", {"groups": selectors.public_theme_groups(now), "now": now}
+    )
 
 
 def _detail_context(request, theme, question_form=None, when=None):
@@ -70,8 +72,7 @@ def document(request, pk: int, document_id: int):
         raise Http404
     doc = get_object_or_404(ThemeDocument, pk=document_id, theme=theme)
     # The call's documents are public: a cache may keep them.
-    return uploads.download_response(doc.file, doc.original_name, "application/pdf",
-                                     private=False)
+    return uploads.download_response(doc.file, doc.original_name, "application/pdf", private=False)
 
 
 @rate_limit("message")
@@ -96,8 +97,13 @@ def ask(request, pk: int):
         except PermissionDenied:
             raise Http404 from None
         else:
-            messages.success(request, _("Your question was sent to the desk. Its answer will be "
-                                        "published on this page for everyone."))
+            messages.success(
+                request,
+                _(
+                    "Your question was sent to the desk. Its answer will be "
+                    "published on this page for everyone."
+                ),
+            )
             return redirect(reverse("themes:detail", args=[theme.pk]) + "#qa")
     for error in form.non_field_errors():
         messages.error(request, error)
@@ -107,6 +113,7 @@ def ask(request, pk: int):
 
 
 # --- desk -----------------------------------------------------------------------------------
+
 
 def _desk(request):
     """The management pages: the desk, and department members for the issues they present."""
@@ -145,8 +152,7 @@ def manage(request):
 
 
 def _theme_fields(form) -> dict:
-    return {name: form.cleaned_data[name] for name in services.THEME_FIELDS
-            if name in form.fields}
+    return {name: form.cleaned_data[name] for name in services.THEME_FIELDS if name in form.fields}
 
 
 @login_required
@@ -190,8 +196,12 @@ def edit(request, pk: int):
             document_form = DocumentForm(request.POST, request.FILES)
             if document_form.is_valid():
                 try:
-                    services.add_document(theme, request.user, document_form.cleaned_data["file"],
-                                          document_form.cleaned_data["title"])
+                    services.add_document(
+                        theme,
+                        request.user,
+                        document_form.cleaned_data["file"],
+                        document_form.cleaned_data["title"],
+                    )
                 except ValidationError as exc:
                     document_form.add_error("file", exc)
                 else:
@@ -214,10 +224,17 @@ def edit(request, pk: int):
                     messages.success(request, _("The call is saved."))
                     return redirect("themes:edit", pk=theme.pk)
             status = 400
-    return render(request, "themes/form.html", {
-        "form": form, "theme": theme, "document_form": document_form,
-        "documents": theme.documents.all(),
-    }, status=status)
+    return render(
+        request,
+        "themes/form.html",
+        {
+            "form": form,
+            "theme": theme,
+            "document_form": document_form,
+            "documents": theme.documents.all(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -230,19 +247,28 @@ def questions(request, pk: int):
     if request.method == "POST":
         form = AnswerForm(request.POST)
         if form.is_valid():
-            question = get_object_or_404(ThemeQuestion, pk=form.cleaned_data["question_id"],
-                                         theme=theme)
+            question = get_object_or_404(
+                ThemeQuestion, pk=form.cleaned_data["question_id"], theme=theme
+            )
             try:
-                services.answer_question(question, request.user, form.cleaned_data["answer"],
-                                         publish=form.cleaned_data["publish"])
+                services.answer_question(
+                    question,
+                    request.user,
+                    form.cleaned_data["answer"],
+                    publish=form.cleaned_data["publish"],
+                )
             except ValidationError as exc:
                 form.add_error("answer", exc)
             else:
-                messages.success(request, _("The answer is published.")
-                                 if question.published_at else _("The answer is saved, not "
-                                                                  "published."))
-                return redirect(reverse("themes:questions", args=[theme.pk])
-                                + f"#question-{question.pk}")
+                messages.success(
+                    request,
+                    _("The answer is published.")
+                    if question.published_at
+                    else _("The answer is saved, not published."),
+                )
+                return redirect(
+                    reverse("themes:questions", args=[theme.pk]) + f"#question-{question.pk}"
+                )
         failed_form = form
         failed_id = form.data.get("question_id")
     rows = []
@@ -250,12 +276,21 @@ def questions(request, pk: int):
         if failed_form is not None and str(question.pk) == str(failed_id):
             row_form = failed_form
         else:
-            row_form = AnswerForm(initial={
-                "question_id": question.pk, "answer": question.answer,
-                "publish": question.published_at is not None or not question.answer},
-                prefix=None, auto_id=f"id_q{question.pk}_%s")
+            row_form = AnswerForm(
+                initial={
+                    "question_id": question.pk,
+                    "answer": question.answer,
+                    "publish": question.published_at is not None or not question.answer,
+                },
+                prefix=None,
+                auto_id=f"id_q{question.pk}_%s",
+            )
         rows.append((question, row_form))
     if failed_form is not None:
         failed_form.auto_id = f"id_q{failed_id}_%s"
-    return render(request, "themes/questions.html", {"theme": theme, "rows": rows},
-                  status=400 if failed_form is not None else 200)
+    return render(
+        request,
+        "themes/questions.html",
+        {"theme": theme, "rows": rows},
+        status=400 if failed_form is not None else 200,
+    )

@@ -29,12 +29,12 @@ TRACK = "#f3f5f8"
 TRACK_LINE = "#6b7280"
 
 FONT_SIZE = 14
-LABEL_HEIGHT = 20   # the text line above a bar
+LABEL_HEIGHT = 20  # the text line above a bar
 BAR_HEIGHT = 16
 ROW_GAP = 10
 ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
-MIN_VISIBLE = 0.5   # per cent of a full bar: a value above 0 never disappears
-BAR_AREA = 72       # per cent of the width the bars may take; the value is written after it
+MIN_VISIBLE = 0.5  # per cent of a full bar: a value above 0 never disappears
+BAR_AREA = 72  # per cent of the width the bars may take; the value is written after it
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,9 @@ def _text(item: Sequence) -> str | None:
     return item[2] if len(item) > 2 and item[2] is not None else None
 
 
-def _svg(chart_id: str, title: str, description: str, height: int, body: str,
-         extra_class: str = "") -> SafeString:
+def _svg(
+    chart_id: str, title: str, description: str, height: int, body: str, extra_class: str = ""
+) -> SafeString:
     cid = escape(chart_id)
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart{extra_class}" role="img" '
@@ -83,8 +84,14 @@ def _svg(chart_id: str, title: str, description: str, height: int, body: str,
 
 def _empty(chart_id: str, title: str, extra_class: str = "") -> SafeString:
     message = _("No data yet.")
-    return _svg(chart_id, title, message, LABEL_HEIGHT + 8,
-                f'<text x="0" y="{FONT_SIZE + 2}">{escape(message)}</text>', extra_class)
+    return _svg(
+        chart_id,
+        title,
+        message,
+        LABEL_HEIGHT + 8,
+        f'<text x="0" y="{FONT_SIZE + 2}">{escape(message)}</text>',
+        extra_class,
+    )
 
 
 def _width(value: float, maximum: float) -> float:
@@ -94,23 +101,27 @@ def _width(value: float, maximum: float) -> float:
     return max(MIN_VISIBLE, min(100.0, value * 100 / maximum))
 
 
-def _row(index: int, label: str, text: str, width: float, *, centred: bool = False,
-         track: bool = False) -> str:
+def _row(
+    index: int, label: str, text: str, width: float, *, centred: bool = False, track: bool = False
+) -> str:
     """The label on its own line; below it the bar (within BAR_AREA per cent of the width)
     and the value written at the right edge."""
     top = index * ROW_HEIGHT
     bar_top = top + LABEL_HEIGHT
     row = f'<text x="0" y="{top + FONT_SIZE + 1}">{escape(label)}</text>'
     if track:
-        row += (f'<rect x="0.5" y="{bar_top + 0.5}" width="{BAR_AREA}%" '
-                f'height="{BAR_HEIGHT - 1}" fill="{TRACK}" stroke="{TRACK_LINE}"/>')
+        row += (
+            f'<rect x="0.5" y="{bar_top + 0.5}" width="{BAR_AREA}%" '
+            f'height="{BAR_HEIGHT - 1}" fill="{TRACK}" stroke="{TRACK_LINE}"/>'
+        )
     if width:
         scaled = width * BAR_AREA / 100
         x = (BAR_AREA - scaled) / 2 if centred else 0
-        row += (f'<rect x="{x:.2f}%" y="{bar_top}" width="{scaled:.2f}%" '
-                f'height="{BAR_HEIGHT}" fill="{BAR}"/>')
-    row += (f'<text x="100%" y="{bar_top + BAR_HEIGHT - 3}" text-anchor="end">'
-            f"{escape(text)}</text>")
+        row += (
+            f'<rect x="{x:.2f}%" y="{bar_top}" width="{scaled:.2f}%" '
+            f'height="{BAR_HEIGHT}" fill="{BAR}"/>'
+        )
+    row += f'<text x="100%" y="{bar_top + BAR_HEIGHT - 3}" text-anchor="end">{escape(text)}</text>'
     return f"<g>{row}</g>"
 
 
@@ -150,8 +161,9 @@ def bar_chart(
         text = _text(item) or (value_format(value) if value is not None else _("no data"))
         lines.append(f"{label}: {text}")
         rows.append(_row(index, label, text, _width(value or 0, maximum), track=track))
-    return _svg(chart_id, title, description or _describe(lines), _height(len(items)),
-                "".join(rows))
+    return _svg(
+        chart_id, title, description or _describe(lines), _height(len(items)), "".join(rows)
+    )
 
 
 def funnel_chart(
@@ -171,10 +183,22 @@ def funnel_chart(
     for index, item in enumerate(items):
         label, value = str(item[0]), item[1] or 0
         share = f" ({number(value * 100 / first, 0)}%)" if first else ""
-        lines.append(_("%(stage)s: %(count)s (%(percent)s%% of the first stage)") % {
-            "stage": label, "count": number(value),
-            "percent": number(value * 100 / first, 1) if first else "0"})
-        rows.append(_row(index, label, f"{number(value)}{share}", _width(value, maximum),
-                         centred=True))
-    return _svg(chart_id, title, description or _describe(lines), _height(len(items)),
-                "".join(rows), " chart-funnel")
+        lines.append(
+            _("%(stage)s: %(count)s (%(percent)s%% of the first stage)")
+            % {
+                "stage": label,
+                "count": number(value),
+                "percent": number(value * 100 / first, 1) if first else "0",
+            }
+        )
+        rows.append(
+            _row(index, label, f"{number(value)}{share}", _width(value, maximum), centred=True)
+        )
+    return _svg(
+        chart_id,
+        title,
+        description or _describe(lines),
+        _height(len(items)),
+        "".join(rows),
+        " chart-funnel",
+    )

@@ -39,13 +39,17 @@ def render_pdf(template_name: str, context: dict, *, language: str = "ja") -> by
     import weasyprint  # noqa: PLC0415 — costly import, only where PDFs are made
 
     with translation.override(language):
-        html = render_to_string(template_name, {
-            "municipality_name": settings.MUNICIPALITY_NAME,
-            "desk_name": str(settings.DESK_NAME),
-            **context,
-        })
-    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR),
-                               url_fetcher=url_fetcher())
+        html = render_to_string(
+            template_name,
+            {
+                "municipality_name": settings.MUNICIPALITY_NAME,
+                "desk_name": str(settings.DESK_NAME),
+                **context,
+            },
+        )
+    document = weasyprint.HTML(
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher()
+    )
     return document.write_pdf()
 
 

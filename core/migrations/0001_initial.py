@@ -7,93 +7,245 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(max_length=150, verbose_name='name in English')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_en", models.CharField(max_length=150, verbose_name="name in English")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['code'],
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mode', models.CharField(max_length=10)),
-                ('hostname', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mode", models.CharField(max_length=10)),
+                ("hostname", models.CharField(blank=True, max_length=200)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
             ],
             options={
-                'verbose_name': 'task heartbeat',
-                'verbose_name_plural': 'task heartbeats',
-                'get_latest_by': 'created_at',
+                "verbose_name": "task heartbeat",
+                "verbose_name_plural": "task heartbeats",
+                "get_latest_by": "created_at",
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_kana', models.CharField(blank=True, max_length=200, verbose_name='name in kana')),
-                ('corporate_number', models.CharField(blank=True, help_text='13 digits, as issued by the National Tax Agency. Sole proprietors have none and leave this empty.', max_length=13, verbose_name='corporate number (法人番号)')),
-                ('address', models.CharField(max_length=300, verbose_name='address')),
-                ('representative_title', models.CharField(blank=True, max_length=100, verbose_name="representative's title")),
-                ('representative_name', models.CharField(max_length=100, verbose_name="representative's name")),
-                ('is_startup', models.BooleanField(default=False, verbose_name='startup')),
-                ('is_sole_proprietor', models.BooleanField(default=False, verbose_name='sole proprietor')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_kana",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in kana"),
+                ),
+                (
+                    "corporate_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="13 digits, as issued by the National Tax Agency. Sole proprietors have none and leave this empty.",
+                        max_length=13,
+                        verbose_name="corporate number (法人番号)",
+                    ),
+                ),
+                ("address", models.CharField(max_length=300, verbose_name="address")),
+                (
+                    "representative_title",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="representative's title"
+                    ),
+                ),
+                (
+                    "representative_name",
+                    models.CharField(max_length=100, verbose_name="representative's name"),
+                ),
+                ("is_startup", models.BooleanField(default=False, verbose_name="startup")),
+                (
+                    "is_sole_proprietor",
+                    models.BooleanField(default=False, verbose_name="sole proprietor"),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('corporate_number', ''), _negated=True), fields=('corporate_number',), name='organization_corporate_number_unique')],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("corporate_number", ""), _negated=True),
+                        fields=("corporate_number",),
+                        name="organization_corporate_number_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
-                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
-                ('role', models.CharField(choices=[('business', 'Business member'), ('desk_staff', 'Desk staff'), ('desk_manager', 'Desk manager'), ('department', 'Department member'), ('reviewer', 'Reviewer'), ('administrator', 'Administrator')], default='business', max_length=20, verbose_name='role')),
-                ('affiliation', models.CharField(blank=True, help_text='For outside reviewers: university, company or other affiliation.', max_length=200, verbose_name='affiliation')),
-                ('language', models.CharField(choices=[('ja', '日本語'), ('en', 'English')], default='ja', max_length=5, verbose_name='preferred language')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_staff', models.BooleanField(default=False, help_text='Only administrators need the Django admin site.', verbose_name='may use the admin site')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='core.department', verbose_name='department')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='core.organization', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="e-mail address"),
+                ),
+                ("full_name", models.CharField(max_length=150, verbose_name="full name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("business", "Business member"),
+                            ("desk_staff", "Desk staff"),
+                            ("desk_manager", "Desk manager"),
+                            ("department", "Department member"),
+                            ("reviewer", "Reviewer"),
+                            ("administrator", "Administrator"),
+                        ],
+                        default="business",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "affiliation",
+                    models.CharField(
+                        blank=True,
+                        help_text="For outside reviewers: university, company or other affiliation.",
+                        max_length=200,
+                        verbose_name="affiliation",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("ja", "日本語"), ("en", "English")],
+                        default="ja",
+                        max_length=5,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only administrators need the Django admin site.",
+                        verbose_name="may use the admin site",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="joined"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="core.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="core.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['email'],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["email"],
             },
             managers=[
-                ('objects', core.models.UserManager()),
+                ("objects", core.models.UserManager()),
             ],
         ),
     ]

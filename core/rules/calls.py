@@ -1,5 +1,4 @@
-"""Themed calls, presented issues and reviews.
-"""
+"""Themed calls, presented issues and reviews."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from .roles import (
 
 # --- Themed calls and reviews ---------------------------------------------------------------
 
+
 def can_manage_themes(user) -> bool:
     """Open calls, publish documents, answer questions: the desk."""
     return is_desk(user)
@@ -20,7 +20,7 @@ def can_manage_themes(user) -> bool:
 
 def can_present_issues(user) -> bool:
     """Departments present their own issues (課題提示); the desk opens calls and issues."""
-    return (is_desk(user) or is_department_member(user))
+    return is_desk(user) or is_department_member(user)
 
 
 def can_edit_theme(user, theme) -> bool:
@@ -29,14 +29,16 @@ def can_edit_theme(user, theme) -> bool:
         return False
     if is_desk(user):
         return True
-    return (is_department_member(user) and theme.kind == "issue"
-            and theme.department_id == user.department_id)
+    return (
+        is_department_member(user)
+        and theme.kind == "issue"
+        and theme.department_id == user.department_id
+    )
 
 
 def can_ask_about_theme(user, theme, when=None) -> bool:
     """A registered business asks during the call's question period."""
-    return (is_business(user) and theme.is_published
-            and theme.accepts_questions_at(when))
+    return is_business(user) and theme.is_published and theme.accepts_questions_at(when)
 
 
 def can_manage_reviews(user) -> bool:
@@ -46,13 +48,21 @@ def can_manage_reviews(user) -> bool:
 
 def can_review(user, assignment) -> bool:
     """The assigned reviewer, without a declared conflict, until the round is closed."""
-    return (is_reviewer(user) and assignment.reviewer_id == user.pk
-            and not assignment.conflict_declared and assignment.closed_at is None)
+    return (
+        is_reviewer(user)
+        and assignment.reviewer_id == user.pk
+        and not assignment.conflict_declared
+        and assignment.closed_at is None
+    )
 
 
 def can_see_other_scores(user, assignment) -> bool:
     """A reviewer sees the others' scores and the aggregate only after submitting its own."""
     if can_manage_reviews(user):
         return True
-    return (is_reviewer(user) and assignment.reviewer_id == user.pk
-            and not assignment.conflict_declared and assignment.submitted_at is not None)
+    return (
+        is_reviewer(user)
+        and assignment.reviewer_id == user.pk
+        and not assignment.conflict_declared
+        and assignment.submitted_at is not None
+    )

@@ -1,5 +1,4 @@
-"""Organisations, departments, people and the system's own pages.
-"""
+"""Organisations, departments, people and the system's own pages."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from .roles import (
 )
 
 # --- Organisations, departments, people -----------------------------------------------------
+
 
 def can_view_organization(user, organization) -> bool:
     if not _active(user):
@@ -44,4 +44,4 @@ def can_manage_people(user) -> bool:
 
 def can_view_status_details(user) -> bool:
     """The status page shows configuration details only to the city's staff."""
-    return (is_desk(user) or is_administrator(user))
+    return is_desk(user) or is_administrator(user)

@@ -19,6 +19,7 @@ from .roles import (
 
 # --- Projects (after adoption) --------------------------------------------------------------
 
+
 def can_manage_project(user, project) -> bool:
     """Edit a project's details and public draft, record the agreement, book sites, review
     reports, move it to the field and complete it: the desk."""
@@ -64,13 +65,12 @@ def projects_visible_q(user) -> Q:
 
 def can_report_on_project(user, project) -> bool:
     """Submit progress and final reports: members of the partner business."""
-    return (is_business(user)
-            and user.organization_id == project.proposal.organization_id)
+    return is_business(user) and user.organization_id == project.proposal.organization_id
 
 
 def can_manage_sites(user) -> bool:
     """Register facilities and places the city can provide: the desk and administrators."""
-    return (is_desk(user) or is_administrator(user))
+    return is_desk(user) or is_administrator(user)
 
 
 def can_view_site_bookings(user, department) -> bool:

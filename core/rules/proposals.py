@@ -1,5 +1,4 @@
-"""Proposals: who sees and changes them, their dialogue, files, documents and referrals.
-"""
+"""Proposals: who sees and changes them, their dialogue, files, documents and referrals."""
 
 from __future__ import annotations
 
@@ -19,22 +18,33 @@ from .roles import (
 # Which role may take which lifecycle action. Every transition method on Proposal must be
 # named here (a test checks), so a new transition cannot silently be open to everybody.
 BUSINESS_ACTIONS = frozenset({"submit", "resubmit", "withdraw"})
-DESK_ACTIONS = frozenset({
-    "start_dialogue", "request_revision", "start_coordination", "return_to_dialogue",
-    "start_review", "not_accept", "close_consultation", "conclude_agreement", "start_field",
-    "complete",
-})
+DESK_ACTIONS = frozenset(
+    {
+        "start_dialogue",
+        "request_revision",
+        "start_coordination",
+        "return_to_dialogue",
+        "start_review",
+        "not_accept",
+        "close_consultation",
+        "conclude_agreement",
+        "start_field",
+        "complete",
+    }
+)
 MANAGER_ACTIONS = frozenset({"adopt", "decline"})
 ALL_ACTIONS = BUSINESS_ACTIONS | DESK_ACTIONS | MANAGER_ACTIONS
 
 
-
-
 # --- Proposals ------------------------------------------------------------------------------
 
+
 def is_own_organization(user, proposal) -> bool:
-    return (is_business(user) and user.organization_id is not None
-            and user.organization_id == proposal.organization_id)
+    return (
+        is_business(user)
+        and user.organization_id is not None
+        and user.organization_id == proposal.organization_id
+    )
 
 
 def can_view_proposal(user, proposal) -> bool:
@@ -50,7 +60,8 @@ def can_view_proposal(user, proposal) -> bool:
         return proposal.referrals.filter(department_id=user.department_id).exists()
     if is_reviewer(user):
         return proposal.review_assignments.filter(
-            reviewer_id=user.pk, conflict_declared=False).exists()
+            reviewer_id=user.pk, conflict_declared=False
+        ).exists()
     return False
 
 
@@ -70,12 +81,22 @@ def proposals_visible_q(user) -> Q:
         return submitted
     if is_department_member(user):
         referral = apps.get_model("proposals", "Referral")
-        return submitted & Q(Exists(referral.objects.filter(
-            proposal_id=OuterRef("pk"), department_id=user.department_id)))
+        return submitted & Q(
+            Exists(
+                referral.objects.filter(
+                    proposal_id=OuterRef("pk"), department_id=user.department_id
+                )
+            )
+        )
     if is_reviewer(user):
         assignment = apps.get_model("reviews", "ReviewAssignment")
-        return submitted & Q(Exists(assignment.objects.filter(
-            proposal_id=OuterRef("pk"), reviewer_id=user.pk, conflict_declared=False)))
+        return submitted & Q(
+            Exists(
+                assignment.objects.filter(
+                    proposal_id=OuterRef("pk"), reviewer_id=user.pk, conflict_declared=False
+                )
+            )
+        )
     return nothing
 
 
@@ -107,8 +128,7 @@ def identity_hidden_by_blind_review(user, proposal) -> bool:
 def can_view_business_identity(user, proposal) -> bool:
     """Who proposed and how to reach them: whoever sees the proposal, except a blind call's
     reviewers."""
-    return (can_view_proposal(user, proposal)
-            and not identity_hidden_by_blind_review(user, proposal))
+    return can_view_proposal(user, proposal) and not identity_hidden_by_blind_review(user, proposal)
 
 
 def may_transition(user, proposal, action: str) -> bool:
@@ -128,6 +148,7 @@ def may_transition(user, proposal, action: str) -> bool:
 
 
 # --- Dialogue and files ---------------------------------------------------------------------
+
 
 def can_read_dialogue(user, proposal) -> bool:
     """The thread between the business and the desk: those two only, never departments or
@@ -163,8 +184,9 @@ def can_download_attachment(user, attachment) -> bool:
     if attachment.message_id:
         return can_read_message(user, attachment.message)
     # A proposal's own files often name the business: a blind call's reviewers get none.
-    return (can_view_proposal(user, attachment.proposal)
-            and can_view_business_identity(user, attachment.proposal))
+    return can_view_proposal(user, attachment.proposal) and can_view_business_identity(
+        user, attachment.proposal
+    )
 
 
 def can_view_receipt(user, proposal) -> bool:
@@ -182,6 +204,7 @@ def can_change_attachments(user, proposal) -> bool:
 
 # --- Back office and department portal ------------------------------------------------------
 
+
 def can_use_back_office(user) -> bool:
     """The inbox, dashboard, exports, assignment: desk staff and the desk manager."""
     return is_desk(user)
@@ -190,7 +213,12 @@ def can_use_back_office(user) -> bool:
 def can_refer(user, proposal) -> bool:
     """Refer a proposal to departments: the desk, once it is submitted and still open."""
     return can_use_back_office(user) and proposal.state in (
-        "submitted", "dialogue", "revision_requested", "coordination", "review")
+        "submitted",
+        "dialogue",
+        "revision_requested",
+        "coordination",
+        "review",
+    )
 
 
 def can_view_referral(user, referral) -> bool:
@@ -213,10 +241,12 @@ def referrals_visible_q(user) -> Q:
 
 def can_answer_referral(user, referral) -> bool:
     """The referred department answers (and may revise its answer) while the case is open."""
-    return (is_department_member(user)
-            and user.department_id == referral.department_id
-            and referral.proposal.state in ("submitted", "dialogue", "revision_requested",
-                                            "coordination", "review"))
+    return (
+        is_department_member(user)
+        and user.department_id == referral.department_id
+        and referral.proposal.state
+        in ("submitted", "dialogue", "revision_requested", "coordination", "review")
+    )
 
 
 def can_discuss_referral(user, referral) -> bool:
@@ -227,8 +257,6 @@ def can_discuss_referral(user, referral) -> bool:
 def can_view_opinions(user, proposal) -> bool:
     """All departments' opinions side by side: the desk only (a department sees its own)."""
     return is_desk(user) and proposal.state != "draft"
-
-
 
 
 def can_view_decision_notice(user, proposal) -> bool:

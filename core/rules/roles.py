@@ -40,8 +40,9 @@ def is_administrator(user) -> bool:
 
 # --- Portals: which part of the site a person works in (the menu asks these) ----------------
 
+
 def can_use_business_portal(user) -> bool:
-    """"Your proposals", "your projects", "your organisation": a business member."""
+    """ "Your proposals", "your projects", "your organisation": a business member."""
     return is_business(user) and user.organization_id is not None
 
 

@@ -9,166 +9,477 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0003_audit_log'),
-        ('proposals', '0008_inbox_search_trigram'),
+        ("core", "0003_audit_log"),
+        ("proposals", "0008_inbox_search_trigram"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Field',
+            name="Field",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('name_en', models.CharField(max_length=80, verbose_name='name in English')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("name_en", models.CharField(max_length=80, verbose_name="name in English")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'field',
-                'verbose_name_plural': 'fields',
-                'ordering': ['sort_order', 'pk'],
+                "verbose_name": "field",
+                "verbose_name_plural": "fields",
+                "ordering": ["sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title_draft', models.CharField(blank=True, max_length=200, verbose_name='public title (draft)')),
-                ('summary_draft', models.TextField(blank=True, verbose_name='public summary (draft)')),
-                ('title_draft_en', models.CharField(blank=True, max_length=250, verbose_name='public title in English (draft)')),
-                ('summary_draft_en', models.TextField(blank=True, verbose_name='public summary in English (draft)')),
-                ('public_title', models.CharField(blank=True, editable=False, max_length=200, verbose_name='public title')),
-                ('public_summary', models.TextField(blank=True, editable=False, verbose_name='public summary')),
-                ('public_title_en', models.CharField(blank=True, editable=False, max_length=250, verbose_name='public title in English')),
-                ('public_summary_en', models.TextField(blank=True, editable=False, verbose_name='public summary in English')),
-                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='public text approved')),
-                ('partner_name', models.CharField(max_length=200, verbose_name='partner')),
-                ('corporate_number', models.CharField(blank=True, max_length=13, verbose_name='corporate number')),
-                ('fiscal_year', models.PositiveIntegerField(db_index=True, verbose_name='fiscal year')),
-                ('locations', models.CharField(blank=True, max_length=300, verbose_name='locations')),
-                ('locations_en', models.CharField(blank=True, max_length=300, verbose_name='locations in English')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('period_end', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('status', django_fsm.FSMField(choices=[('preparing', 'Preparing'), ('demonstrating', 'Demonstration under way'), ('rolled_out', 'Rolled out'), ('ended', 'Ended')], db_index=True, default='preparing', max_length=50, protected=True, verbose_name='status')),
-                ('procurement_route', models.CharField(choices=[('no_cost', 'No cost to the city'), ('single_source', 'Single-source contract'), ('competitive_proposal', 'Competitive proposal'), ('open_bid', 'Open bid')], default='no_cost', max_length=30, verbose_name='procurement route')),
-                ('outcome_summary', models.TextField(blank=True, verbose_name='outcome (public)')),
-                ('outcome_summary_en', models.TextField(blank=True, verbose_name='outcome in English (public)')),
-                ('agreement_date', models.DateField(blank=True, null=True, verbose_name='agreement date')),
-                ('agreement_document', models.FileField(blank=True, max_length=300, upload_to=projects.models.agreement_path, verbose_name='agreement document')),
-                ('agreement_document_name', models.CharField(blank=True, max_length=255, verbose_name='file name')),
-                ('is_published', models.BooleanField(db_index=True, default=False, verbose_name='published')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='first published')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('approved_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('departments', models.ManyToManyField(blank=True, related_name='projects', to='core.department', verbose_name='departments')),
-                ('fields', models.ManyToManyField(blank=True, related_name='projects', to='projects.field', verbose_name='fields')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='proposals.programme', verbose_name='programme')),
-                ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='project', to='proposals.proposal', verbose_name='proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title_draft",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="public title (draft)"
+                    ),
+                ),
+                (
+                    "summary_draft",
+                    models.TextField(blank=True, verbose_name="public summary (draft)"),
+                ),
+                (
+                    "title_draft_en",
+                    models.CharField(
+                        blank=True, max_length=250, verbose_name="public title in English (draft)"
+                    ),
+                ),
+                (
+                    "summary_draft_en",
+                    models.TextField(blank=True, verbose_name="public summary in English (draft)"),
+                ),
+                (
+                    "public_title",
+                    models.CharField(
+                        blank=True, editable=False, max_length=200, verbose_name="public title"
+                    ),
+                ),
+                (
+                    "public_summary",
+                    models.TextField(blank=True, editable=False, verbose_name="public summary"),
+                ),
+                (
+                    "public_title_en",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=250,
+                        verbose_name="public title in English",
+                    ),
+                ),
+                (
+                    "public_summary_en",
+                    models.TextField(
+                        blank=True, editable=False, verbose_name="public summary in English"
+                    ),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="public text approved"
+                    ),
+                ),
+                ("partner_name", models.CharField(max_length=200, verbose_name="partner")),
+                (
+                    "corporate_number",
+                    models.CharField(blank=True, max_length=13, verbose_name="corporate number"),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveIntegerField(db_index=True, verbose_name="fiscal year"),
+                ),
+                (
+                    "locations",
+                    models.CharField(blank=True, max_length=300, verbose_name="locations"),
+                ),
+                (
+                    "locations_en",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="locations in English"
+                    ),
+                ),
+                ("period_start", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("period_end", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("preparing", "Preparing"),
+                            ("demonstrating", "Demonstration under way"),
+                            ("rolled_out", "Rolled out"),
+                            ("ended", "Ended"),
+                        ],
+                        db_index=True,
+                        default="preparing",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "procurement_route",
+                    models.CharField(
+                        choices=[
+                            ("no_cost", "No cost to the city"),
+                            ("single_source", "Single-source contract"),
+                            ("competitive_proposal", "Competitive proposal"),
+                            ("open_bid", "Open bid"),
+                        ],
+                        default="no_cost",
+                        max_length=30,
+                        verbose_name="procurement route",
+                    ),
+                ),
+                ("outcome_summary", models.TextField(blank=True, verbose_name="outcome (public)")),
+                (
+                    "outcome_summary_en",
+                    models.TextField(blank=True, verbose_name="outcome in English (public)"),
+                ),
+                (
+                    "agreement_date",
+                    models.DateField(blank=True, null=True, verbose_name="agreement date"),
+                ),
+                (
+                    "agreement_document",
+                    models.FileField(
+                        blank=True,
+                        max_length=300,
+                        upload_to=projects.models.agreement_path,
+                        verbose_name="agreement document",
+                    ),
+                ),
+                (
+                    "agreement_document_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="file name"),
+                ),
+                (
+                    "is_published",
+                    models.BooleanField(db_index=True, default=False, verbose_name="published"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first published"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="projects",
+                        to="core.department",
+                        verbose_name="departments",
+                    ),
+                ),
+                (
+                    "fields",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="projects",
+                        to="projects.field",
+                        verbose_name="fields",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="proposals.programme",
+                        verbose_name="programme",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="project",
+                        to="proposals.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'projects',
-                'ordering': ['-fiscal_year', '-pk'],
+                "verbose_name": "project",
+                "verbose_name_plural": "projects",
+                "ordering": ["-fiscal_year", "-pk"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('progress', 'Progress report'), ('final', 'Final report')], max_length=20, verbose_name='kind')),
-                ('body', models.TextField(verbose_name='report')),
-                ('state', django_fsm.FSMField(choices=[('submitted', 'Submitted'), ('accepted', 'Accepted'), ('returned', 'Returned for changes')], default='submitted', max_length=50, protected=True, verbose_name='state')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed')),
-                ('review_comment', models.TextField(blank=True, verbose_name='comment from the desk')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='projects.project', verbose_name='project')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("progress", "Progress report"), ("final", "Final report")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="report")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("accepted", "Accepted"),
+                            ("returned", "Returned for changes"),
+                        ],
+                        default="submitted",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reviewed"),
+                ),
+                (
+                    "review_comment",
+                    models.TextField(blank=True, verbose_name="comment from the desk"),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report',
-                'verbose_name_plural': 'reports',
-                'ordering': ['-submitted_at', '-pk'],
+                "verbose_name": "report",
+                "verbose_name_plural": "reports",
+                "ordering": ["-submitted_at", "-pk"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='ReportAttachment',
+            name="ReportAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=projects.models.report_file_path)),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='projects.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(max_length=300, upload_to=projects.models.report_file_path),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="projects.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReportFigure',
+            name="ReportFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=100, verbose_name='what was measured')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='value')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='unit')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='projects.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=100, verbose_name="what was measured")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="value"),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="projects.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='facility')),
-                ('address', models.CharField(max_length=300, verbose_name='address')),
-                ('notes', models.TextField(blank=True, verbose_name='notes for the desk')),
-                ('is_active', models.BooleanField(default=True, verbose_name='available')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='core.department', verbose_name='department in charge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="facility")),
+                ("address", models.CharField(max_length=300, verbose_name="address")),
+                ("notes", models.TextField(blank=True, verbose_name="notes for the desk")),
+                ("is_active", models.BooleanField(default=True, verbose_name="available")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="core.department",
+                        verbose_name="department in charge",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site',
-                'verbose_name_plural': 'sites',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "site",
+                "verbose_name_plural": "sites",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SiteBooking',
+            name="SiteBooking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateField(verbose_name='from')),
-                ('end', models.DateField(verbose_name='until')),
-                ('conditions', models.TextField(blank=True, verbose_name='conditions of use')),
-                ('overlap_confirmed', models.BooleanField(default=False, help_text='The desk was warned that another project uses the site at the same time and booked it anyway.', verbose_name='overlap accepted')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='projects.project', verbose_name='project')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='projects.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateField(verbose_name="from")),
+                ("end", models.DateField(verbose_name="until")),
+                ("conditions", models.TextField(blank=True, verbose_name="conditions of use")),
+                (
+                    "overlap_confirmed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The desk was warned that another project uses the site at the same time and booked it anyway.",
+                        verbose_name="overlap accepted",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookings",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="projects.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site booking',
-                'verbose_name_plural': 'site bookings',
-                'ordering': ['start', 'pk'],
+                "verbose_name": "site booking",
+                "verbose_name_plural": "site bookings",
+                "ordering": ["start", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['is_published', 'fiscal_year'], name='projects_pr_is_publ_66fdf8_idx'),
+            model_name="project",
+            index=models.Index(
+                fields=["is_published", "fiscal_year"], name="projects_pr_is_publ_66fdf8_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sitebooking',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='booking_end_after_start'),
+            model_name="sitebooking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gte", models.F("start"))), name="booking_end_after_start"
+            ),
         ),
     ]

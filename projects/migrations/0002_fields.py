@@ -19,8 +19,9 @@ FIELDS = [
 def add_fields(apps, schema_editor):
     Field = apps.get_model("projects", "Field")
     for order, (code, name, name_en) in enumerate(FIELDS, start=1):
-        Field.objects.update_or_create(code=code, defaults={
-            "name": name, "name_en": name_en, "sort_order": order * 10})
+        Field.objects.update_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "sort_order": order * 10}
+        )
 
 
 class Migration(migrations.Migration):

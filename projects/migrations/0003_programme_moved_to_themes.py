@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("projects", "0002_fields"),
         ("themes", "0003_programmes_and_rubrics_move_here"),
@@ -18,7 +17,12 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="project",
                     name="programme",
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="projects", to="themes.programme", verbose_name="programme"),
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="themes.programme",
+                        verbose_name="programme",
+                    ),
                 ),
             ],
         ),

@@ -5,14 +5,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0003_programme_moved_to_themes'),
+        ("projects", "0003_programme_moved_to_themes"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='project',
-            name='status',
+            model_name="project",
+            name="status",
         ),
     ]

@@ -8,144 +8,422 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(max_length=150, verbose_name='name in English')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, verbose_name='description in English')),
-                ('allows_sole_proprietors', models.BooleanField(default=True, verbose_name='sole proprietors may propose')),
-                ('startups_only', models.BooleanField(default=False, verbose_name='startups only')),
-                ('review_required', models.BooleanField(default=False, help_text='Themed calls always require a review; always-open proposals only if set here.', verbose_name='scored review required before adoption')),
-                ('is_active', models.BooleanField(default=True, verbose_name='accepting proposals')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_en", models.CharField(max_length=150, verbose_name="name in English")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description in English"),
+                ),
+                (
+                    "allows_sole_proprietors",
+                    models.BooleanField(default=True, verbose_name="sole proprietors may propose"),
+                ),
+                ("startups_only", models.BooleanField(default=False, verbose_name="startups only")),
+                (
+                    "review_required",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Themed calls always require a review; always-open proposals only if set here.",
+                        verbose_name="scored review required before adoption",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(default=True, verbose_name="accepting proposals"),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'programme',
-                'verbose_name_plural': 'programmes',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalConsent',
+            name="ProposalConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("accepted_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'accepted consent',
-                'verbose_name_plural': 'accepted consents',
+                "verbose_name": "accepted consent",
+                "verbose_name_plural": "accepted consents",
             },
         ),
         migrations.CreateModel(
-            name='ProposalTransition',
+            name="ProposalTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Received'), ('dialogue', 'In dialogue'), ('revision_requested', 'Additional information requested'), ('coordination', 'Coordinating with departments'), ('review', 'Under review'), ('adopted', 'Adopted'), ('agreement', 'Agreement concluded'), ('in_field', 'Field provided / demonstration'), ('completed', 'Completed'), ('not_accepted', 'Not accepted'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn'), ('consultation_closed', 'Consultation closed')], max_length=30, verbose_name='from')),
-                ('to_state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Received'), ('dialogue', 'In dialogue'), ('revision_requested', 'Additional information requested'), ('coordination', 'Coordinating with departments'), ('review', 'Under review'), ('adopted', 'Adopted'), ('agreement', 'Agreement concluded'), ('in_field', 'Field provided / demonstration'), ('completed', 'Completed'), ('not_accepted', 'Not accepted'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn'), ('consultation_closed', 'Consultation closed')], max_length=30, verbose_name='to')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Received"),
+                            ("dialogue", "In dialogue"),
+                            ("revision_requested", "Additional information requested"),
+                            ("coordination", "Coordinating with departments"),
+                            ("review", "Under review"),
+                            ("adopted", "Adopted"),
+                            ("agreement", "Agreement concluded"),
+                            ("in_field", "Field provided / demonstration"),
+                            ("completed", "Completed"),
+                            ("not_accepted", "Not accepted"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                            ("consultation_closed", "Consultation closed"),
+                        ],
+                        max_length=30,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Received"),
+                            ("dialogue", "In dialogue"),
+                            ("revision_requested", "Additional information requested"),
+                            ("coordination", "Coordinating with departments"),
+                            ("review", "Under review"),
+                            ("adopted", "Adopted"),
+                            ("agreement", "Agreement concluded"),
+                            ("in_field", "Field provided / demonstration"),
+                            ("completed", "Completed"),
+                            ("not_accepted", "Not accepted"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                            ("consultation_closed", "Consultation closed"),
+                        ],
+                        max_length=30,
+                        verbose_name="to",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="time"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'state change',
-                'verbose_name_plural': 'state changes',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "state change",
+                "verbose_name_plural": "state changes",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReceiptSequence',
+            name="ReceiptSequence",
             fields=[
-                ('fiscal_year', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                ("fiscal_year", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField(verbose_name='question')),
-                ('due_date', models.DateField(verbose_name='answer by')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question", models.TextField(verbose_name="question")),
+                ("due_date", models.DateField(verbose_name="answer by")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'referral to a department',
-                'verbose_name_plural': 'referrals to departments',
+                "verbose_name": "referral to a department",
+                "verbose_name_plural": "referrals to departments",
             },
         ),
         migrations.CreateModel(
-            name='ConsentDocument',
+            name="ConsentDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('notes', 'Notes for proposers'), ('anti_social', 'Declaration of no ties to anti-social forces'), ('privacy', 'Handling of personal information'), ('publication', 'Consent to publication if adopted')], max_length=20, verbose_name='kind')),
-                ('version', models.CharField(max_length=20, verbose_name='version')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('title_en', models.CharField(max_length=200, verbose_name='title in English')),
-                ('body', models.TextField(verbose_name='text')),
-                ('body_en', models.TextField(verbose_name='text in English')),
-                ('effective_from', models.DateTimeField(default=django.utils.timezone.now, verbose_name='effective from')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("notes", "Notes for proposers"),
+                            ("anti_social", "Declaration of no ties to anti-social forces"),
+                            ("privacy", "Handling of personal information"),
+                            ("publication", "Consent to publication if adopted"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("version", models.CharField(max_length=20, verbose_name="version")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("title_en", models.CharField(max_length=200, verbose_name="title in English")),
+                ("body", models.TextField(verbose_name="text")),
+                ("body_en", models.TextField(verbose_name="text in English")),
+                (
+                    "effective_from",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="effective from"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent text',
-                'verbose_name_plural': 'consent texts',
-                'ordering': ['kind', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'version'), name='consent_kind_version_unique')],
+                "verbose_name": "consent text",
+                "verbose_name_plural": "consent texts",
+                "ordering": ["kind", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "version"), name="consent_kind_version_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('draft', 'Draft'), ('submitted', 'Received'), ('dialogue', 'In dialogue'), ('revision_requested', 'Additional information requested'), ('coordination', 'Coordinating with departments'), ('review', 'Under review'), ('adopted', 'Adopted'), ('agreement', 'Agreement concluded'), ('in_field', 'Field provided / demonstration'), ('completed', 'Completed'), ('not_accepted', 'Not accepted'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn'), ('consultation_closed', 'Consultation closed')], db_index=True, default='draft', max_length=50, protected=True, verbose_name='state')),
-                ('receipt_number', models.CharField(blank=True, editable=False, max_length=20, null=True, unique=True, verbose_name='receipt number')),
-                ('fiscal_year', models.PositiveIntegerField(blank=True, db_index=True, editable=False, null=True, verbose_name='fiscal year')),
-                ('kind', models.CharField(choices=[('consultation', 'Consultation'), ('proposal', 'Proposal')], default='proposal', max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('problem', models.TextField(blank=True, verbose_name='problem it solves')),
-                ('solution', models.TextField(blank=True, verbose_name='proposed solution')),
-                ('expected_effect', models.TextField(blank=True, verbose_name='expected effect')),
-                ('ask_field', models.BooleanField(default=False, verbose_name='a field (facility, road, school, …)')),
-                ('ask_data', models.BooleanField(default=False, verbose_name='city data')),
-                ('ask_publicity', models.BooleanField(default=False, verbose_name='publicity by the city')),
-                ('ask_deregulation', models.BooleanField(default=False, verbose_name='deregulation or a rule change')),
-                ('ask_other', models.CharField(blank=True, max_length=300, verbose_name='other request')),
-                ('city_cost', models.CharField(choices=[('none', 'No cost to the city'), ('budget', 'Needs a city budget'), ('undecided', 'To be discussed')], default='none', max_length=20, verbose_name='cost to the city')),
-                ('city_cost_detail', models.TextField(blank=True, verbose_name='cost details')),
-                ('desired_location', models.CharField(blank=True, max_length=300, verbose_name='desired field or location')),
-                ('schedule', models.TextField(blank=True, verbose_name='schedule')),
-                ('desired_start', models.DateField(blank=True, null=True, verbose_name='desired start')),
-                ('desired_end', models.DateField(blank=True, null=True, verbose_name='desired end')),
-                ('confidential_fields', models.JSONField(blank=True, default=list, help_text='Names of the parts the business asks the city to withhold.', verbose_name='parts the business marks confidential')),
-                ('outcome', models.CharField(blank=True, choices=[('rolled_out', 'Rolled out (social implementation)'), ('ended', 'Ended')], max_length=20, verbose_name='outcome')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='reason for the decision')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='received')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals_created', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('desired_departments', models.ManyToManyField(blank=True, related_name='desired_by_proposals', to='core.department', verbose_name='desired departments')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposals_led', to=settings.AUTH_USER_MODEL, verbose_name='lead at the desk')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='core.organization', verbose_name='organisation')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='proposals.programme', verbose_name='programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Received"),
+                            ("dialogue", "In dialogue"),
+                            ("revision_requested", "Additional information requested"),
+                            ("coordination", "Coordinating with departments"),
+                            ("review", "Under review"),
+                            ("adopted", "Adopted"),
+                            ("agreement", "Agreement concluded"),
+                            ("in_field", "Field provided / demonstration"),
+                            ("completed", "Completed"),
+                            ("not_accepted", "Not accepted"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                            ("consultation_closed", "Consultation closed"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "receipt_number",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=20,
+                        null=True,
+                        unique=True,
+                        verbose_name="receipt number",
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="fiscal year",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("consultation", "Consultation"), ("proposal", "Proposal")],
+                        default="proposal",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("problem", models.TextField(blank=True, verbose_name="problem it solves")),
+                ("solution", models.TextField(blank=True, verbose_name="proposed solution")),
+                ("expected_effect", models.TextField(blank=True, verbose_name="expected effect")),
+                (
+                    "ask_field",
+                    models.BooleanField(
+                        default=False, verbose_name="a field (facility, road, school, …)"
+                    ),
+                ),
+                ("ask_data", models.BooleanField(default=False, verbose_name="city data")),
+                (
+                    "ask_publicity",
+                    models.BooleanField(default=False, verbose_name="publicity by the city"),
+                ),
+                (
+                    "ask_deregulation",
+                    models.BooleanField(
+                        default=False, verbose_name="deregulation or a rule change"
+                    ),
+                ),
+                (
+                    "ask_other",
+                    models.CharField(blank=True, max_length=300, verbose_name="other request"),
+                ),
+                (
+                    "city_cost",
+                    models.CharField(
+                        choices=[
+                            ("none", "No cost to the city"),
+                            ("budget", "Needs a city budget"),
+                            ("undecided", "To be discussed"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="cost to the city",
+                    ),
+                ),
+                ("city_cost_detail", models.TextField(blank=True, verbose_name="cost details")),
+                (
+                    "desired_location",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="desired field or location"
+                    ),
+                ),
+                ("schedule", models.TextField(blank=True, verbose_name="schedule")),
+                (
+                    "desired_start",
+                    models.DateField(blank=True, null=True, verbose_name="desired start"),
+                ),
+                (
+                    "desired_end",
+                    models.DateField(blank=True, null=True, verbose_name="desired end"),
+                ),
+                (
+                    "confidential_fields",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Names of the parts the business asks the city to withhold.",
+                        verbose_name="parts the business marks confidential",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("rolled_out", "Rolled out (social implementation)"),
+                            ("ended", "Ended"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "decision_reason",
+                    models.TextField(blank=True, verbose_name="reason for the decision"),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="received"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals_created",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "desired_departments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="desired_by_proposals",
+                        to="core.department",
+                        verbose_name="desired departments",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="proposals_led",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lead at the desk",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="core.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="proposals.programme",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposal',
-                'verbose_name_plural': 'proposals',
-                'ordering': ['-submitted_at', '-created_at'],
+                "verbose_name": "proposal",
+                "verbose_name_plural": "proposals",
+                "ordering": ["-submitted_at", "-created_at"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),

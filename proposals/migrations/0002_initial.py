@@ -6,76 +6,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('proposals', '0001_initial'),
-        ('themes', '0001_initial'),
+        ("core", "0001_initial"),
+        ("proposals", "0001_initial"),
+        ("themes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='proposal',
-            name='theme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='themes.theme', verbose_name='themed call or presented issue'),
+            model_name="proposal",
+            name="theme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="proposals",
+                to="themes.theme",
+                verbose_name="themed call or presented issue",
+            ),
         ),
         migrations.AddField(
-            model_name='proposalconsent',
-            name='accepted_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="proposalconsent",
+            name="accepted_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='proposalconsent',
-            name='document',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='proposals.consentdocument'),
+            model_name="proposalconsent",
+            name="document",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="proposals.consentdocument",
+            ),
         ),
         migrations.AddField(
-            model_name='proposalconsent',
-            name='proposal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='proposals.proposal'),
+            model_name="proposalconsent",
+            name="proposal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="consents",
+                to="proposals.proposal",
+            ),
         ),
         migrations.AddField(
-            model_name='proposaltransition',
-            name='actor',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="proposaltransition",
+            name="actor",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='proposaltransition',
-            name='proposal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transitions', to='proposals.proposal'),
+            model_name="proposaltransition",
+            name="proposal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="transitions",
+                to="proposals.proposal",
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="referral",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='department',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='core.department'),
+            model_name="referral",
+            name="department",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="referrals",
+                to="core.department",
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='proposal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals', to='proposals.proposal'),
+            model_name="referral",
+            name="proposal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="referrals",
+                to="proposals.proposal",
+            ),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['organization', 'state'], name='proposals_p_organiz_0ba871_idx'),
+            model_name="proposal",
+            index=models.Index(
+                fields=["organization", "state"], name="proposals_p_organiz_0ba871_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('desired_end__isnull', True), ('desired_start__isnull', True), ('desired_end__gte', models.F('desired_start')), _connector='OR'), name='proposal_desired_period_ordered'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("desired_end__isnull", True),
+                    ("desired_start__isnull", True),
+                    ("desired_end__gte", models.F("desired_start")),
+                    _connector="OR",
+                ),
+                name="proposal_desired_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposalconsent',
-            constraint=models.UniqueConstraint(fields=('proposal', 'document'), name='consent_once'),
+            model_name="proposalconsent",
+            constraint=models.UniqueConstraint(
+                fields=("proposal", "document"), name="consent_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.UniqueConstraint(fields=('proposal', 'department'), name='referral_once'),
+            model_name="referral",
+            constraint=models.UniqueConstraint(
+                fields=("proposal", "department"), name="referral_once"
+            ),
         ),
     ]

@@ -5,17 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('proposals', '0003_transition_log_append_only'),
-        ('themes', '0001_initial'),
+        ("core", "0001_initial"),
+        ("proposals", "0003_transition_log_append_only"),
+        ("themes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['-submitted_at', '-created_at', '-id'], name='proposal_newest_first'),
+            model_name="proposal",
+            index=models.Index(
+                fields=["-submitted_at", "-created_at", "-id"], name="proposal_newest_first"
+            ),
         ),
     ]

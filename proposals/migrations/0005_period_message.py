@@ -5,18 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('proposals', '0004_list_order_index'),
-        ('themes', '0001_initial'),
+        ("core", "0001_initial"),
+        ("proposals", "0004_list_order_index"),
+        ("themes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='proposal',
-            name='proposal_desired_period_ordered',
-            constraint=models.CheckConstraint(condition=models.Q(('desired_end__isnull', True), ('desired_start__isnull', True), ('desired_end__gte', models.F('desired_start')), _connector='OR'), name='proposal_desired_period_ordered', violation_error_message='The desired end must be on or after the desired start.'),
+            model_name="proposal",
+            name="proposal_desired_period_ordered",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("desired_end__isnull", True),
+                    ("desired_start__isnull", True),
+                    ("desired_end__gte", models.F("desired_start")),
+                    _connector="OR",
+                ),
+                name="proposal_desired_period_ordered",
+                violation_error_message="The desired end must be on or after the desired start.",
+            ),
         ),
     ]

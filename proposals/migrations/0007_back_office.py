@@ -9,8 +9,9 @@ from django.db import migrations, models
 def fill_search_text(apps, schema_editor):
     Proposal = apps.get_model("proposals", "Proposal")
     for proposal in Proposal.objects.only("pk", "receipt_number", "title", "summary").iterator():
-        text = " ".join(filter(None, [proposal.receipt_number, proposal.title,
-                                      proposal.summary])).lower()
+        text = " ".join(
+            filter(None, [proposal.receipt_number, proposal.title, proposal.summary])
+        ).lower()
         Proposal.objects.filter(pk=proposal.pk).update(search_text=text)
 
 
@@ -20,137 +21,230 @@ def fill_first_response(apps, schema_editor):
     Transition = apps.get_model("proposals", "ProposalTransition")
     business_actions = ("submit", "resubmit", "withdraw")
     for proposal in Proposal.objects.exclude(state="draft").only("pk").iterator():
-        first = (Transition.objects.filter(proposal_id=proposal.pk)
-                 .exclude(action__in=business_actions).order_by("created_at", "pk").first())
+        first = (
+            Transition.objects.filter(proposal_id=proposal.pk)
+            .exclude(action__in=business_actions)
+            .order_by("created_at", "pk")
+            .first()
+        )
         if first:
             Proposal.objects.filter(pk=proposal.pk).update(first_response_at=first.created_at)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_outbox_invitations_verification'),
-        ('proposals', '0006_message_attachment'),
+        ("core", "0002_outbox_invitations_verification"),
+        ("proposals", "0006_message_attachment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.JSONField(default=dict, help_text='The inbox filter, as its GET parameters.')),
-                ('selected_ids', models.JSONField(blank=True, default=list)),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Running'), ('done', 'Ready'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('processed', models.PositiveIntegerField(default=0)),
-                ('file', models.FileField(blank=True, upload_to='exports/%Y/%m/')),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "query",
+                    models.JSONField(
+                        default=dict, help_text="The inbox filter, as its GET parameters."
+                    ),
+                ),
+                ("selected_ids", models.JSONField(blank=True, default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("running", "Running"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("processed", models.PositiveIntegerField(default=0)),
+                ("file", models.FileField(blank=True, upload_to="exports/%Y/%m/")),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'export',
-                'verbose_name_plural': 'exports',
-                'ordering': ['-created_at'],
+                "verbose_name": "export",
+                "verbose_name_plural": "exports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReasonTemplate',
+            name="ReasonTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('adopt', 'Adopt'), ('decline', 'Decline'), ('not_accept', 'Not accept'), ('request_revision', 'Request more information'), ('withdraw', 'Withdraw')], max_length=20, verbose_name='decision')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('body', models.TextField(verbose_name='text')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("adopt", "Adopt"),
+                            ("decline", "Decline"),
+                            ("not_accept", "Not accept"),
+                            ("request_revision", "Request more information"),
+                            ("withdraw", "Withdraw"),
+                        ],
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="title")),
+                ("body", models.TextField(verbose_name="text")),
+                ("is_active", models.BooleanField(default=True, verbose_name="in use")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'reason template',
-                'verbose_name_plural': 'reason templates',
-                'ordering': ['action', 'sort_order', 'pk'],
+                "verbose_name": "reason template",
+                "verbose_name_plural": "reason templates",
+                "ordering": ["action", "sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralMessage',
+            name="ReferralMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(verbose_name='message')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="message")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'referral message',
-                'verbose_name_plural': 'referral messages',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "referral message",
+                "verbose_name_plural": "referral messages",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AlterModelOptions(
-            name='referral',
-            options={'ordering': ['created_at', 'pk'], 'verbose_name': 'referral to a department', 'verbose_name_plural': 'referrals to departments'},
+            name="referral",
+            options={
+                "ordering": ["created_at", "pk"],
+                "verbose_name": "referral to a department",
+                "verbose_name_plural": "referrals to departments",
+            },
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='first_response_at',
-            field=models.DateTimeField(blank=True, help_text='When the desk first answered the business (the duty to answer).', null=True, verbose_name='first response'),
+            model_name="proposal",
+            name="first_response_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the desk first answered the business (the duty to answer).",
+                null=True,
+                verbose_name="first response",
+            ),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='search_text',
-            field=models.TextField(blank=True, default='', editable=False, help_text="Lower-cased receipt number, title and summary, for the inbox's keyword search."),
+            model_name="proposal",
+            name="search_text",
+            field=models.TextField(
+                blank=True,
+                default="",
+                editable=False,
+                help_text="Lower-cased receipt number, title and summary, for the inbox's keyword search.",
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='answered_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='answered'),
+            model_name="referral",
+            name="answered_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="answered"),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='answered_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="referral",
+            name="answered_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='comment',
-            field=models.TextField(blank=True, verbose_name='comment'),
+            model_name="referral",
+            name="comment",
+            field=models.TextField(blank=True, verbose_name="comment"),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='conditions',
-            field=models.TextField(blank=True, verbose_name='conditions'),
+            model_name="referral",
+            name="conditions",
+            field=models.TextField(blank=True, verbose_name="conditions"),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='opinion',
-            field=models.CharField(blank=True, choices=[('supportive', 'Supportive'), ('conditional', 'Supportive with conditions'), ('not_feasible', 'Not feasible'), ('needs_info', 'Needs more information')], max_length=20, verbose_name='opinion'),
+            model_name="referral",
+            name="opinion",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("supportive", "Supportive"),
+                    ("conditional", "Supportive with conditions"),
+                    ("not_feasible", "Not feasible"),
+                    ("needs_info", "Needs more information"),
+                ],
+                max_length=20,
+                verbose_name="opinion",
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='overdue_notice_sent_at',
+            model_name="referral",
+            name="overdue_notice_sent_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='reminder_sent_at',
+            model_name="referral",
+            name="reminder_sent_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['department', 'answered_at', 'due_date'], name='proposals_r_departm_e0f771_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["department", "answered_at", "due_date"],
+                name="proposals_r_departm_e0f771_idx",
+            ),
         ),
         migrations.AddField(
-            model_name='exportjob',
-            name='requested_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="exportjob",
+            name="requested_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='referralmessage',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="referralmessage",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='referralmessage',
-            name='referral',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='proposals.referral'),
+            model_name="referralmessage",
+            name="referral",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="messages",
+                to="proposals.referral",
+            ),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
         migrations.RunPython(fill_first_response, migrations.RunPython.noop),

@@ -23,7 +23,8 @@ def forward(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {INDEX} ON proposals_proposal "
-        "USING gin (search_text gin_trgm_ops)")
+        "USING gin (search_text gin_trgm_ops)"
+    )
 
 
 def backward(apps, schema_editor):

@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("proposals", "0008_inbox_search_trigram"),
         ("themes", "0003_programmes_and_rubrics_move_here"),
@@ -20,7 +19,12 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="proposal",
                     name="programme",
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="proposals", to="themes.programme", verbose_name="programme"),
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="themes.programme",
+                        verbose_name="programme",
+                    ),
                 ),
                 migrations.DeleteModel(name="Programme"),
             ],

@@ -39,7 +39,6 @@ class ConsentDocument(models.Model):
 
     @property
     def localized_title(self) -> str:
-
         english = (get_language() or "ja").startswith("en")
         return self.title_en if english and self.title_en else self.title
 
@@ -56,10 +55,13 @@ class ConsentDocument(models.Model):
 class ProposalConsent(models.Model):
     """That a business accepted one version of a consent text, and when."""
 
-    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="consents")
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="consents"
+    )
     document = models.ForeignKey(ConsentDocument, on_delete=models.PROTECT, related_name="+")
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     accepted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -68,3 +70,6 @@ class ProposalConsent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "document"], name="consent_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.document_id}"

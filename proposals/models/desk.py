@@ -11,9 +11,17 @@ from django.utils.translation import gettext_lazy as _
 class ReasonTemplate(models.Model):
     """Wording the desk starts from when it writes a decision's reasons (editable in the admin)."""
 
-    action = models.CharField(_("decision"), max_length=20, choices=[
-        ("adopt", _("Adopt")), ("decline", _("Decline")), ("not_accept", _("Not accept")),
-        ("request_revision", _("Request more information")), ("withdraw", _("Withdraw"))])
+    action = models.CharField(
+        _("decision"),
+        max_length=20,
+        choices=[
+            ("adopt", _("Adopt")),
+            ("decline", _("Decline")),
+            ("not_accept", _("Not accept")),
+            ("request_revision", _("Request more information")),
+            ("withdraw", _("Withdraw")),
+        ],
+    )
     title = models.CharField(_("title"), max_length=100)
     body = models.TextField(_("text"))
     is_active = models.BooleanField(_("in use"), default=True)
@@ -38,8 +46,9 @@ class ExportJob(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     query = models.JSONField(default=dict, help_text="The inbox filter, as its GET parameters.")
     selected_ids = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -54,6 +63,9 @@ class ExportJob(models.Model):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.status})"
 
     @property
     def percent(self) -> int:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 def _attachment_path(instance, filename: str) -> str:
     """A random name under the private root: the original name is kept only for display."""
-
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
@@ -27,12 +26,14 @@ class Message(models.Model):
         BUSINESS = "business", _("Shared with the business")
         INTERNAL = "internal", _("Internal (desk only)")
 
-    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"))
-    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices,
-                                  default=Visibility.BUSINESS)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.BUSINESS
+    )
     created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -57,15 +58,19 @@ class Attachment(models.Model):
     view that asks ``core.rules``.
     """
 
-    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="attachments")
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(upload_to=_attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -25,9 +25,12 @@ class ProposalTransition(models.Model):
     bug or a shell session can rewrite history.
     """
 
-    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+", null=True)
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.PROTECT, related_name="transitions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
     action = models.CharField(_("action"), max_length=40)
     from_state = models.CharField(_("from"), max_length=30, choices=State.choices)
     to_state = models.CharField(_("to"), max_length=30, choices=State.choices)

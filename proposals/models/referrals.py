@@ -21,20 +21,25 @@ class Referral(models.Model):
         NOT_FEASIBLE = "not_feasible", _("Not feasible")
         NEEDS_INFO = "needs_info", _("Needs more information")
 
-    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="referrals")
-    department = models.ForeignKey("core.Department", on_delete=models.PROTECT,
-                                   related_name="referrals")
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.CASCADE, related_name="referrals"
+    )
+    department = models.ForeignKey(
+        "core.Department", on_delete=models.PROTECT, related_name="referrals"
+    )
     question = models.TextField(_("question"))
     due_date = models.DateField(_("answer by"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     opinion = models.CharField(_("opinion"), max_length=20, choices=Opinion.choices, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     overdue_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -63,8 +68,7 @@ class ReferralMessage(models.Model):
     """A question from the department to the desk about a referral, or the desk's answer."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -72,6 +76,9 @@ class ReferralMessage(models.Model):
         verbose_name = _("referral message")
         verbose_name_plural = _("referral messages")
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.body[:30]}"
 
     @property
     def from_department(self) -> bool:

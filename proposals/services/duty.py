@@ -28,8 +28,6 @@ from .. import stats
 DIGEST_LIMIT = 50
 
 
-
-
 def digest_reference(today: dt.date) -> str:
     return f"daily-digest:{today.isoformat()}"
 
@@ -50,8 +48,12 @@ def send_daily_digest(today: dt.date | None = None) -> int:
         return 0
     reference = digest_reference(today)
     recipients = list(desk_recipients())
-    already = {address.lower() for address in OutboundEmail.objects.filter(
-        reference=reference, to__in=[u.email for u in recipients]).values_list("to", flat=True)}
+    already = {
+        address.lower()
+        for address in OutboundEmail.objects.filter(
+            reference=reference, to__in=[u.email for u in recipients]
+        ).values_list("to", flat=True)
+    }
     queued = 0
     with transaction.atomic():
         for person in recipients:
@@ -63,20 +65,29 @@ def send_daily_digest(today: dt.date | None = None) -> int:
                 "today": today,
                 "target_days": stats.response_target_days(),
                 "proposals": [
-                    {"proposal": p, "days": days,
-                     "url": url_for("proposals:detail", language, pk=p.pk)}
-                    for p, days in proposals.items],
+                    {
+                        "proposal": p,
+                        "days": days,
+                        "url": url_for("proposals:detail", language, pk=p.pk),
+                    }
+                    for p, days in proposals.items
+                ],
                 "proposals_total": proposals.total,
                 "proposals_more": proposals.more,
                 "referrals": [
-                    {"referral": r, "days": days,
-                     "url": url_for("proposals:detail", language, pk=r.proposal_id)}
-                    for r, days in referrals.items],
+                    {
+                        "referral": r,
+                        "days": days,
+                        "url": url_for("proposals:detail", language, pk=r.proposal_id),
+                    }
+                    for r, days in referrals.items
+                ],
                 "referrals_total": referrals.total,
                 "referrals_more": referrals.more,
                 "dashboard_url": url_for("desk:dashboard", language),
             }
-            queue_email(person.email, "daily_digest", context, language=language,
-                        reference=reference)
+            queue_email(
+                person.email, "daily_digest", context, language=language, reference=reference
+            )
             queued += 1
     return queued

@@ -36,13 +36,37 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 2000
 
 HEADERS = [
-    "受付番号", "年度", "状態", "種別", "プログラム", "件名", "概要", "事業者名", "法人番号",
-    "スタートアップ", "担当者", "受付日", "初回応答日", "未応答日数", "照会先部局",
+    "受付番号",
+    "年度",
+    "状態",
+    "種別",
+    "プログラム",
+    "件名",
+    "概要",
+    "事業者名",
+    "法人番号",
+    "スタートアップ",
+    "担当者",
+    "受付日",
+    "初回応答日",
+    "未応答日数",
+    "照会先部局",
 ]
 
 #: GET parameters of the inbox that an export keeps (everything but the page number).
-FILTER_KEYS = ("q", "state", "kind", "programme", "theme", "lead", "department", "fiscal_year",
-               "startup", "overdue", "sort")
+FILTER_KEYS = (
+    "q",
+    "state",
+    "kind",
+    "programme",
+    "theme",
+    "lead",
+    "department",
+    "fiscal_year",
+    "startup",
+    "overdue",
+    "sort",
+)
 
 
 class ExportError(Exception):
@@ -72,7 +96,6 @@ def export_queryset(user, query=None, selected_ids=None):
 
     Raises ``ExportError`` when the filter is not valid (it would not match what the user saw).
     """
-
     if not rules.can_use_back_office(user):
         raise ExportError(_("Only the desk can export proposals."))
     base = Proposal.objects.filter(rules.proposals_visible_q(user))
@@ -84,20 +107,33 @@ def export_queryset(user, query=None, selected_ids=None):
         # The ticked rows, in the inbox's order; the other filters do not apply to them.
         if not filterset.form.is_valid():
             return filterset.filter_sort(base.filter(pk__in=selected_ids), "sort", None)
-        return filterset.filter_queryset(base.filter(pk__in=selected_ids),
-                                         skip=tuple(k for k in FILTER_KEYS if k != "sort"))
+        return filterset.filter_queryset(
+            base.filter(pk__in=selected_ids), skip=tuple(k for k in FILTER_KEYS if k != "sort")
+        )
     if not filterset.form.is_valid():
-        raise ExportError(_("The filter is not valid, so nothing was exported. Correct it and "
-                            "try again."))
+        raise ExportError(
+            _("The filter is not valid, so nothing was exported. Correct it and try again.")
+        )
     return filterset.qs
 
 
 #: The columns each row is read with: plain values, no model instances, so a chunk of rows
 #: costs little memory and time.
 ROW_FIELDS = (
-    "pk", "receipt_number", "fiscal_year", "state", "kind", "programme__name", "title",
-    "summary", "organization__name", "organization__corporate_number",
-    "organization__is_startup", "lead__full_name", "lead__email", "submitted_at",
+    "pk",
+    "receipt_number",
+    "fiscal_year",
+    "state",
+    "kind",
+    "programme__name",
+    "title",
+    "summary",
+    "organization__name",
+    "organization__corporate_number",
+    "organization__is_startup",
+    "lead__full_name",
+    "lead__email",
+    "submitted_at",
     "first_response_at",
 )
 
@@ -109,29 +145,42 @@ def _date(value) -> str:
 def _departments(ids) -> dict[int, list[str]]:
     """The departments each of the proposals ``ids`` was referred to (one query)."""
     referred: dict[int, list[str]] = {}
-    for proposal_id, name in (Referral.objects.filter(proposal_id__in=ids)
-                              .order_by("department__code")
-                              .values_list("proposal_id", "department__name")):
+    for proposal_id, name in (
+        Referral.objects.filter(proposal_id__in=ids)
+        .order_by("department__code")
+        .values_list("proposal_id", "department__name")
+    ):
         referred.setdefault(proposal_id, []).append(name)
     return referred
 
 
 def _rows(chunk, today, labels):
-
     referred = _departments([row["pk"] for row in chunk])
     for row in chunk:
-        waiting = stats.days_waiting(SimpleNamespace(
-            submitted_at=row["submitted_at"], first_response_at=row["first_response_at"],
-            state=row["state"]), today)
+        waiting = stats.days_waiting(
+            SimpleNamespace(
+                submitted_at=row["submitted_at"],
+                first_response_at=row["first_response_at"],
+                state=row["state"],
+            ),
+            today,
+        )
         lead = row["lead__full_name"] or row["lead__email"] or ""
         cell = spreadsheet_cell
         yield [
-            cell(row["receipt_number"]), str(row["fiscal_year"] or ""), labels[row["state"]],
-            labels[row["kind"]], cell(row["programme__name"]), cell(row["title"]),
-            cell(row["summary"]), cell(row["organization__name"]),
+            cell(row["receipt_number"]),
+            str(row["fiscal_year"] or ""),
+            labels[row["state"]],
+            labels[row["kind"]],
+            cell(row["programme__name"]),
+            cell(row["title"]),
+            cell(row["summary"]),
+            cell(row["organization__name"]),
             row["organization__corporate_number"],
-            "はい" if row["organization__is_startup"] else "いいえ", cell(lead),
-            _date(row["submitted_at"]), _date(row["first_response_at"]),
+            "はい" if row["organization__is_startup"] else "いいえ",
+            cell(lead),
+            _date(row["submitted_at"]),
+            _date(row["first_response_at"]),
             "" if waiting is None else str(waiting),
             cell("、".join(referred.get(row["pk"], []))),
         ]
@@ -144,7 +193,6 @@ def write_csv(out, queryset, *, progress=None, chunk_size: int = CHUNK_SIZE) -> 
     chunk for the departments); ``progress(n)`` is called after each chunk. Returns the number
     of rows written.
     """
-
     today = dates.today()
     with translation.override("ja"):
         labels = {value: str(label) for value, label in [*State.choices, *Kind.choices]}
@@ -173,7 +221,8 @@ def start_export(user, query=None, selected_ids=None, *, total: int | None = Non
     """Create an export job for ``user`` and queue its task once the transaction commits."""
     queryset = export_queryset(user, query, selected_ids)
     job = ExportJob.objects.create(
-        requested_by=user, query=query_to_dict(query),
+        requested_by=user,
+        query=query_to_dict(query),
         selected_ids=[int(pk) for pk in (selected_ids or [])],
         total=queryset.count() if total is None else total,
     )
@@ -197,7 +246,8 @@ def build_export(job_id: int) -> str:
         queryset = export_queryset(job.requested_by, job.query, job.selected_ids)
         total = queryset.count()
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.RUNNING, total=total, processed=0, error="")
+            status=ExportJob.Status.RUNNING, total=total, processed=0, error=""
+        )
 
         def progress(n):
             ExportJob.objects.filter(pk=job.pk).update(processed=n)
@@ -211,13 +261,23 @@ def build_export(job_id: int) -> str:
             job.file.save(name, File(raw, name=name), save=False)
             text.detach()
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.DONE, file=job.file.name, processed=written,
-            total=max(total, written), finished_at=timezone.now())
+            status=ExportJob.Status.DONE,
+            file=job.file.name,
+            processed=written,
+            total=max(total, written),
+            finished_at=timezone.now(),
+        )
         return ExportJob.Status.DONE
     except Exception as exc:  # recorded for the user, logged for the operator
         logger.exception("export %s failed", job_id)
-        message = exc.message if isinstance(exc, ExportError) else _(
-            "The export failed. Please try again; if it fails again, tell the administrator.")
+        message = (
+            exc.message
+            if isinstance(exc, ExportError)
+            else _(
+                "The export failed. Please try again; if it fails again, tell the administrator."
+            )
+        )
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now())
+            status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
+        )
         return ExportJob.Status.FAILED

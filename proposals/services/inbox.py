@@ -43,12 +43,18 @@ def assign_lead(proposals, lead, actor) -> int:
         ids = proposals.order_by().values("pk")
     else:
         ids = [int(pk) for pk in proposals]
-    count = (Proposal.objects.filter(pk__in=ids).filter(rules.proposals_visible_q(actor))
-             .update(lead=lead, updated_at=timezone.now()))
-    logger.info("%s assigned %d proposals to lead %s", actor.pk, count,
-                lead.pk if lead else None)
+    count = (
+        Proposal.objects.filter(pk__in=ids)
+        .filter(rules.proposals_visible_q(actor))
+        .update(lead=lead, updated_at=timezone.now())
+    )
+    logger.info("%s assigned %d proposals to lead %s", actor.pk, count, lead.pk if lead else None)
 
     listed = ids if isinstance(ids, list) else "filter"
-    audit.record(actor, "assign_lead", f"lead:{lead.pk if lead else 'none'}",
-                 detail=f"{count} proposals: {listed}"[:300])
+    audit.record(
+        actor,
+        "assign_lead",
+        f"lead:{lead.pk if lead else 'none'}",
+        detail=f"{count} proposals: {listed}"[:300],
+    )
     return count

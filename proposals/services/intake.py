@@ -30,19 +30,37 @@ def record_consents(proposal: Proposal, actor, kinds: list[str]) -> list[Proposa
         for kind, document in current.items():
             if kind in kinds:
                 consent, _created = ProposalConsent.objects.get_or_create(
-                    proposal=proposal, document=document, defaults={"accepted_by": actor})
+                    proposal=proposal, document=document, defaults={"accepted_by": actor}
+                )
                 recorded.append(consent)
             else:
                 ProposalConsent.objects.filter(proposal=proposal, document=document).delete()
     return recorded
 
 
-EDITABLE_FIELDS = frozenset({
-    "kind", "programme", "title", "summary", "problem", "solution", "expected_effect",
-    "ask_field", "ask_data", "ask_publicity", "ask_deregulation", "ask_other",
-    "city_cost", "city_cost_detail", "desired_location", "schedule", "desired_start",
-    "desired_end", "confidential_fields",
-})
+EDITABLE_FIELDS = frozenset(
+    {
+        "kind",
+        "programme",
+        "title",
+        "summary",
+        "problem",
+        "solution",
+        "expected_effect",
+        "ask_field",
+        "ask_data",
+        "ask_publicity",
+        "ask_deregulation",
+        "ask_other",
+        "city_cost",
+        "city_cost_detail",
+        "desired_location",
+        "schedule",
+        "desired_start",
+        "desired_end",
+        "confidential_fields",
+    }
+)
 
 
 def update_draft(proposal: Proposal, actor, fields: dict, departments=None) -> Proposal:
@@ -55,8 +73,11 @@ def update_draft(proposal: Proposal, actor, fields: dict, departments=None) -> P
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    if proposal.state != State.DRAFT and "programme" in fields \
-            and fields["programme"] != proposal.programme:
+    if (
+        proposal.state != State.DRAFT
+        and "programme" in fields
+        and fields["programme"] != proposal.programme
+    ):
         raise NotAllowedNow(_("The programme cannot be changed after submission."))
     for name, value in fields.items():
         setattr(proposal, name, value)
@@ -68,10 +89,10 @@ def update_draft(proposal: Proposal, actor, fields: dict, departments=None) -> P
     return proposal
 
 
-def add_attachment(proposal: Proposal, actor, uploaded, *, message: Message | None = None
-                   ) -> Attachment:
+def add_attachment(
+    proposal: Proposal, actor, uploaded, *, message: Message | None = None
+) -> Attachment:
     """Attach one uploaded file after checking its content and the size limits."""
-
 
     if message is None and not rules.can_change_attachments(actor, proposal):
         raise NotPermitted(_("You are not permitted to change this proposal's files."))
@@ -80,8 +101,14 @@ def add_attachment(proposal: Proposal, actor, uploaded, *, message: Message | No
     info = uploads.inspect_upload(uploaded)
     used = proposal.attachments.aggregate(total=Sum("size"))["total"] or 0
     uploads.check_total(used, [info.size])
-    attachment = Attachment(proposal=proposal, message=message, original_name=info.original_name,
-                            content_type=info.content_type, size=info.size, uploaded_by=actor)
+    attachment = Attachment(
+        proposal=proposal,
+        message=message,
+        original_name=info.original_name,
+        content_type=info.content_type,
+        size=info.size,
+        uploaded_by=actor,
+    )
     attachment.file.save(info.original_name, uploaded, save=False)
     attachment.save()
     return attachment
@@ -96,8 +123,9 @@ def remove_attachment(attachment: Attachment, actor) -> None:
     transaction.on_commit(lambda: storage.delete(stored))
 
 
-def post_message(proposal: Proposal, author, body: str, *, visibility: str = "business",
-                 files=()) -> Message:
+def post_message(
+    proposal: Proposal, author, body: str, *, visibility: str = "business", files=()
+) -> Message:
     """A message in the dialogue (or an internal note), with its files, in one transaction."""
     body = (body or "").strip()
     if visibility not in Message.Visibility.values:
@@ -107,13 +135,18 @@ def post_message(proposal: Proposal, author, body: str, *, visibility: str = "bu
     if not body:
         raise ReasonRequired(_("Write a message."))
     with transaction.atomic():
-        message = Message.objects.create(proposal=proposal, author=author, body=body,
-                                         visibility=visibility)
-        if visibility == "business" and not message.from_business \
-                and proposal.first_response_at is None:
+        message = Message.objects.create(
+            proposal=proposal, author=author, body=body, visibility=visibility
+        )
+        if (
+            visibility == "business"
+            and not message.from_business
+            and proposal.first_response_at is None
+        ):
             # A message to the business is an answer too (the duty to answer).
             Proposal.objects.filter(pk=proposal.pk, first_response_at__isnull=True).update(
-                first_response_at=message.created_at)
+                first_response_at=message.created_at
+            )
             proposal.first_response_at = message.created_at
         for uploaded in files:
             add_attachment(proposal, author, uploaded, message=message)

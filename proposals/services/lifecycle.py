@@ -64,23 +64,26 @@ class Action:
     is_decision: bool = False
 
 
-ACTIONS: dict[str, Action] = {a.name: a for a in [
-    Action("submit", gettext_lazy("Submit")),
-    Action("start_dialogue", gettext_lazy("Start dialogue")),
-    Action("request_revision", gettext_lazy("Request more information"), note_required=True),
-    Action("resubmit", gettext_lazy("Send the revised proposal")),
-    Action("start_coordination", gettext_lazy("Start coordination with departments")),
-    Action("return_to_dialogue", gettext_lazy("Return to dialogue")),
-    Action("start_review", gettext_lazy("Start review")),
-    Action("adopt", gettext_lazy("Adopt"), reason_required=True, is_decision=True),
-    Action("decline", gettext_lazy("Decline"), reason_required=True, is_decision=True),
-    Action("not_accept", gettext_lazy("Not accept"), reason_required=True, is_decision=True),
-    Action("close_consultation", gettext_lazy("Close the consultation")),
-    Action("conclude_agreement", gettext_lazy("Record the agreement")),
-    Action("start_field", gettext_lazy("Start the project in the field")),
-    Action("complete", gettext_lazy("Complete"), outcome_required=True),
-    Action("withdraw", gettext_lazy("Withdraw"), reason_required=True),
-]}
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in [
+        Action("submit", gettext_lazy("Submit")),
+        Action("start_dialogue", gettext_lazy("Start dialogue")),
+        Action("request_revision", gettext_lazy("Request more information"), note_required=True),
+        Action("resubmit", gettext_lazy("Send the revised proposal")),
+        Action("start_coordination", gettext_lazy("Start coordination with departments")),
+        Action("return_to_dialogue", gettext_lazy("Return to dialogue")),
+        Action("start_review", gettext_lazy("Start review")),
+        Action("adopt", gettext_lazy("Adopt"), reason_required=True, is_decision=True),
+        Action("decline", gettext_lazy("Decline"), reason_required=True, is_decision=True),
+        Action("not_accept", gettext_lazy("Not accept"), reason_required=True, is_decision=True),
+        Action("close_consultation", gettext_lazy("Close the consultation")),
+        Action("conclude_agreement", gettext_lazy("Record the agreement")),
+        Action("start_field", gettext_lazy("Start the project in the field")),
+        Action("complete", gettext_lazy("Complete"), outcome_required=True),
+        Action("withdraw", gettext_lazy("Withdraw"), reason_required=True),
+    ]
+}
 
 
 def _transition_method(proposal: Proposal, action: str):
@@ -107,11 +110,11 @@ def next_receipt_number(when=None) -> tuple[str, int]:
     PostgreSQL and SQLite serialise, so two submissions never get the same number. It runs
     inside the caller's transaction: a rolled-back submission gives its number back.
     """
-
     year = fiscal_year(when)
     for _attempt in range(3):
         updated = ReceiptSequence.objects.filter(fiscal_year=year).update(
-            last_number=F("last_number") + 1)
+            last_number=F("last_number") + 1
+        )
         if updated:
             break
         try:
@@ -152,13 +155,17 @@ def transition_proposal(
     note = (note or "").strip()
 
     if not rules.may_transition(actor, proposal, action):
-        raise NotPermitted(_("You are not permitted to do this (%(action)s).")
-                           % {"action": spec.label})
+        raise NotPermitted(
+            _("You are not permitted to do this (%(action)s).") % {"action": spec.label}
+        )
     if expected_state is not None and expected_state != proposal.state:
-        raise ConflictingChange(_(
-            "Someone else changed this proposal while you were looking at it: it is now "
-            "“%(state)s”. Reload the page and check before acting again."
-        ) % {"state": proposal.internal_label})
+        raise ConflictingChange(
+            _(
+                "Someone else changed this proposal while you were looking at it: it is now "
+                "“%(state)s”. Reload the page and check before acting again."
+            )
+            % {"state": proposal.internal_label}
+        )
     if spec.reason_required and not reason:
         raise ReasonRequired(_("Give a reason. The business receives it with the decision."))
     if spec.note_required and not note:
@@ -178,20 +185,28 @@ def transition_proposal(
 def _apply(proposal, action, actor, spec, reason, note, outcome, arrived) -> ProposalTransition:
     method = _transition_method(proposal, action)
     if not can_proceed(method, check_conditions=False):
-        raise NotAllowedNow(_(
-            "“%(action)s” is not possible while the proposal is “%(state)s”."
-        ) % {"action": spec.label, "state": proposal.internal_label})
+        raise NotAllowedNow(
+            _("“%(action)s” is not possible while the proposal is “%(state)s”.")
+            % {"action": spec.label, "state": proposal.internal_label}
+        )
     if not can_proceed(method):
         if action == "submit":
             problems = proposal.submission_problems(when=arrived)
-            raise NotAllowedNow(_("The proposal cannot be submitted yet: %(problems)s")
-                                % {"problems": " ".join(problems)})
-        if (action == "adopt" and proposal.state == State.COORDINATION
-                and proposal.is_proposal() and proposal.requires_review):
+            raise NotAllowedNow(
+                _("The proposal cannot be submitted yet: %(problems)s")
+                % {"problems": " ".join(problems)}
+            )
+        if (
+            action == "adopt"
+            and proposal.state == State.COORDINATION
+            and proposal.is_proposal()
+            and proposal.requires_review
+        ):
             raise NotAllowedNow(_("This proposal must be reviewed before it can be adopted."))
-        raise NotAllowedNow(_(
-            "“%(action)s” does not apply to this %(kind)s."
-        ) % {"action": spec.label, "kind": proposal.get_kind_display()})
+        raise NotAllowedNow(
+            _("“%(action)s” does not apply to this %(kind)s.")
+            % {"action": spec.label, "kind": proposal.get_kind_display()}
+        )
 
     from_state = proposal.state
     now = timezone.now()
@@ -201,8 +216,11 @@ def _apply(proposal, action, actor, spec, reason, note, outcome, arrived) -> Pro
             if action == "submit":
                 proposal.receipt_number, proposal.fiscal_year = next_receipt_number(arrived)
                 proposal.submitted_at = arrived
-            if (proposal.first_response_at is None and from_state != State.DRAFT
-                    and action not in rules.BUSINESS_ACTIONS):
+            if (
+                proposal.first_response_at is None
+                and from_state != State.DRAFT
+                and action not in rules.BUSINESS_ACTIONS
+            ):
                 proposal.first_response_at = now  # the duty to answer is met
             if spec.is_decision:
                 proposal.decision_reason = reason
@@ -211,24 +229,33 @@ def _apply(proposal, action, actor, spec, reason, note, outcome, arrived) -> Pro
                 proposal.outcome = outcome
             proposal.save()
             entry = ProposalTransition.objects.create(
-                proposal=proposal, actor=actor, action=action, from_state=from_state,
-                to_state=proposal.state, reason=reason, note=note, created_at=now,
+                proposal=proposal,
+                actor=actor,
+                action=action,
+                from_state=from_state,
+                to_state=proposal.state,
+                reason=reason,
+                note=note,
+                created_at=now,
             )
             # The e-mails are written to the outbox in this same transaction.
             notifications.transition_recorded(entry)
             signals.transition_recorded.send(sender=Proposal, entry=entry, actor=actor)
     except ConcurrentTransition:
         proposal.refresh_from_db()
-        raise ConflictingChange(_(
-            "Someone else changed this proposal at the same moment: it is now “%(state)s”. "
-            "Your change was not saved. Reload the page and check before acting again."
-        ) % {"state": proposal.internal_label}) from None
+        raise ConflictingChange(
+            _(
+                "Someone else changed this proposal at the same moment: it is now “%(state)s”. "
+                "Your change was not saved. Reload the page and check before acting again."
+            )
+            % {"state": proposal.internal_label}
+        ) from None
     except Exception:
         # The in-memory object must not keep a state the database refused. (If the caller's
         # own transaction is broken, reloading fails too; the original error matters more.)
         try:
             proposal.refresh_from_db()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
         raise
     return entry

@@ -44,8 +44,6 @@ class ReferralInputError(LifecycleError):
         super().__init__(" ".join(message for messages in errors.values() for message in messages))
 
 
-
-
 def join_names(names) -> str:
     """A list of names as the active language writes one (「A、B」 or "A, B")."""
     separator = "、" if (translation.get_language() or "ja").startswith("ja") else ", "
@@ -53,6 +51,7 @@ def join_names(names) -> str:
 
 
 # --- Who is told ------------------------------------------------------------------------------
+
 
 def department_recipients(department) -> list[tuple[str, str]]:
     """(address, language) of every active member of ``department``, then its shared contact
@@ -71,31 +70,39 @@ def desk_recipients(proposal: Proposal) -> list[tuple[str, str]]:
     return [(u.email, u.language or "ja") for u in people.lead_or_desk(lead)]
 
 
-
-
 def _send(recipients, template: str, referral: Referral, viewname: str, **context) -> int:
     for address, language in recipients:
         queue_email(
-            address, template,
-            {"referral": referral, "proposal": referral.proposal,
-             "department": referral.department,
-             "url": url_for(viewname, language, pk=referral.pk), **context},
-            language=language, reference=f"proposal:{referral.proposal_id}",
+            address,
+            template,
+            {
+                "referral": referral,
+                "proposal": referral.proposal,
+                "department": referral.department,
+                "url": url_for(viewname, language, pk=referral.pk),
+                **context,
+            },
+            language=language,
+            reference=f"proposal:{referral.proposal_id}",
         )
     return len(recipients)
 
 
 # --- The desk refers --------------------------------------------------------------------------
 
-def refer(proposal: Proposal, departments, question: str, due_date: dt.date | None,
-          actor) -> list[Referral]:
+
+def refer(
+    proposal: Proposal, departments, question: str, due_date: dt.date | None, actor
+) -> list[Referral]:
     """Refer ``proposal`` to each of ``departments`` with ``question``, to be answered by
     ``due_date`` (a date in Japan, today or later). One referral per department, all or none;
     each department's members are told by e-mail."""
     if not rules.can_refer(actor, proposal):
         if rules.can_use_back_office(actor) and rules.can_view_proposal(actor, proposal):
-            raise NotAllowedNow(_("A proposal that is “%(state)s” can no longer be referred "
-                                  "to departments.") % {"state": proposal.internal_label})
+            raise NotAllowedNow(
+                _("A proposal that is “%(state)s” can no longer be referred to departments.")
+                % {"state": proposal.internal_label}
+            )
         raise NotPermitted(_("You are not permitted to refer this proposal to departments."))
 
     chosen = list({d.pk: d for d in (departments or [])}.values())
@@ -105,55 +112,83 @@ def refer(proposal: Proposal, departments, question: str, due_date: dt.date | No
         errors["departments"] = [_("Choose at least one department.")]
     else:
         already = sorted(
-            (r.department for r in Referral.objects.filter(
-                proposal=proposal, department__in=chosen).select_related("department")),
-            key=lambda d: d.code)
+            (
+                r.department
+                for r in Referral.objects.filter(
+                    proposal=proposal, department__in=chosen
+                ).select_related("department")
+            ),
+            key=lambda d: d.code,
+        )
         if already:
-            errors["departments"] = [_(
-                "Already referred to %(departments)s. Each department is asked once; write to "
-                "it on its referral page instead.") % {
-                    "departments": join_names(str(d) for d in already)}]
+            errors["departments"] = [
+                _(
+                    "Already referred to %(departments)s. Each department is asked once; write to "
+                    "it on its referral page instead."
+                )
+                % {"departments": join_names(str(d) for d in already)}
+            ]
     if not question:
         errors["question"] = [_("Write what you ask the departments.")]
     if due_date is None:
         errors["due_date"] = [_("Enter the date by which the departments must answer.")]
     elif due_date < dates.today():
-        errors["due_date"] = [_("The deadline %(date)s has already passed. Choose today or a "
-                                "later date.") % {"date": due_date.isoformat()}]
+        errors["due_date"] = [
+            _("The deadline %(date)s has already passed. Choose today or a later date.")
+            % {"date": due_date.isoformat()}
+        ]
     if errors:
         raise ReferralInputError(errors)
 
     try:
         with transaction.atomic():
             referrals = [
-                Referral.objects.create(proposal=proposal, department=department,
-                                        question=question, due_date=due_date,
-                                        created_by=actor)
+                Referral.objects.create(
+                    proposal=proposal,
+                    department=department,
+                    question=question,
+                    due_date=due_date,
+                    created_by=actor,
+                )
                 for department in sorted(chosen, key=lambda d: d.code)
             ]
             for referral in referrals:
-                _send(department_recipients(referral.department), "referral_requested",
-                      referral, "department:referral")
+                _send(
+                    department_recipients(referral.department),
+                    "referral_requested",
+                    referral,
+                    "department:referral",
+                )
     except IntegrityError:
         # Someone referred to one of these departments at the same moment.
-        raise ReferralInputError({"departments": [_(
-            "Another member of the desk has just referred this proposal to one of these "
-            "departments. Nothing was saved; reload the page and check.")]}) from None
+        raise ReferralInputError(
+            {
+                "departments": [
+                    _(
+                        "Another member of the desk has just referred this proposal to one of these "
+                        "departments. Nothing was saved; reload the page and check."
+                    )
+                ]
+            }
+        ) from None
     return referrals
 
 
 # --- The department answers -------------------------------------------------------------------
 
-def answer_referral(referral: Referral, actor, opinion: str, comment: str = "",
-                    conditions: str = "") -> Referral:
+
+def answer_referral(
+    referral: Referral, actor, opinion: str, comment: str = "", conditions: str = ""
+) -> Referral:
     """The department's opinion on ``referral``, with a comment (required unless supportive)
     and conditions (required, and kept, only when supportive with conditions). A later answer
     replaces the earlier one. The desk is told by e-mail."""
     if not rules.can_answer_referral(actor, referral):
         if rules.can_view_referral(actor, referral) and rules.is_department_member(actor):
-            raise NotAllowedNow(_("The proposal is “%(state)s”: the desk no longer takes "
-                                  "answers to this referral.")
-                                % {"state": referral.proposal.internal_label})
+            raise NotAllowedNow(
+                _("The proposal is “%(state)s”: the desk no longer takes answers to this referral.")
+                % {"state": referral.proposal.internal_label}
+            )
         raise NotPermitted(_("You are not permitted to answer this referral."))
     comment = (comment or "").strip()
     conditions = (conditions or "").strip()
@@ -162,11 +197,13 @@ def answer_referral(referral: Referral, actor, opinion: str, comment: str = "",
     if opinion not in Opinion.values:
         errors["opinion"] = [_("Choose your department's opinion.")]
     elif opinion == Opinion.CONDITIONAL and not conditions:
-        errors["conditions"] = [_("Write the conditions under which your department supports "
-                                  "the proposal.")]
+        errors["conditions"] = [
+            _("Write the conditions under which your department supports the proposal.")
+        ]
     elif opinion == Opinion.NOT_FEASIBLE and not comment:
-        errors["comment"] = [_("Explain why it is not feasible: the desk must give the "
-                               "business its reasons.")]
+        errors["comment"] = [
+            _("Explain why it is not feasible: the desk must give the business its reasons.")
+        ]
     elif opinion == Opinion.NEEDS_INFO and not comment:
         errors["comment"] = [_("Write what information your department needs.")]
     if errors:
@@ -179,14 +216,21 @@ def answer_referral(referral: Referral, actor, opinion: str, comment: str = "",
         referral.comment = comment
         referral.answered_at = timezone.now()
         referral.answered_by = actor
-        referral.save(update_fields=["opinion", "conditions", "comment", "answered_at",
-                                     "answered_by"])
-        _send(desk_recipients(referral.proposal), "referral_answered", referral,
-              "desk:referral", revised=revised)
+        referral.save(
+            update_fields=["opinion", "conditions", "comment", "answered_at", "answered_by"]
+        )
+        _send(
+            desk_recipients(referral.proposal),
+            "referral_answered",
+            referral,
+            "desk:referral",
+            revised=revised,
+        )
     return referral
 
 
 # --- Questions between a department and the desk ----------------------------------------------
+
 
 def post_referral_message(referral: Referral, author, body: str) -> ReferralMessage:
     """A department's question to the desk about ``referral``, or the desk's reply; the other
@@ -199,15 +243,28 @@ def post_referral_message(referral: Referral, author, body: str) -> ReferralMess
     with transaction.atomic():
         message = ReferralMessage.objects.create(referral=referral, author=author, body=body)
         if message.from_department:
-            _send(desk_recipients(referral.proposal), "referral_message", referral,
-                  "desk:referral", message=message, from_department=True)
+            _send(
+                desk_recipients(referral.proposal),
+                "referral_message",
+                referral,
+                "desk:referral",
+                message=message,
+                from_department=True,
+            )
         else:
-            _send(department_recipients(referral.department), "referral_message", referral,
-                  "department:referral", message=message, from_department=False)
+            _send(
+                department_recipients(referral.department),
+                "referral_message",
+                referral,
+                "department:referral",
+                message=message,
+                from_department=False,
+            )
     return message
 
 
 # --- Reminders --------------------------------------------------------------------------------
+
 
 def send_reminders(today: dt.date | None = None) -> dict:
     """Remind departments of unanswered referrals: once ``REFERRAL_REMINDER_DAYS`` before the
@@ -221,33 +278,42 @@ def send_reminders(today: dt.date | None = None) -> dict:
     today = today or dates.today()
     now = timezone.now()
     start_of_today = dt.datetime.combine(today, dt.time.min, tzinfo=JAPAN)
-    pending = Referral.objects.filter(answered_at__isnull=True,
-                                      proposal__state__in=OPEN_STATES)
+    pending = Referral.objects.filter(answered_at__isnull=True, proposal__state__in=OPEN_STATES)
     counts = {"reminders": 0, "overdue_notices": 0, "emails": 0}
 
     reminders = pending.filter(
-        reminder_sent_at__isnull=True, created_at__lt=start_of_today,
+        reminder_sent_at__isnull=True,
+        created_at__lt=start_of_today,
         due_date__gte=today,
-        due_date__lte=today + dt.timedelta(days=settings.REFERRAL_REMINDER_DAYS))
+        due_date__lte=today + dt.timedelta(days=settings.REFERRAL_REMINDER_DAYS),
+    )
     for referral in reminders.select_related("proposal", "department"):
         with transaction.atomic():
-            claimed = Referral.objects.filter(pk=referral.pk, reminder_sent_at__isnull=True,
-                                              answered_at__isnull=True).update(
-                reminder_sent_at=now)
+            claimed = Referral.objects.filter(
+                pk=referral.pk, reminder_sent_at__isnull=True, answered_at__isnull=True
+            ).update(reminder_sent_at=now)
             if claimed:
                 counts["reminders"] += 1
-                counts["emails"] += _send(department_recipients(referral.department),
-                                          "referral_reminder", referral, "department:referral",
-                                          days_left=(referral.due_date - today).days)
+                counts["emails"] += _send(
+                    department_recipients(referral.department),
+                    "referral_reminder",
+                    referral,
+                    "department:referral",
+                    days_left=(referral.due_date - today).days,
+                )
 
     overdue = pending.filter(overdue_notice_sent_at__isnull=True, due_date__lt=today)
     for referral in overdue.select_related("proposal", "department"):
         with transaction.atomic():
-            claimed = Referral.objects.filter(pk=referral.pk, overdue_notice_sent_at__isnull=True,
-                                              answered_at__isnull=True).update(
-                overdue_notice_sent_at=now)
+            claimed = Referral.objects.filter(
+                pk=referral.pk, overdue_notice_sent_at__isnull=True, answered_at__isnull=True
+            ).update(overdue_notice_sent_at=now)
             if claimed:
                 counts["overdue_notices"] += 1
-                counts["emails"] += _send(department_recipients(referral.department),
-                                          "referral_overdue", referral, "department:referral")
+                counts["emails"] += _send(
+                    department_recipients(referral.department),
+                    "referral_overdue",
+                    referral,
+                    "department:referral",
+                )
     return counts

@@ -45,8 +45,14 @@ from .duty import Overdue, overdue_proposals, overdue_referrals, response_target
 
 #: The main path of the lifecycle, in order: the stages of the funnel.
 FUNNEL_STAGES = (
-    State.SUBMITTED, State.DIALOGUE, State.COORDINATION, State.REVIEW,
-    State.ADOPTED, State.AGREEMENT, State.IN_FIELD, State.COMPLETED,
+    State.SUBMITTED,
+    State.DIALOGUE,
+    State.COORDINATION,
+    State.REVIEW,
+    State.ADOPTED,
+    State.AGREEMENT,
+    State.IN_FIELD,
+    State.COMPLETED,
 )
 #: Decided: adopted (or beyond), declined, not accepted.
 DECIDED_STATES = (*ADOPTED_STATES, State.DECLINED, State.NOT_ACCEPTED)
@@ -113,6 +119,7 @@ class StateDuration:
 
 # --- Counts -----------------------------------------------------------------------------------
 
+
 def _submitted():
     return Proposal.objects.exclude(state=State.DRAFT).order_by()
 
@@ -121,11 +128,14 @@ def state_counts() -> list[StateCount]:
     """Proposals by their current state, every state listed (one GROUP BY query)."""
     rows = {
         row["state"]: row
-        for row in _submitted().values("state").annotate(
-            n=Count("pk"), startups=Count("pk", filter=Q(organization__is_startup=True)))
+        for row in _submitted()
+        .values("state")
+        .annotate(n=Count("pk"), startups=Count("pk", filter=Q(organization__is_startup=True)))
     }
-    return [StateCount(s, rows.get(s, {}).get("n", 0), rows.get(s, {}).get("startups", 0))
-            for s in COUNTED_STATES]
+    return [
+        StateCount(s, rows.get(s, {}).get("n", 0), rows.get(s, {}).get("startups", 0))
+        for s in COUNTED_STATES
+    ]
 
 
 def funnel() -> list[FunnelStage]:
@@ -134,12 +144,22 @@ def funnel() -> list[FunnelStage]:
     One query over the transition log: the furthest stage each proposal entered (MAX over a
     CASE, grouped by proposal, in a subquery), then how many went at least that far.
     """
-    level = Max(Case(*[When(to_state=s.value, then=Value(i)) for i, s in enumerate(FUNNEL_STAGES)],
-                     output_field=IntegerField()))
+    level = Max(
+        Case(
+            *[When(to_state=s.value, then=Value(i)) for i, s in enumerate(FUNNEL_STAGES)],
+            output_field=IntegerField(),
+        )
+    )
     found = (
-        ProposalTransition.objects.order_by().values("proposal_id").annotate(level=level)
-        .aggregate(**{f"s{i}": Count("proposal_id", filter=Q(level__gte=i))
-                      for i in range(len(FUNNEL_STAGES))})
+        ProposalTransition.objects.order_by()
+        .values("proposal_id")
+        .annotate(level=level)
+        .aggregate(
+            **{
+                f"s{i}": Count("proposal_id", filter=Q(level__gte=i))
+                for i in range(len(FUNNEL_STAGES))
+            }
+        )
     )
     return [FunnelStage(s, found[f"s{i}"] or 0) for i, s in enumerate(FUNNEL_STAGES)]
 
@@ -172,22 +192,30 @@ def intake_per_month(today: dt.date | None = None, months: int = 12) -> list[Mon
     this_month = (today or dates.today()).replace(day=1)
     first = _add_months(this_month, -(months - 1))
     rows = (
-        _submitted().filter(submitted_at__gte=dates.start_of_day(first),
-                            submitted_at__lt=dates.start_of_day(_add_months(this_month, 1)))
+        _submitted()
+        .filter(
+            submitted_at__gte=dates.start_of_day(first),
+            submitted_at__lt=dates.start_of_day(_add_months(this_month, 1)),
+        )
         .annotate(month=TruncMonth("submitted_at", tzinfo=JAPAN))
-        .values("month").annotate(n=Count("pk"))
+        .values("month")
+        .annotate(n=Count("pk"))
     )
-    found = {row["month"].astimezone(JAPAN).date() if isinstance(row["month"], dt.datetime)
-             else row["month"]: row["n"] for row in rows}
-    return [MonthCount(m, found.get(m, 0))
-            for m in (_add_months(first, i) for i in range(months))]
+    found = {
+        row["month"].astimezone(JAPAN).date()
+        if isinstance(row["month"], dt.datetime)
+        else row["month"]: row["n"]
+        for row in rows
+    }
+    return [MonthCount(m, found.get(m, 0)) for m in (_add_months(first, i) for i in range(months))]
 
 
 def intake_per_fiscal_year() -> list[FiscalYearRow]:
     """Per fiscal year of receipt (April–March): intake, from startups, decided and adopted
     (current state), every year from the first to the last listed (one GROUP BY query)."""
     rows = (
-        _submitted().filter(fiscal_year__isnull=False)
+        _submitted()
+        .filter(fiscal_year__isnull=False)
         .values("fiscal_year")
         .annotate(
             intake=Count("pk"),
@@ -200,8 +228,10 @@ def intake_per_fiscal_year() -> list[FiscalYearRow]:
     if not found:
         return []
     return [
-        FiscalYearRow(year, *(found.get(year, {}).get(k, 0)
-                              for k in ("intake", "startups", "adopted", "decided")))
+        FiscalYearRow(
+            year,
+            *(found.get(year, {}).get(k, 0) for k in ("intake", "startups", "adopted", "decided")),
+        )
         for year in range(min(found), max(found) + 1)
     ]
 
@@ -268,19 +298,27 @@ def median_days_in_state(now: dt.datetime | None = None) -> list[StateDuration]:
     qn = connection.ops.quote_name
     if connection.vendor not in _DAYS_SQL:  # pragma: no cover — the two supported databases
         raise NotImplementedError(f"median_days_in_state on {connection.vendor}")
-    sql = _STAYS_SQL.format(
-        table=qn(meta.db_table), pk=qn(meta.pk.column), days=_DAYS_SQL[connection.vendor],
-        finals=", ".join(["%s"] * len(FINAL_STATES)),
-    ) + _MEDIAN_SQL[connection.vendor]
+    sql = (
+        _STAYS_SQL.format(
+            table=qn(meta.db_table),
+            pk=qn(meta.pk.column),
+            days=_DAYS_SQL[connection.vendor],
+            finals=", ".join(["%s"] * len(FINAL_STATES)),
+        )
+        + _MEDIAN_SQL[connection.vendor]
+    )
     params = [connection.ops.adapt_datetimefield_value(now), *[s.value for s in FINAL_STATES]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = {state: (float(median), int(n)) for state, median, n in cursor.fetchall()}
-    return [StateDuration(s, found[s][0] if s in found else None, found.get(s, (None, 0))[1])
-            for s in TIMED_STATES]
+    return [
+        StateDuration(s, found[s][0] if s in found else None, found.get(s, (None, 0))[1])
+        for s in TIMED_STATES
+    ]
 
 
 # --- Everything the dashboard shows -----------------------------------------------------------
+
 
 @dataclass
 class Dashboard:
@@ -315,8 +353,9 @@ class Dashboard:
         return startup_share_of_adopted(self.states)
 
 
-def dashboard(today: dt.date | None = None, now: dt.datetime | None = None,
-              overdue_limit: int = 50) -> Dashboard:
+def dashboard(
+    today: dt.date | None = None, now: dt.datetime | None = None, overdue_limit: int = 50
+) -> Dashboard:
     """All the dashboard's figures: seven queries, whatever the data.
 
     Cost, measured on PostgreSQL with 100,000 proposals and 300,000 log rows (all data scanned

@@ -8,7 +8,6 @@
   with the default target of 14.
 """
 
-
 from __future__ import annotations
 
 import datetime as dt
@@ -38,11 +37,13 @@ class Overdue:
 
 # --- Time helpers -----------------------------------------------------------------------------
 
+
 def response_target_days() -> int:
     return settings.DESK_RESPONSE_TARGET_DAYS
 
 
 # --- The duty to answer -----------------------------------------------------------------------
+
 
 def days_waiting(proposal: Proposal, today: dt.date | None = None) -> int | None:
     """Calendar days (Japan time) since intake without a first response from the desk.
@@ -50,8 +51,11 @@ def days_waiting(proposal: Proposal, today: dt.date | None = None) -> int | None
     None for a draft, once the desk has answered, and once the proposal is no longer open
     (e.g. withdrawn before any answer: nobody is waiting any more).
     """
-    if (proposal.submitted_at is None or proposal.first_response_at is not None
-            or proposal.state not in OPEN_STATES):
+    if (
+        proposal.submitted_at is None
+        or proposal.first_response_at is not None
+        or proposal.state not in OPEN_STATES
+    ):
         return None
     received = proposal.submitted_at.astimezone(JAPAN).date()
     return max(0, ((today or dates.today()) - received).days)
@@ -78,10 +82,13 @@ def overdue_proposals_queryset(today: dt.date | None = None):
     ``days_waiting > target`` ⇔ received before the start (Japan time) of ``today − target``,
     so the filter is a plain range on ``submitted_at``.
     """
-    cutoff = dates.start_of_day((today or dates.today()) - dt.timedelta(days=response_target_days()))
+    cutoff = dates.start_of_day(
+        (today or dates.today()) - dt.timedelta(days=response_target_days())
+    )
     return (
-        Proposal.objects.filter(state__in=OPEN_STATES, first_response_at__isnull=True,
-                                submitted_at__lt=cutoff)
+        Proposal.objects.filter(
+            state__in=OPEN_STATES, first_response_at__isnull=True, submitted_at__lt=cutoff
+        )
         .select_related("organization", "lead")
         .order_by("submitted_at", "pk")
     )
@@ -91,8 +98,11 @@ def overdue_referrals_queryset(today: dt.date | None = None):
     """Referrals not answered by their deadline, on proposals that are still open (a decided or
     withdrawn proposal needs no answer any more), most overdue first."""
     return (
-        Referral.objects.filter(answered_at__isnull=True, due_date__lt=(today or dates.today()),
-                                proposal__state__in=OPEN_STATES)
+        Referral.objects.filter(
+            answered_at__isnull=True,
+            due_date__lt=(today or dates.today()),
+            proposal__state__in=OPEN_STATES,
+        )
         .select_related("proposal", "department")
         .order_by("due_date", "pk")
     )
@@ -108,7 +118,7 @@ def overdue_proposals(today: dt.date | None = None, limit: int = 50) -> Overdue:
 
     Each item is ``(proposal, days_waiting)``.
     """
-    today = (today or dates.today())
+    today = today or dates.today()
     rows = list(overdue_proposals_queryset(today).annotate(total=_TOTAL)[:limit])
     return Overdue([(p, days_waiting(p, today)) for p in rows], rows[0].total if rows else 0)
 
@@ -118,6 +128,6 @@ def overdue_referrals(today: dt.date | None = None, limit: int = 50) -> Overdue:
 
     Each item is ``(referral, days_overdue)``.
     """
-    today = (today or dates.today())
+    today = today or dates.today()
     rows = list(overdue_referrals_queryset(today).annotate(total=_TOTAL)[:limit])
     return Overdue([(r, (today - r.due_date).days) for r in rows], rows[0].total if rows else 0)

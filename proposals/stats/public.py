@@ -47,21 +47,26 @@ def public_decisions_per_fiscal_year() -> list[PublicDecisionRow]:
     states its own definition.)
     """
     rows = (
-        Proposal.objects.filter(fiscal_year__isnull=False,
-                                state__in=(*ADOPTED_STATES, State.DECLINED))
-        .order_by().values("fiscal_year")
+        Proposal.objects.filter(
+            fiscal_year__isnull=False, state__in=(*ADOPTED_STATES, State.DECLINED)
+        )
+        .order_by()
+        .values("fiscal_year")
         .annotate(
             adopted=Count("pk", filter=Q(state__in=ADOPTED_STATES)),
             declined=Count("pk", filter=Q(state=State.DECLINED)),
-            adopted_startups=Count("pk", filter=Q(state__in=ADOPTED_STATES,
-                                                  organization__is_startup=True)),
+            adopted_startups=Count(
+                "pk", filter=Q(state__in=ADOPTED_STATES, organization__is_startup=True)
+            ),
         )
     )
     found = {row["fiscal_year"]: row for row in rows}
     if not found:
         return []
     return [
-        PublicDecisionRow(year, *(found.get(year, {}).get(k, 0)
-                                  for k in ("adopted", "declined", "adopted_startups")))
+        PublicDecisionRow(
+            year,
+            *(found.get(year, {}).get(k, 0) for k in ("adopted", "declined", "adopted_startups")),
+        )
         for year in range(min(found), max(found) + 1)
     ]

@@ -7,29 +7,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('proposals', '0001_initial'),
+        ("proposals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewAssignment',
+            name="ReviewAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('conflict_declared', models.BooleanField(default=False, verbose_name='conflict of interest declared')),
-                ('conflict_note', models.TextField(blank=True, verbose_name='conflict of interest')),
-                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_assignments', to='proposals.proposal')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='review_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "conflict_declared",
+                    models.BooleanField(
+                        default=False, verbose_name="conflict of interest declared"
+                    ),
+                ),
+                (
+                    "conflict_note",
+                    models.TextField(blank=True, verbose_name="conflict of interest"),
+                ),
+                ("assigned_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_assignments",
+                        to="proposals.proposal",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review assignment',
-                'verbose_name_plural': 'review assignments',
-                'constraints': [models.UniqueConstraint(fields=('proposal', 'reviewer'), name='assignment_once')],
+                "verbose_name": "review assignment",
+                "verbose_name_plural": "review assignments",
+                "constraints": [
+                    models.UniqueConstraint(fields=("proposal", "reviewer"), name="assignment_once")
+                ],
             },
         ),
     ]

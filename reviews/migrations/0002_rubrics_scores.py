@@ -7,81 +7,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0001_initial'),
+        ("reviews", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reviewassignment',
-            name='assigned_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reviewassignment",
+            name="assigned_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='reviewassignment',
-            name='closed_at',
-            field=models.DateTimeField(blank=True, help_text='When the desk closed the review round; no scores change after it.', null=True, verbose_name='round closed'),
+            model_name="reviewassignment",
+            name="closed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the desk closed the review round; no scores change after it.",
+                null=True,
+                verbose_name="round closed",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewassignment',
-            name='reminder_sent_at',
+            model_name="reviewassignment",
+            name="reminder_sent_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='reviewassignment',
-            name='submitted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='submitted'),
+            model_name="reviewassignment",
+            name="submitted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
         ),
         migrations.CreateModel(
-            name='Rubric',
+            name="Rubric",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=150, verbose_name='name in English')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('scale_min', models.PositiveSmallIntegerField(default=1, verbose_name='lowest score')),
-                ('scale_max', models.PositiveSmallIntegerField(default=5, verbose_name='highest score')),
-                ('is_default', models.BooleanField(default=False, help_text="Used when a proposal's themed call names no rubric.", verbose_name='default for always-open proposals')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=150, verbose_name="name in English"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "scale_min",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="lowest score"),
+                ),
+                (
+                    "scale_max",
+                    models.PositiveSmallIntegerField(default=5, verbose_name="highest score"),
+                ),
+                (
+                    "is_default",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Used when a proposal's themed call names no rubric.",
+                        verbose_name="default for always-open proposals",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rubric',
-                'verbose_name_plural': 'rubrics',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('scale_max__gt', models.F('scale_min'))), name='rubric_scale_ordered', violation_error_message='The highest score must be above the lowest.')],
+                "verbose_name": "rubric",
+                "verbose_name_plural": "rubrics",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("scale_max__gt", models.F("scale_min"))),
+                        name="rubric_scale_ordered",
+                        violation_error_message="The highest score must be above the lowest.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=150, verbose_name='name in English')),
-                ('description', models.TextField(blank=True, verbose_name='what reviewers look for')),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='weight')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='reviews.rubric')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=150, verbose_name="name in English"),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="what reviewers look for"),
+                ),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=1,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="weight",
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "rubric",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="reviews.rubric",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criterion',
-                'verbose_name_plural': 'criteria',
-                'ordering': ['rubric', 'sort_order', 'pk'],
+                "verbose_name": "criterion",
+                "verbose_name_plural": "criteria",
+                "ordering": ["rubric", "sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='score')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='reviews.reviewassignment')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='reviews.criterion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="score"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="reviews.reviewassignment",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="reviews.criterion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'score',
-                'verbose_name_plural': 'scores',
-                'constraints': [models.UniqueConstraint(fields=('assignment', 'criterion'), name='score_once')],
+                "verbose_name": "score",
+                "verbose_name_plural": "scores",
+                "constraints": [
+                    models.UniqueConstraint(fields=("assignment", "criterion"), name="score_once")
+                ],
             },
         ),
     ]

@@ -8,11 +8,17 @@ CRITERIA = [
     ("社会性", "Social value", "社会課題の解決や市民生活の質の向上につながるか。"),
     ("先進性", "Advancement", "先端技術や新しい発想を用いた取り組みか。"),
     ("安全性", "Safety", "市民や利用者の安全が確保されているか。"),
-    ("実証可能性", "Feasibility of the demonstration",
-     "実施体制・計画・費用の面で実証実験を確実に行えるか。"),
+    (
+        "実証可能性",
+        "Feasibility of the demonstration",
+        "実施体制・計画・費用の面で実証実験を確実に行えるか。",
+    ),
     ("市場性", "Market potential", "製品・サービスに市場性や需要が見込めるか。"),
-    ("事業化可能性", "Commercialisation potential",
-     "実証後の事業化・社会実装の道筋が描けているか。"),
+    (
+        "事業化可能性",
+        "Commercialisation potential",
+        "実証後の事業化・社会実装の道筋が描けているか。",
+    ),
 ]
 
 
@@ -23,12 +29,22 @@ def create_default(apps, schema_editor):
         return
     has_default = Rubric.objects.filter(is_default=True).exists()
     rubric = Rubric.objects.create(
-        name=NAME, name_en="Fukuoka demonstration full-support criteria",
+        name=NAME,
+        name_en="Fukuoka demonstration full-support criteria",
         description="福岡市実証実験フルサポート事業の審査項目（各項目1〜5点、同じ重み）。",
-        scale_min=1, scale_max=5, is_default=not has_default)
+        scale_min=1,
+        scale_max=5,
+        is_default=not has_default,
+    )
     for order, (name, name_en, description) in enumerate(CRITERIA, start=1):
-        Criterion.objects.create(rubric=rubric, name=name, name_en=name_en,
-                                 description=description, weight=1, sort_order=order)
+        Criterion.objects.create(
+            rubric=rubric,
+            name=name,
+            name_en=name_en,
+            description=description,
+            weight=1,
+            sort_order=order,
+        )
 
 
 def remove_default(apps, schema_editor):
@@ -42,7 +58,6 @@ def remove_default(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("reviews", "0002_rubrics_scores"),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("reviews", "0003_default_rubric"),
         ("themes", "0003_programmes_and_rubrics_move_here"),
@@ -19,7 +18,11 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="score",
                     name="criterion",
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="scores", to="themes.criterion"),
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="themes.criterion",
+                    ),
                 ),
                 migrations.DeleteModel(name="Criterion"),
                 migrations.DeleteModel(name="Rubric"),

@@ -38,11 +38,14 @@ class LimitedView(RateLimitMixin, View):
 def _urlpatterns():
     from . import test_accounts  # the site's URLs (with accounts/), for the page layout
 
-    return [*i18n_patterns(
-        path("limited/", limited_view, name="limited"),
-        path("limited-class/", LimitedView.as_view(), name="limited_class"),
-        prefix_default_language=False,
-    ), *test_accounts.urlpatterns]
+    return [
+        *i18n_patterns(
+            path("limited/", limited_view, name="limited"),
+            path("limited-class/", LimitedView.as_view(), name="limited_class"),
+            prefix_default_language=False,
+        ),
+        *test_accounts.urlpatterns,
+    ]
 
 
 urlpatterns = _urlpatterns()
@@ -68,6 +71,7 @@ def request_from(ip: str, **meta):
 
 
 # --- Rate limits ----------------------------------------------------------------------------
+
 
 @pytest.mark.unit
 def test_hits_are_counted_per_scope_and_address_until_the_window_ends(db, settings):
@@ -122,8 +126,7 @@ def test_a_forwarded_address_counts_only_when_the_proxy_header_is_configured(db,
     assert antispam.hit("register", request_from(proxy, HTTP_X_REAL_IP="198.51.100.1"))[0]
     assert not antispam.hit("register", request_from(proxy, HTTP_X_REAL_IP="198.51.100.2"))[0]
     settings.ANTISPAM_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
-    assert antispam.client_ip(request_from(proxy, HTTP_X_REAL_IP="198.51.100.3")) == \
-        "198.51.100.3"
+    assert antispam.client_ip(request_from(proxy, HTTP_X_REAL_IP="198.51.100.3")) == "198.51.100.3"
     assert antispam.hit("register", request_from(proxy, HTTP_X_REAL_IP="198.51.100.3"))[0]
     assert antispam.hit("register", request_from(proxy, HTTP_X_REAL_IP="198.51.100.4"))[0]
 
@@ -165,6 +168,7 @@ def test_class_based_view_mixin_limits_posts_only(client, db, settings):
 
 # --- Honeypot and minimum fill time ---------------------------------------------------------
 
+
 @pytest.mark.unit
 def test_a_form_filled_in_after_the_minimum_time_is_valid(settings):
     settings.ANTISPAM_MIN_FILL_SECONDS = 3
@@ -200,8 +204,9 @@ def test_a_filled_honeypot_is_refused_and_cleared_for_the_next_try(settings):
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("token", ["", "garbage", "contact:1abc:forged-signature",
-                                   make_form_token("register")])
+@pytest.mark.parametrize(
+    "token", ["", "garbage", "contact:1abc:forged-signature", make_form_token("register")]
+)
 def test_a_missing_forged_or_foreign_token_is_refused_and_replaced(settings, token):
     settings.ANTISPAM_MIN_FILL_SECONDS = 0
     form = ContactForm(post_data(form_started=token))
@@ -232,13 +237,18 @@ def test_the_honeypot_is_out_of_sight_and_out_of_the_tab_order():
     assert [f.name for f in form.visible_fields()] == ["name"]
     widget = str(form["homepage"])
     assert 'tabindex="-1"' in widget and 'autocomplete="off"' in widget
-    assert signing.TimestampSigner(salt="kyoso.antispam.form-started").unsign(
-        form["form_started"].value()) == "contact"
+    assert (
+        signing.TimestampSigner(salt="kyoso.antispam.form-started").unsign(
+            form["form_started"].value()
+        )
+        == "contact"
+    )
 
 
 @pytest.mark.integration
-def test_the_registration_page_hides_the_honeypot_from_people_and_screen_readers(client, db,
-                                                                                 settings):
+def test_the_registration_page_hides_the_honeypot_from_people_and_screen_readers(
+    client, db, settings
+):
     from django.urls import NoReverseMatch, reverse
 
     try:

@@ -17,8 +17,11 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def case(people):
     proposal = factories.draft(people["business"])
-    services.add_attachment(proposal, people["business"], SimpleUploadedFile(
-        "提案書.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+    services.add_attachment(
+        proposal,
+        people["business"],
+        SimpleUploadedFile("提案書.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    )
     factories.act(proposal, "submit", people["business"])
     return proposal
 
@@ -31,7 +34,9 @@ def test_the_city_opening_a_proposal_or_its_files_is_recorded(client, people, ca
     client.get(file_url)
     events = list(AuditEvent.objects.filter(target=target).order_by("pk"))
     assert [(e.actor, e.action) for e in events] == [
-        (people["desk_staff"], "view_proposal"), (people["desk_staff"], "download_file")]
+        (people["desk_staff"], "view_proposal"),
+        (people["desk_staff"], "download_file"),
+    ]
     assert events[0].ip_address == "192.0.2.10"
 
 

@@ -21,6 +21,7 @@ def _english_messages():
     with translation.override("en"):
         yield
 
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -33,13 +34,17 @@ def texts(root: ET.Element) -> list[str]:
 
 
 def bar_widths(root: ET.Element) -> list[float]:
-    return [float(r.get("width").rstrip("%")) for r in root.iter(f"{SVG}rect")
-            if r.get("fill") == charts.BAR]
+    return [
+        float(r.get("width").rstrip("%"))
+        for r in root.iter(f"{SVG}rect")
+        if r.get("fill") == charts.BAR
+    ]
 
 
 def test_bar_chart_is_a_named_image_with_a_text_alternative():
-    svg = charts.bar_chart([("受付", 8), ("対話中", 2), ("協定締結", 0)], chart_id="c1",
-                           title="状態別の件数")
+    svg = charts.bar_chart(
+        [("受付", 8), ("対話中", 2), ("協定締結", 0)], chart_id="c1", title="状態別の件数"
+    )
     assert isinstance(svg, SafeString)
     root = parse(svg)
     assert root.get("role") == "img"
@@ -61,7 +66,7 @@ def test_no_script_no_external_reference_and_contrast_colours():
     assert 'fill="#1a1a1a"' in svg and f'fill="{charts.BAR}"' in svg
 
     def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -85,8 +90,13 @@ def test_labels_are_escaped():
 
 
 def test_custom_texts_maximum_and_track_for_percentages():
-    svg = charts.bar_chart([("採択率 (1 / 3)", 100 / 3, "33.3%"), ("未判定", None)],
-                           chart_id="p", title="割合", max_value=100, track=True)
+    svg = charts.bar_chart(
+        [("採択率 (1 / 3)", 100 / 3, "33.3%"), ("未判定", None)],
+        chart_id="p",
+        title="割合",
+        max_value=100,
+        track=True,
+    )
     root = parse(svg)
     assert texts(root) == ["採択率 (1 / 3)", "33.3%", "未判定", "no data"]
     assert bar_widths(root) == [pytest.approx(charts.BAR_AREA / 3, abs=0.01)]
@@ -100,16 +110,22 @@ def test_a_tiny_value_still_shows_a_bar():
 
 
 def test_funnel_centres_its_bars_and_states_each_share_of_the_first_stage():
-    root = parse(charts.funnel_chart([("Received", 8), ("In dialogue", 2), ("Adopted", 0)],
-                                     chart_id="f", title="Funnel"))
+    root = parse(
+        charts.funnel_chart(
+            [("Received", 8), ("In dialogue", 2), ("Adopted", 0)], chart_id="f", title="Funnel"
+        )
+    )
     assert root.get("role") == "img"
     assert texts(root) == ["Received", "8 (100%)", "In dialogue", "2 (25%)", "Adopted", "0 (0%)"]
     assert root.find(f"{SVG}desc").text == (
         "Received: 8 (100.0% of the first stage); In dialogue: 2 (25.0% of the first stage); "
-        "Adopted: 0 (0.0% of the first stage).")
+        "Adopted: 0 (0.0% of the first stage)."
+    )
     bars = [r for r in root.iter(f"{SVG}rect")]
     assert [float(b.get("x").rstrip("%")) for b in bars] == [
-        0.0, pytest.approx((charts.BAR_AREA - charts.BAR_AREA / 4) / 2, abs=0.01)]
+        0.0,
+        pytest.approx((charts.BAR_AREA - charts.BAR_AREA / 4) / 2, abs=0.01),
+    ]
 
 
 @pytest.mark.parametrize("make", [charts.bar_chart, charts.funnel_chart])
@@ -132,5 +148,4 @@ def test_height_fits_the_rows_and_width_follows_the_page():
     root = parse(svg)
     assert root.get("width") == "100%"
     assert int(root.get("height")) == 12 * charts.ROW_HEIGHT - charts.ROW_GAP + 2
-    assert not re.search(r'viewBox', svg), "text keeps its size on a narrow screen"
-
+    assert not re.search(r"viewBox", svg), "text keeps its size on a narrow screen"

@@ -22,6 +22,8 @@ def test_every_variable_is_in_the_readme_and_env_example():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     missing_readme = sorted(v for v in _variables() if f"`{v}`" not in readme)
-    missing_example = sorted(v for v in _variables() if not re.search(rf"^#?\s*{v}=", example, re.M))
+    missing_example = sorted(
+        v for v in _variables() if not re.search(rf"^#?\s*{v}=", example, re.M)
+    )
     assert not missing_readme, f"README.md does not document {missing_readme}"
     assert not missing_example, f".env.example does not list {missing_example}"

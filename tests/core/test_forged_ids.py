@@ -34,9 +34,15 @@ def test_several_choices(value):
 def test_the_project_details_form_answers_a_huge_id_with_a_message(client, people):
     project = factories.project(people)
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("project_desk:details", args=[project.pk]), {
-        "details-partner_name": "株式会社テスト", "details-departments": [HUGE],
-        "details-fields": [HUGE], "details-procurement_route": "no_cost"})
+    response = client.post(
+        reverse("project_desk:details", args=[project.pk]),
+        {
+            "details-partner_name": "株式会社テスト",
+            "details-departments": [HUGE],
+            "details-fields": [HUGE],
+            "details-procurement_route": "no_cost",
+        },
+    )
     assert response.status_code == 400
     project.refresh_from_db()
     assert project.partner_name != "株式会社テスト"

@@ -43,12 +43,18 @@ def test_compiled_catalogue_matches_the_source():
     stale = []
     for entry in catalogue.translated_entries():
         if entry.msgid_plural:
-            got = compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1) \
-                if entry.msgctxt else compiled.ngettext(entry.msgid, entry.msgid_plural, 1)
+            got = (
+                compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1)
+                if entry.msgctxt
+                else compiled.ngettext(entry.msgid, entry.msgid_plural, 1)
+            )
             want = entry.msgstr_plural[0]
         else:
-            got = compiled.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt \
+            got = (
+                compiled.pgettext(entry.msgctxt, entry.msgid)
+                if entry.msgctxt
                 else compiled.gettext(entry.msgid)
+            )
             want = entry.msgstr
         if got != want:
             stale.append(entry.msgid)
@@ -59,12 +65,25 @@ def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
     """Run makemessages on a copy of the sources: it must find nothing new."""
     require(shutil.which("xgettext") is not None, "needs GNU gettext (apt-get install gettext)")
     copy = tmp_path / "src"
-    ignore = shutil.ignore_patterns(".venv", ".git", "staticfiles", "var", "node_modules",
-                                    "__pycache__", "*.sqlite3", "bench", "tests")
+    ignore = shutil.ignore_patterns(
+        ".venv",
+        ".git",
+        "staticfiles",
+        "var",
+        "node_modules",
+        "__pycache__",
+        "*.sqlite3",
+        "bench",
+        "tests",
+    )
     shutil.copytree(ROOT, copy, ignore=ignore)
     result = subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "ja", "--no-location",
-         "--no-obsolete"], cwd=copy, capture_output=True, text=True, timeout=300)
+        [sys.executable, "manage.py", "makemessages", "-l", "ja", "--no-location", "--no-obsolete"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     fresh = {_key(e) for e in polib.pofile(str(copy / "locale/ja/LC_MESSAGES/django.po"))}
     known = {_key(e) for e in polib.pofile(str(PO))}

@@ -35,7 +35,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 PDF = b"%PDF-1.4\n% \xe5\x8f\x97\xe4\xbb\x98\xe7\xa5\xa8 binary \x00\xff\x10\n%%EOF\n"
 CONTEXT = {"name": "共創 花子 (A&B株式会社)", "number": "KD-2026-00042"}
 SUBJECT = "【共創デスク】受付番号 KD-2026-00042 のお知らせ"
-START = dt.datetime(2026, 5, 11, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 5, 11, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -56,8 +56,10 @@ def _closed_port() -> int:
 
 # --- after the commit, and only then ----------------------------------------------------------
 
+
 def test_rolled_back_email_leaves_no_row_and_sends_nothing(
-        db, smtp_server, django_capture_on_commit_callbacks):
+    db, smtp_server, django_capture_on_commit_callbacks
+):
     class Rollback(Exception):
         pass
 
@@ -72,7 +74,8 @@ def test_rolled_back_email_leaves_no_row_and_sends_nothing(
 
 
 def test_committed_email_arrives_in_japanese_with_its_attachment(
-        db, smtp_server, django_capture_on_commit_callbacks):
+    db, smtp_server, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         email = _queue(attachments=[MailAttachment("受付票.pdf", PDF, "application/pdf")])
         assert smtp_server.messages == [], "nothing leaves before the commit"
@@ -105,8 +108,10 @@ def test_committed_email_arrives_in_japanese_with_its_attachment(
 
 # --- temporary and permanent failures -------------------------------------------------------
 
+
 def test_refused_delivery_waits_and_the_periodic_job_sends_it_later(
-        db, smtp_server, django_capture_on_commit_callbacks):
+    db, smtp_server, django_capture_on_commit_callbacks
+):
     smtp_server.fail_next(1)
     with time_machine.travel(START, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
@@ -121,8 +126,7 @@ def test_refused_delivery_waits_and_the_periodic_job_sends_it_later(
 
     with time_machine.travel(START + dt.timedelta(minutes=1, seconds=5)):
         counts = outbox.send_pending()
-    assert counts == {"due": 1, "sent": 1, "retrying": 0, "failed": 0, "skipped": 0,
-                      "deferred": 0}
+    assert counts == {"due": 1, "sent": 1, "retrying": 0, "failed": 0, "skipped": 0, "deferred": 0}
     [message] = smtp_server.wait_for(1)
     assert message["Subject"].strip() == SUBJECT  # Django folds it onto a second line
     email.refresh_from_db()
@@ -166,7 +170,7 @@ def refusing_smtp_server(settings):
     from aiosmtpd.controller import Controller
 
     class Refuser:
-        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             return "550 5.1.1 No such user here"
 
     port = _free_port()
@@ -181,8 +185,9 @@ def refusing_smtp_server(settings):
         controller.stop()
 
 
-def test_unknown_recipient_fails_at_once(db, refusing_smtp_server,
-                                         django_capture_on_commit_callbacks):
+def test_unknown_recipient_fails_at_once(
+    db, refusing_smtp_server, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         email = _queue(to="nobody@example.jp")
     email.refresh_from_db()
@@ -191,8 +196,9 @@ def test_unknown_recipient_fails_at_once(db, refusing_smtp_server,
     assert email.last_error == "SMTPRecipientsRefused: 550 5.1.1 No such user here"
 
 
-def test_stopped_server_is_a_temporary_failure(db, smtp_server, settings,
-                                               django_capture_on_commit_callbacks):
+def test_stopped_server_is_a_temporary_failure(
+    db, smtp_server, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_PORT = _closed_port()
     with time_machine.travel(START, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
@@ -216,19 +222,18 @@ def test_periodic_job_stops_its_run_when_the_server_is_down(db, smtp_server, set
         emails = [_queue(to=f"user{n}@example.jp") for n in range(3)]
     with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
         counts = outbox.send_pending()
-    assert counts == {"due": 3, "sent": 0, "retrying": 1, "failed": 0, "skipped": 0,
-                      "deferred": 2}
+    assert counts == {"due": 3, "sent": 0, "retrying": 1, "failed": 0, "skipped": 0, "deferred": 2}
     attempts = sorted(OutboundEmail.objects.values_list("attempts", flat=True))
     assert attempts == [0, 0, 1], "rows not tried keep their attempts"
 
     settings.EMAIL_PORT = smtp_server.port
     with time_machine.travel(START + dt.timedelta(minutes=10)):
         assert outbox.send_pending()["sent"] == 3
-    assert sorted(str(m["To"]) for m in smtp_server.wait_for(3)) == \
-        sorted(e.to for e in emails)
+    assert sorted(str(m["To"]) for m in smtp_server.wait_for(3)) == sorted(e.to for e in emails)
 
 
 # --- exactly once -----------------------------------------------------------------------------
+
 
 def test_delivering_twice_sends_once(db, smtp_server):
     email = _queue()
@@ -272,7 +277,8 @@ def test_in_a_worker_a_failure_or_an_early_retry_asks_celery_to_retry(db, smtp_s
             outbox.deliver(email.pk, in_worker=True, task=send_outbound_email)
     # Far too early, or already sent: nothing to do, the periodic job has the row.
     OutboundEmail.objects.filter(pk=email.pk).update(
-        next_attempt_at=timezone.now() + dt.timedelta(hours=1))
+        next_attempt_at=timezone.now() + dt.timedelta(hours=1)
+    )
     assert outbox.deliver(email.pk, in_worker=True, task=send_outbound_email) == "skipped"
     with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
         assert outbox.deliver(email.pk, in_worker=True, task=send_outbound_email) == "sent"
@@ -324,6 +330,7 @@ def test_concurrent_deliveries_send_once(transactional_db, smtp_server):
 
 # --- the periodic job: command and task -------------------------------------------------------
 
+
 def test_command_and_task_send_what_is_due(db, smtp_server):
     with time_machine.travel(START, tick=False):
         first, second = _queue(to="a@example.jp"), _queue(to="b@example.jp")
@@ -332,8 +339,9 @@ def test_command_and_task_send_what_is_due(db, smtp_server):
     with time_machine.travel(START + dt.timedelta(seconds=70)):
         out = io.StringIO()
         call_command("send_pending_email", "--limit", "1", stdout=out)
-        assert out.getvalue().strip() == \
-            "due 1, sent 1, retrying 0, failed 0, skipped 0, deferred 0"
+        assert (
+            out.getvalue().strip() == "due 1, sent 1, retrying 0, failed 0, skipped 0, deferred 0"
+        )
         # A fresh row is left to its own task for the first minute.
         assert send_pending_email.apply().get()["sent"] == 1
     assert sorted(str(m["To"]) for m in smtp_server.wait_for(2)) == [first.to, second.to]
@@ -342,6 +350,7 @@ def test_command_and_task_send_what_is_due(db, smtp_server):
 
 
 # --- a real worker on Redis (tests/worker.py) ------------------------------------------------
+
 
 def _wait_for_status(email, status, timeout=30.0):
     deadline = time.monotonic() + timeout
@@ -380,16 +389,19 @@ def test_worker_retries_a_refused_delivery(redis_worker, smtp_server, settings):
 
 # --- the admin --------------------------------------------------------------------------------
 
+
 def _failed_email(**kw) -> OutboundEmail:
     email = _queue(**kw)
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=Status.FAILED, attempts=8, last_error="SMTPDataError: 451 local error")
+        status=Status.FAILED, attempts=8, last_error="SMTPDataError: 451 local error"
+    )
     email.refresh_from_db()
     return email
 
 
 def test_admin_lists_the_outbox_and_retries_a_failed_email(
-        client, db, smtp_server, django_capture_on_commit_callbacks):
+    client, db, smtp_server, django_capture_on_commit_callbacks
+):
     admin_user = factories.user(Role.ADMINISTRATOR)
     failed = _failed_email(to="failed@example.jp", reference="proposal:7")
     sent = _queue(to="sent@example.jp")
@@ -407,8 +419,9 @@ def test_admin_lists_the_outbox_and_retries_a_failed_email(
     assert "451 local error" in detail.content.decode()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(url, {"action": "retry_now",
-                                     "_selected_action": [failed.pk, sent.pk]})
+        response = client.post(
+            url, {"action": "retry_now", "_selected_action": [failed.pk, sent.pk]}
+        )
     assert response.status_code == 302
     failed.refresh_from_db()
     assert failed.status == Status.QUEUED and failed.next_attempt_at is None

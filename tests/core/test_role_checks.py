@@ -23,7 +23,10 @@ APPS = ("core", "themes", "proposals", "reviews", "projects", "config")
 #: Where a role may be read: the rules, the people queries, the model that defines the
 #: roles, the services and admin that make accounts with one.
 ALLOWED = {
-    "core/models.py", "core/people.py", "core/services.py", "core/admin.py",
+    "core/models.py",
+    "core/people.py",
+    "core/services.py",
+    "core/admin.py",
 }
 ALLOWED_DIRS = ("core/rules/",)
 
@@ -84,17 +87,23 @@ def test_no_template_tests_a_role():
             for pattern, what in TEMPLATE_ROLE_TESTS:
                 if pattern.search(line):
                     found.append(f"{relative}:{number}: {what}: {line.strip()[:120]}")
-    assert not found, "Use {% if perms.kyoso.… %} or a value the view got from core.rules:\n" \
-        + "\n".join(found)
+    assert not found, (
+        "Use {% if perms.kyoso.… %} or a value the view got from core.rules:\n" + "\n".join(found)
+    )
 
 
 def test_the_scan_would_catch_a_role_test():
     """The patterns are live: each catches the kind of line it is there for."""
-    samples = ['if request.user.is_desk:', 'if user.role == "business":',
-               'User.objects.filter(role__in=DESK)', 'Role.REVIEWER', 'user.is_superuser']
+    samples = [
+        "if request.user.is_desk:",
+        'if user.role == "business":',
+        "User.objects.filter(role__in=DESK)",
+        "Role.REVIEWER",
+        "user.is_superuser",
+    ]
     for sample in samples:
         assert any(p.search(sample) for p, _what in PYTHON_ROLE_TESTS), sample
-    for sample in ['{% if user.is_business %}', '{% if message.author.role == "x" %}']:
+    for sample in ["{% if user.is_business %}", '{% if message.author.role == "x" %}']:
         assert any(p.search(sample) for p, _what in TEMPLATE_ROLE_TESTS), sample
     assert not any(p.search("if rules.can_use_back_office(user):") for p, _w in PYTHON_ROLE_TESTS)
 

@@ -19,60 +19,79 @@ from .. import factories
 pytestmark = pytest.mark.unit
 
 ROLES = [
-    "business", "colleague", "other_business", "desk_staff", "desk_manager",
-    "department_referred", "department_not_referred", "reviewer_assigned", "reviewer_conflict",
-    "reviewer_not_assigned", "administrator", "inactive_desk_staff", "inactive_business",
+    "business",
+    "colleague",
+    "other_business",
+    "desk_staff",
+    "desk_manager",
+    "department_referred",
+    "department_not_referred",
+    "reviewer_assigned",
+    "reviewer_conflict",
+    "reviewer_not_assigned",
+    "administrator",
+    "inactive_desk_staff",
+    "inactive_business",
     "anonymous",
 ]
 
 COLUMNS = [
-    "view", "edit", "internal_notes", "full_log", "business_identity",
-    "may_submit", "may_start_dialogue", "may_adopt",
-    "view_org", "edit_org", "department_portal", "manage_people",
+    "view",
+    "edit",
+    "internal_notes",
+    "full_log",
+    "business_identity",
+    "may_submit",
+    "may_start_dialogue",
+    "may_adopt",
+    "view_org",
+    "edit_org",
+    "department_portal",
+    "manage_people",
 ]
 
 
 def _row(flags: str) -> dict[str, bool]:
     bits = flags.split()
     assert len(bits) == len(COLUMNS)
-    return dict(zip(COLUMNS, (b == "Y" for b in bits)))
+    return dict(zip(COLUMNS, (b == "Y" for b in bits), strict=True))
 
 
 #                 view edit notes log ident submit dialog adopt vorg eorg portal people
 NOBODY = _row("   -    -    -     -   -     -      -      -     -    -    -      -")
 DRAFT = {
-    "business":               _row("Y Y - - Y  Y - -  Y Y - -"),
-    "colleague":              _row("Y Y - - Y  Y - -  Y Y - -"),
-    "other_business":         NOBODY,
+    "business": _row("Y Y - - Y  Y - -  Y Y - -"),
+    "colleague": _row("Y Y - - Y  Y - -  Y Y - -"),
+    "other_business": NOBODY,
     # A draft is the business's own workspace: the desk may neither see nor act on it.
-    "desk_staff":             _row("- - - - -  - - -  Y - - -"),
-    "desk_manager":           _row("- - - - -  - - -  Y - - -"),
-    "department_referred":    _row("- - - - -  - - -  - - Y -"),
+    "desk_staff": _row("- - - - -  - - -  Y - - -"),
+    "desk_manager": _row("- - - - -  - - -  Y - - -"),
+    "department_referred": _row("- - - - -  - - -  - - Y -"),
     "department_not_referred": NOBODY,
-    "reviewer_assigned":      NOBODY,
-    "reviewer_conflict":      NOBODY,
-    "reviewer_not_assigned":  NOBODY,
-    "administrator":          _row("- - - - -  - - -  Y Y - Y"),
-    "inactive_desk_staff":    NOBODY,
-    "inactive_business":      NOBODY,
-    "anonymous":              NOBODY,
+    "reviewer_assigned": NOBODY,
+    "reviewer_conflict": NOBODY,
+    "reviewer_not_assigned": NOBODY,
+    "administrator": _row("- - - - -  - - -  Y Y - Y"),
+    "inactive_desk_staff": NOBODY,
+    "inactive_business": NOBODY,
+    "anonymous": NOBODY,
 }
 SUBMITTED = {
-    "business":               _row("Y - - - Y  Y - -  Y Y - -"),
-    "colleague":              _row("Y - - - Y  Y - -  Y Y - -"),
-    "other_business":         NOBODY,
-    "desk_staff":             _row("Y - Y Y Y  - Y -  Y - - -"),
-    "desk_manager":           _row("Y - Y Y Y  - Y Y  Y - - -"),
-    "department_referred":    _row("Y - - - Y  - - -  - - Y -"),
+    "business": _row("Y - - - Y  Y - -  Y Y - -"),
+    "colleague": _row("Y - - - Y  Y - -  Y Y - -"),
+    "other_business": NOBODY,
+    "desk_staff": _row("Y - Y Y Y  - Y -  Y - - -"),
+    "desk_manager": _row("Y - Y Y Y  - Y Y  Y - - -"),
+    "department_referred": _row("Y - - - Y  - - -  - - Y -"),
     "department_not_referred": NOBODY,
     # Identity is hidden from reviewers only in a blind call (test_blind_call_hides_identity).
-    "reviewer_assigned":      _row("Y - - - Y  - - -  - - - -"),
-    "reviewer_conflict":      NOBODY,
-    "reviewer_not_assigned":  NOBODY,
-    "administrator":          _row("Y - - Y Y  - - -  Y Y - Y"),
-    "inactive_desk_staff":    NOBODY,
-    "inactive_business":      NOBODY,
-    "anonymous":              NOBODY,
+    "reviewer_assigned": _row("Y - - - Y  - - -  - - - -"),
+    "reviewer_conflict": NOBODY,
+    "reviewer_not_assigned": NOBODY,
+    "administrator": _row("Y - - Y Y  - - -  Y Y - Y"),
+    "inactive_desk_staff": NOBODY,
+    "inactive_business": NOBODY,
+    "anonymous": NOBODY,
 }
 TABLES = {State.DRAFT: DRAFT, State.SUBMITTED: SUBMITTED}
 
@@ -119,8 +138,9 @@ def world(people):
         "reviewer_not_assigned": factories.user(Role.REVIEWER),
         "administrator": people["administrator"],
         "inactive_desk_staff": factories.user(Role.DESK_STAFF, is_active=False),
-        "inactive_business": factories.user(Role.BUSINESS, organization=business.organization,
-                                            is_active=False),
+        "inactive_business": factories.user(
+            Role.BUSINESS, organization=business.organization, is_active=False
+        ),
         "anonymous": AnonymousUser(),
     }
     assert set(users) == set(ROLES)
@@ -193,6 +213,7 @@ def test_department_portal_only_for_own_department(world):
 
 # --- list filter and object rule never disagree ------------------------------------------------
 
+
 @pytest.fixture
 def many_proposals(world, people):
     users = world["users"]
@@ -227,8 +248,9 @@ def many_proposals(world, people):
 def test_list_filter_agrees_with_object_rule(world, many_proposals, role):
     user = world["users"][role]
     assert len(many_proposals) == 8
-    listed = list(Proposal.objects.filter(rules.proposals_visible_q(user))
-                  .values_list("pk", flat=True))
+    listed = list(
+        Proposal.objects.filter(rules.proposals_visible_q(user)).values_list("pk", flat=True)
+    )
     assert len(listed) == len(set(listed)), "the list shows a proposal twice"
     expected = {p.pk for p in many_proposals if rules.can_view_proposal(user, p)}
     assert set(listed) == expected
@@ -236,10 +258,20 @@ def test_list_filter_agrees_with_object_rule(world, many_proposals, role):
 
 def test_list_filter_is_not_trivially_empty_or_full(world, many_proposals):
     users = world["users"]
-    sizes = {role: Proposal.objects.filter(rules.proposals_visible_q(users[role])).count()
-             for role in ("business", "other_business", "desk_staff", "department_referred",
-                          "department_not_referred", "reviewer_assigned",
-                          "reviewer_not_assigned", "reviewer_conflict", "anonymous")}
+    sizes = {
+        role: Proposal.objects.filter(rules.proposals_visible_q(users[role])).count()
+        for role in (
+            "business",
+            "other_business",
+            "desk_staff",
+            "department_referred",
+            "department_not_referred",
+            "reviewer_assigned",
+            "reviewer_not_assigned",
+            "reviewer_conflict",
+            "anonymous",
+        )
+    }
     assert sizes == {
         "business": 6,  # its own, drafts included
         "other_business": 2,
@@ -262,9 +294,14 @@ def test_blind_call_hides_the_business_from_reviewers_only(people):
 
     now = timezone.now()
     prog = factories.programme()
-    theme = Theme.objects.create(title="匿名審査の募集", department=factories.department(),
-                                 programme=prog, opens_at=now - dt.timedelta(days=1),
-                                 closes_at=now + dt.timedelta(days=20), is_blind=True)
+    theme = Theme.objects.create(
+        title="匿名審査の募集",
+        department=factories.department(),
+        programme=prog,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=20),
+        is_blind=True,
+    )
     proposal = factories.draft(people["business"], prog=prog, theme=theme)
     factories.act(proposal, "submit", people["business"])
     factories.assign(proposal, people["reviewer"])

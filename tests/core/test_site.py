@@ -26,8 +26,14 @@ def _python(code: str, **env) -> subprocess.CompletedProcess:
     full_env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     full_env.update(env)
     prelude = "import django, json; django.setup(); from django.conf import settings\n"
-    return subprocess.run([sys.executable, "-c", prelude + code], cwd=ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_home_page_in_japanese_and_english(client, db):
@@ -45,8 +51,12 @@ def test_home_page_in_japanese_and_english(client, db):
 
 
 def test_home_page_lists_the_active_programmes(client, db):
-    factories.programme(name="実証実験フルサポート", name_en="Demonstration support",
-                        description="市がフィールドを提供します", description_en="The city provides the field")
+    factories.programme(
+        name="実証実験フルサポート",
+        name_en="Demonstration support",
+        description="市がフィールドを提供します",
+        description_en="The city provides the field",
+    )
     factories.programme(name="休止中の制度", name_en="Paused", is_active=False)
     body = client.get("/").content.decode()
     assert "実証実験フルサポート" in body and "市がフィールドを提供します" in body
@@ -93,12 +103,19 @@ def test_japanese_font_is_installed_for_pdfs():
 
 @pytest.mark.unit
 def test_defaults_are_sqlite_inline_japanese_tokyo():
-    result = _python("print(json.dumps([settings.DATABASES['default']['ENGINE'], "
-                     "settings.TASKS_INLINE, settings.CELERY_TASK_ALWAYS_EAGER, "
-                     "settings.LANGUAGE_CODE, settings.TIME_ZONE]))")
+    result = _python(
+        "print(json.dumps([settings.DATABASES['default']['ENGINE'], "
+        "settings.TASKS_INLINE, settings.CELERY_TASK_ALWAYS_EAGER, "
+        "settings.LANGUAGE_CODE, settings.TIME_ZONE]))"
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [
-        "django.db.backends.sqlite3", True, True, "ja", "Asia/Tokyo"]
+        "django.db.backends.sqlite3",
+        True,
+        True,
+        "ja",
+        "Asia/Tokyo",
+    ]
 
 
 @pytest.mark.unit
@@ -112,7 +129,12 @@ def test_environment_switches_to_postgresql_and_a_queue():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [
-        "django.db.backends.postgresql", "kyoso", False, False, "redis://127.0.0.1:6379/0"]
+        "django.db.backends.postgresql",
+        "kyoso",
+        False,
+        False,
+        "redis://127.0.0.1:6379/0",
+    ]
     assert "run inline" not in result.stderr  # no inline warning when a broker is configured
 
 
@@ -132,9 +154,14 @@ def test_production_settings_pass_check_deploy(tmp_path):
         DJANGO_ALLOWED_HOSTS="desk.example.jp",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     )
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
-                             "WARNING"], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -157,11 +184,21 @@ def test_admin_is_for_administrators_only(client, people):
             assert response.status_code == 302, role  # sent to the admin login
 
 
-@pytest.mark.parametrize("model", [
-    "core/user", "core/organization", "core/department", "themes/programme",
-    "proposals/consentdocument", "proposals/proposal", "proposals/proposaltransition",
-    "themes/rubric", "themes/theme", "reviews/reviewassignment",
-])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "core/user",
+        "core/organization",
+        "core/department",
+        "themes/programme",
+        "proposals/consentdocument",
+        "proposals/proposal",
+        "proposals/proposaltransition",
+        "themes/rubric",
+        "themes/theme",
+        "reviews/reviewassignment",
+    ],
+)
 def test_admin_pages_open_for_an_administrator(client, people, model):
     proposal = factories.draft(people["business"])
     factories.act(proposal, "submit", people["business"])

@@ -32,6 +32,7 @@ def _english_messages():
     with translation.override("en"):
         yield
 
+
 # --- real minimal files ------------------------------------------------------------------------
 
 
@@ -54,7 +55,9 @@ def pdf_bytes(padding: int = 0) -> bytes:
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
@@ -71,25 +74,36 @@ def pdf_of_size(size: int) -> bytes:
 
 def png_bytes() -> bytes:
     """A valid 1×1 white PNG."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1×1, 8-bit RGB
     pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 \
+JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    + b"\x00" * 64
     + b"\xff\xd9"
+)
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 EXE_PE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48 + b"PE\x00\x00"
 EXE_ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
-                 b'openxmlformats.org/package/2006/content-types"/>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+    b'openxmlformats.org/package/2006/content-types"/>'
+)
 OOXML_PARTS = {
     "docx": "word/document.xml",
     "xlsx": "xl/workbook.xml",
@@ -106,8 +120,11 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
 
 
 def ooxml_bytes(kind: str, extra: dict[str, bytes] | None = None) -> bytes:
-    entries = {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": b"<Relationships/>",
-               OOXML_PARTS[kind]: b"<document/>"}
+    entries = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": b"<Relationships/>",
+        OOXML_PARTS[kind]: b"<document/>",
+    }
     entries.update(extra or {})
     return zip_bytes(entries)
 
@@ -130,26 +147,42 @@ def english(error: ValidationError) -> str:
 # --- accepted --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "content", "kind", "content_type"), [
-    ("提案書_最終版.pdf", pdf_bytes(), "pdf", "application/pdf"),
-    ("図1.png", png_bytes(), "png", "image/png"),
-    ("photo.JPG", JPEG, "jpeg", "image/jpeg"),
-    ("photo.jpeg", JPEG, "jpeg", "image/jpeg"),
-    ("提案書.docx", ooxml_bytes("docx"),
-     "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("収支計画.xlsx", ooxml_bytes("xlsx"),
-     "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("説明資料.pptx", ooxml_bytes("pptx"),
-     "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    ("old.doc", OLE2, "doc", "application/msword"),
-    ("old.xls", OLE2, "xls", "application/vnd.ms-excel"),
-    ("old.ppt", OLE2, "ppt", "application/vnd.ms-powerpoint"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "kind", "content_type"),
+    [
+        ("提案書_最終版.pdf", pdf_bytes(), "pdf", "application/pdf"),
+        ("図1.png", png_bytes(), "png", "image/png"),
+        ("photo.JPG", JPEG, "jpeg", "image/jpeg"),
+        ("photo.jpeg", JPEG, "jpeg", "image/jpeg"),
+        (
+            "提案書.docx",
+            ooxml_bytes("docx"),
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "収支計画.xlsx",
+            ooxml_bytes("xlsx"),
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            "説明資料.pptx",
+            ooxml_bytes("pptx"),
+            "pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+        ("old.doc", OLE2, "doc", "application/msword"),
+        ("old.xls", OLE2, "xls", "application/vnd.ms-excel"),
+        ("old.ppt", OLE2, "ppt", "application/vnd.ms-powerpoint"),
+    ],
+)
 def test_accepted_kinds_are_read_from_the_content(name, content, kind, content_type):
     file = upload(name, content)
     info = uploads.inspect_upload(file)
-    assert info == uploads.UploadInfo(kind=kind, content_type=content_type, size=len(content),
-                                      original_name=name)
+    assert info == uploads.UploadInfo(
+        kind=kind, content_type=content_type, size=len(content), original_name=name
+    )
     assert kind in uploads.ALLOWED
     assert file.tell() == 0, "inspection must leave the file at its start for saving"
     assert file.read() == content
@@ -179,9 +212,13 @@ class CountingBytesIO(io.BytesIO):
         return data
 
 
-@pytest.mark.parametrize("content", [pdf_bytes(padding=5 * 1024 * 1024),
-                                     ooxml_bytes("docx", {"word/media/photo.jpg":
-                                                          random.Random(0).randbytes(2 * 10**6)})])
+@pytest.mark.parametrize(
+    "content",
+    [
+        pdf_bytes(padding=5 * 1024 * 1024),
+        ooxml_bytes("docx", {"word/media/photo.jpg": random.Random(0).randbytes(2 * 10**6)}),
+    ],
+)
 def test_inspection_reads_the_header_and_the_zip_directory_only(content):
     stream = CountingBytesIO(content)
     file = SimpleUploadedFile("x", b"")
@@ -195,19 +232,36 @@ def test_inspection_reads_the_header_and_the_zip_directory_only(content):
 # --- refused ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("提案書.pdf", EXE_PE),
-    ("提案書.pdf", EXE_ELF),
-    ("image.png", HTML),
-    ("提案書.docx", zip_bytes({"readme.txt": b"hello"})),  # a plain zip renamed
-    ("提案書.docx", zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text",
-                              "content.xml": b"<office:document-content/>",
-                              "META-INF/manifest.xml": b"<manifest/>"})),  # an .odt renamed
-    ("提案書.xlsx", zip_bytes({"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\n",
-                              "Main.class": b"\xca\xfe\xba\xbe"})),  # a .jar renamed
-    ("broken.docx", b"PK\x03\x04" + b"\x00" * 100),  # not a readable zip
-    ("letter.pdf", b"Dear desk, " * 10),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("提案書.pdf", EXE_PE),
+        ("提案書.pdf", EXE_ELF),
+        ("image.png", HTML),
+        ("提案書.docx", zip_bytes({"readme.txt": b"hello"})),  # a plain zip renamed
+        (
+            "提案書.docx",
+            zip_bytes(
+                {
+                    "mimetype": b"application/vnd.oasis.opendocument.text",
+                    "content.xml": b"<office:document-content/>",
+                    "META-INF/manifest.xml": b"<manifest/>",
+                }
+            ),
+        ),  # an .odt renamed
+        (
+            "提案書.xlsx",
+            zip_bytes(
+                {
+                    "META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\n",
+                    "Main.class": b"\xca\xfe\xba\xbe",
+                }
+            ),
+        ),  # a .jar renamed
+        ("broken.docx", b"PK\x03\x04" + b"\x00" * 100),  # not a readable zip
+        ("letter.pdf", b"Dear desk, " * 10),
+    ],
+)
 def test_content_that_is_not_what_the_name_says_is_refused(name, content):
     error = refusal(name, content)
     assert error.code == "content_mismatch"
@@ -220,7 +274,9 @@ def test_an_allowed_kind_under_the_wrong_extension_says_what_it_really_is():
     error = refusal("提案書.pdf", png_bytes())
     assert error.code == "content_mismatch"
     message = english(error)
-    assert "is a PNG file" in message and "ends in .pdf" in message and "Rename it to .png" in message
+    assert (
+        "is a PNG file" in message and "ends in .pdf" in message and "Rename it to .png" in message
+    )
 
     error = refusal("資料.xlsx", ooxml_bytes("docx"))
     assert "is a Word file" in english(error) and ".docx" in english(error)
@@ -230,8 +286,9 @@ def test_an_allowed_kind_under_the_wrong_extension_says_what_it_really_is():
     assert "Rename it to .doc/.xls/.ppt," in english(error)
 
 
-@pytest.mark.parametrize("name", ["archive.zip", "提案書.odt", "tool.jar", "setup.exe",
-                                  "page.html", "noextension"])
+@pytest.mark.parametrize(
+    "name", ["archive.zip", "提案書.odt", "tool.jar", "setup.exe", "page.html", "noextension"]
+)
 def test_types_outside_the_list_are_refused_naming_the_allowed_types(name):
     content = {"archive.zip": zip_bytes({"a.txt": b"a"}), "setup.exe": EXE_PE}.get(name, HTML)
     error = refusal(name, content)
@@ -266,7 +323,8 @@ def test_the_per_file_limit_is_exact_and_the_message_gives_both_sizes(settings):
 def test_the_default_limits_and_the_help_text():
     with translation.override("en"):
         assert uploads.limits_text() == (
-            "PDF, Word, Excel, PowerPoint, PNG, JPEG; up to 10 MB per file and 30 MB in total")
+            "PDF, Word, Excel, PowerPoint, PNG, JPEG; up to 10 MB per file and 30 MB in total"
+        )
     error = refusal("huge.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024))
     assert "is 10 MB; each file may be at most 10 MB" in english(error)
     assert uploads.size_text(15 * 1024 * 1024 // 10) == "1.5 MB"
@@ -309,7 +367,7 @@ def test_a_zip_declaring_a_huge_uncompressed_size_is_refused():
     # Rewrite the uncompressed size in every central-directory record to almost 4 GiB.
     position = content.find(b"PK\x01\x02")
     while position != -1:
-        content[position + 24:position + 28] = struct.pack("<I", 0xFFFFFFF0)
+        content[position + 24 : position + 28] = struct.pack("<I", 0xFFFFFFF0)
         position = content.find(b"PK\x01\x02", position + 4)
     error = refusal("提案書.docx", bytes(content))
     assert error.code == "archive_too_large"
@@ -318,22 +376,25 @@ def test_a_zip_declaring_a_huge_uncompressed_size_is_refused():
 # --- names -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("raw", "clean"), [
-    ("提案書_最終版.pdf", "提案書_最終版.pdf"),
-    ("../../etc/passwd", "passwd"),
-    ("C:\\x\\提案.pdf", "提案.pdf"),
-    ("/var/tmp/資料 (1).xlsx", "資料 (1).xlsx"),
-    ("提案\x00書\r\n.pdf", "提案書.pdf"),
-    ("invoice\u202efdp.exe", "invoicefdp.exe"),  # right-to-left override removed
-    ("ﾃｽﾄ.pdf", "ﾃｽﾄ.pdf"),  # half-width kana are kept (NFC, not NFKC)
-    ("\u30ab\u3099ide.pdf", "\u30acide.pdf"),  # カ + combining dakuten → ガ (NFC)
-    ('a"b<c>:d|e?.pdf', "a_b_c__d_e_.pdf"),
-    ("", "file"),
-    ("..", "file"),
-    ("../", "file"),
-    (".pdf", "file.pdf"),
-    ("   名前.pdf.  ", "名前.pdf"),
-])
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("提案書_最終版.pdf", "提案書_最終版.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\x\\提案.pdf", "提案.pdf"),
+        ("/var/tmp/資料 (1).xlsx", "資料 (1).xlsx"),
+        ("提案\x00書\r\n.pdf", "提案書.pdf"),
+        ("invoice\u202efdp.exe", "invoicefdp.exe"),  # right-to-left override removed
+        ("ﾃｽﾄ.pdf", "ﾃｽﾄ.pdf"),  # half-width kana are kept (NFC, not NFKC)
+        ("\u30ab\u3099ide.pdf", "\u30acide.pdf"),  # カ + combining dakuten → ガ (NFC)
+        ('a"b<c>:d|e?.pdf', "a_b_c__d_e_.pdf"),
+        ("", "file"),
+        ("..", "file"),
+        ("../", "file"),
+        (".pdf", "file.pdf"),
+        ("   名前.pdf.  ", "名前.pdf"),
+    ],
+)
 def test_clean_filename(raw, clean):
     assert uploads.clean_filename(raw) == clean
 
@@ -345,21 +406,30 @@ def test_clean_filename_keeps_the_extension_within_150_characters():
 
 def test_content_disposition_for_a_japanese_name():
     value = uploads.content_disposition("提案書.pdf")
-    assert value == ("attachment; filename=\"download.pdf\"; "
-                     "filename*=UTF-8''%E6%8F%90%E6%A1%88%E6%9B%B8.pdf")
+    assert value == (
+        "attachment; filename=\"download.pdf\"; filename*=UTF-8''%E6%8F%90%E6%A1%88%E6%9B%B8.pdf"
+    )
     assert unquote(value.split("UTF-8''")[1]) == "提案書.pdf"
     response = HttpResponse(b"", content_type="application/pdf")
     response["Content-Disposition"] = value  # Django refuses headers with newlines or non-Latin-1
     assert value.isascii()
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("report.pdf", 'attachment; filename="report.pdf"'),
-    ("提案書_v2.pdf", "attachment; filename=\"v2.pdf\"; filename*=UTF-8''"
-                     "%E6%8F%90%E6%A1%88%E6%9B%B8_v2.pdf"),
-    ('../x"y\r\n.pdf', 'attachment; filename="x_y.pdf"'),
-    ("café menu.pdf", "attachment; filename=\"cafe menu.pdf\"; filename*=UTF-8''caf%C3%A9%20menu.pdf"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("report.pdf", 'attachment; filename="report.pdf"'),
+        (
+            "提案書_v2.pdf",
+            "attachment; filename=\"v2.pdf\"; filename*=UTF-8''%E6%8F%90%E6%A1%88%E6%9B%B8_v2.pdf",
+        ),
+        ('../x"y\r\n.pdf', 'attachment; filename="x_y.pdf"'),
+        (
+            "café menu.pdf",
+            "attachment; filename=\"cafe menu.pdf\"; filename*=UTF-8''caf%C3%A9%20menu.pdf",
+        ),
+    ],
+)
 def test_content_disposition(raw, expected):
     assert uploads.content_disposition(raw) == expected
 

@@ -30,13 +30,16 @@ def test_real_number_is_valid():
     assert corporate_number_check_digit(NTA[1:]) == 7
 
 
-@pytest.mark.parametrize("base12,check", [
-    ("000012050002", 7),  # National Tax Agency
-    ("000000000000", 9),  # weighted sum 0: 9 - 0
-    ("000000000009", 9),  # weighted sum 9: 9 - 0, never 0
-    ("000000000001", 8),
-    ("000000000010", 7),  # second digit from the right weighs 2
-])
+@pytest.mark.parametrize(
+    "base12,check",
+    [
+        ("000012050002", 7),  # National Tax Agency
+        ("000000000000", 9),  # weighted sum 0: 9 - 0
+        ("000000000009", 9),  # weighted sum 9: 9 - 0, never 0
+        ("000000000001", 8),
+        ("000000000010", 7),  # second digit from the right weighs 2
+    ],
+)
 def test_check_digit(base12, check):
     assert corporate_number_check_digit(base12) == check
     assert make_corporate_number(base12) == f"{check}{base12}"
@@ -52,8 +55,9 @@ def test_wrong_check_digit_is_refused_with_its_message():
     assert "チェックデジット" in info.value.messages[0]
 
 
-@pytest.mark.parametrize("value", ["700001205000", "70000120500021", "70000120500A2",
-                                   "ABCDEFGHIJKLM", ""])
+@pytest.mark.parametrize(
+    "value", ["700001205000", "70000120500021", "70000120500A2", "ABCDEFGHIJKLM", ""]
+)
 def test_wrong_length_or_letters_refused_with_the_length_message(value):
     assert _code(value) == "corporate_number_length"
     with translation.override("en"):
@@ -63,9 +67,16 @@ def test_wrong_length_or_letters_refused_with_the_length_message(value):
     assert "13桁" in info.value.messages[0]
 
 
-@pytest.mark.parametrize("typed", ["７００００１２０５０００２", "7000-01-205-0002",
-                                   "７０００－０１－２０５－０００２", " 7000 0120 50002 ",
-                                   "7000　0120　50002"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "７００００１２０５０００２",
+        "7000-01-205-0002",
+        "７０００－０１－２０５－０００２",
+        " 7000 0120 50002 ",
+        "7000　0120　50002",
+    ],
+)
 def test_full_width_digits_hyphens_and_spaces_are_normalised(typed):
     assert normalize_corporate_number(typed) == NTA
     validate_corporate_number(typed)
@@ -77,7 +88,9 @@ def test_normalising_nothing_gives_empty():
 
 
 def _org(**kw) -> Organization:
-    fields = dict(name="テスト株式会社", address="福岡市中央区天神1-1-1", representative_name="代表 太郎")
+    fields = dict(
+        name="テスト株式会社", address="福岡市中央区天神1-1-1", representative_name="代表 太郎"
+    )
     fields.update(kw)
     return Organization(**fields)
 
@@ -117,8 +130,9 @@ def test_sole_proprietor_without_a_number_is_accepted():
     assert org.corporate_number == ""
 
 
-@pytest.mark.parametrize("typed", ["７００００１２０５０００２", "7000-01-205-0002",
-                                   "７０００－０１－２０５－０００２"])
+@pytest.mark.parametrize(
+    "typed", ["７００００１２０５０００２", "7000-01-205-0002", "７０００－０１－２０５－０００２"]
+)
 @pytest.mark.django_db
 def test_organisation_stores_the_number_as_typed_in_normalised_form(typed):
     """The validator accepts hyphens, so the model must too (the 13-character column limit

@@ -33,9 +33,23 @@ from themes.models import Programme, Theme
 
 pytestmark = pytest.mark.integration
 
-MODELS = [Programme, ConsentDocument, Department, Organization, User, Theme, Proposal,
-          ProposalTransition, Referral, ReviewAssignment, Project, Site, SiteBooking, Report,
-          ReportFigure]
+MODELS = [
+    Programme,
+    ConsentDocument,
+    Department,
+    Organization,
+    User,
+    Theme,
+    Proposal,
+    ProposalTransition,
+    Referral,
+    ReviewAssignment,
+    Project,
+    Site,
+    SiteBooking,
+    Report,
+    ReportFigure,
+]
 ADOPTED_STATES = [State.ADOPTED, State.AGREEMENT, State.IN_FIELD, State.COMPLETED]
 
 
@@ -83,8 +97,15 @@ def test_states_match_a_consistent_transition_log(seeded):
 
 def test_decisions_carry_reasons_and_themed_adoptions_were_reviewed(seeded):
     decided = Proposal.objects.filter(
-        state__in=[State.ADOPTED, State.AGREEMENT, State.IN_FIELD, State.COMPLETED,
-                   State.DECLINED, State.NOT_ACCEPTED])
+        state__in=[
+            State.ADOPTED,
+            State.AGREEMENT,
+            State.IN_FIELD,
+            State.COMPLETED,
+            State.DECLINED,
+            State.NOT_ACCEPTED,
+        ]
+    )
     assert decided.exists()
     for proposal in decided:
         assert proposal.decision_reason.strip(), proposal.title
@@ -106,7 +127,10 @@ def test_organisations_are_valid(seeded):
 
 def test_reference_data(seeded):
     assert set(Programme.objects.values_list("code", flat=True)) >= {
-        "joint", "demo-support", "startup-procurement"}
+        "joint",
+        "demo-support",
+        "startup-procurement",
+    }
     demo = Programme.objects.get(code="demo-support")
     assert not demo.review_required and demo.allows_sole_proprietors
     startup = Programme.objects.get(code="startup-procurement")
@@ -124,16 +148,24 @@ def test_every_role_can_log_in(seeded):
     for role in Role.values:
         user = User.objects.filter(role=role).order_by("email").first()
         assert user is not None, role
-        assert authenticate(request=request, username=user.email,
-                            password=DEMO_PASSWORD) == user, role
+        assert authenticate(request=request, username=user.email, password=DEMO_PASSWORD) == user, (
+            role
+        )
     admin = User.objects.get(email="admin@example.jp")
     assert admin.is_staff and admin.is_superuser and admin.role == Role.ADMINISTRATOR
 
 
 def test_every_demo_login_sees_something(seeded):
-    for email in ["desk@example.jp", "manager@example.jp", "dept-road@example.jp",
-                  "dept-welfare@example.jp", "reviewer@example.jp", "expert@example.jp",
-                  "admin@example.jp", "business@example.jp"]:
+    for email in [
+        "desk@example.jp",
+        "manager@example.jp",
+        "dept-road@example.jp",
+        "dept-welfare@example.jp",
+        "reviewer@example.jp",
+        "expert@example.jp",
+        "admin@example.jp",
+        "business@example.jp",
+    ]:
         user = User.objects.get(email=email)
         assert Proposal.objects.filter(proposals_visible_q(user)).exists(), email
     road = User.objects.get(email="dept-road@example.jp")
@@ -150,27 +182,43 @@ def test_conflicted_reviewer_does_not_see_the_conflicted_proposal(seeded):
     assert visible.exists()
     assert not visible.filter(pk=conflict.proposal_id).exists()
     other = conflict.proposal.review_assignments.exclude(pk=conflict.pk).get()
-    assert Proposal.objects.filter(proposals_visible_q(other.reviewer),
-                                   pk=conflict.proposal_id).exists()
+    assert Proposal.objects.filter(
+        proposals_visible_q(other.reviewer), pk=conflict.proposal_id
+    ).exists()
 
 
 def test_running_twice_creates_nothing(seeded):
     before = counts()
-    projects = {p.pk: (p.public_title, p.status, p.is_published, p.agreement_date,
-                       sorted(p.fields.values_list("code", flat=True)))
-                for p in Project.objects.all()}
+    projects = {
+        p.pk: (
+            p.public_title,
+            p.status,
+            p.is_published,
+            p.agreement_date,
+            sorted(p.fields.values_list("code", flat=True)),
+        )
+        for p in Project.objects.all()
+    }
     output = seed()
     assert counts() == before
     assert "created 0 proposals" in output
     assert "filled in 0 projects" in output
-    assert {p.pk: (p.public_title, p.status, p.is_published, p.agreement_date,
-                   sorted(p.fields.values_list("code", flat=True)))
-            for p in Project.objects.all()} == projects
+    assert {
+        p.pk: (
+            p.public_title,
+            p.status,
+            p.is_published,
+            p.agreement_date,
+            sorted(p.fields.values_list("code", flat=True)),
+        )
+        for p in Project.objects.all()
+    } == projects
 
 
 def test_if_empty_does_nothing_when_users_exist(db):
-    User.objects.create_user(email="someone@example.jp", password="x" * 12, full_name="誰か",
-                             role=Role.DESK_STAFF)
+    User.objects.create_user(
+        email="someone@example.jp", password="x" * 12, full_name="誰か", role=Role.DESK_STAFF
+    )
     before = counts()
     output = seed("--if-empty")
     assert counts() == before
@@ -184,6 +232,7 @@ def test_if_empty_seeds_an_empty_database(db):
 
 # --- projects -------------------------------------------------------------------------------
 
+
 def test_every_adopted_proposal_has_a_filled_in_project(seeded):
     adopted = Proposal.objects.filter(state__in=ADOPTED_STATES)
     assert adopted.count() == len(PROJECTS) == Project.objects.count() == 5
@@ -191,11 +240,21 @@ def test_every_adopted_proposal_has_a_filled_in_project(seeded):
     for proposal in adopted:
         project = proposal.project
         # Written for citizens in both languages: never the business's own text.
-        for text in (project.title_draft, project.summary_draft, project.title_draft_en,
-                     project.summary_draft_en, project.locations, project.locations_en):
+        for text in (
+            project.title_draft,
+            project.summary_draft,
+            project.title_draft_en,
+            project.summary_draft_en,
+            project.locations,
+            project.locations_en,
+        ):
             assert text.strip(), proposal.title
-        for own in (proposal.summary, proposal.problem, proposal.solution,
-                    proposal.expected_effect):
+        for own in (
+            proposal.summary,
+            proposal.problem,
+            proposal.solution,
+            proposal.expected_effect,
+        ):
             if own:
                 assert own not in project.summary_draft, proposal.title
         assert project.title_draft != proposal.title
@@ -221,9 +280,12 @@ def test_every_adopted_proposal_has_a_filled_in_project(seeded):
 
 
 def test_agreement_dates_and_statuses_follow_the_lifecycle(seeded):
-    expected = {State.ADOPTED: {Status.PREPARING}, State.AGREEMENT: {Status.PREPARING},
-                State.IN_FIELD: {Status.DEMONSTRATING},
-                State.COMPLETED: {Status.ROLLED_OUT, Status.ENDED}}
+    expected = {
+        State.ADOPTED: {Status.PREPARING},
+        State.AGREEMENT: {Status.PREPARING},
+        State.IN_FIELD: {Status.DEMONSTRATING},
+        State.COMPLETED: {Status.ROLLED_OUT, Status.ENDED},
+    }
     for project in Project.objects.select_related("proposal"):
         state = project.proposal.state
         assert project.status in expected[state], project
@@ -236,9 +298,11 @@ def test_agreement_dates_and_statuses_follow_the_lifecycle(seeded):
         if state == State.COMPLETED:
             assert project.outcome_summary and project.outcome_summary_en
             assert (project.status == Status.ROLLED_OUT) == (
-                project.proposal.outcome == Outcome.ROLLED_OUT)
-    assert set(Project.objects.filter(proposal__state=State.COMPLETED)
-               .values_list("status", flat=True)) == {Status.ROLLED_OUT, Status.ENDED}
+                project.proposal.outcome == Outcome.ROLLED_OUT
+            )
+    assert set(
+        Project.objects.filter(proposal__state=State.COMPLETED).values_list("status", flat=True)
+    ) == {Status.ROLLED_OUT, Status.ENDED}
 
 
 def test_sites_and_bookings_with_one_overlap_confirmed(seeded):
@@ -254,14 +318,18 @@ def test_sites_and_bookings_with_one_overlap_confirmed(seeded):
         assert SiteBooking.objects.filter(site__department=member.department).exists(), email
     # One booking overlaps another project's: the desk was warned and confirmed it.
     confirmed = SiteBooking.objects.get(overlap_confirmed=True)
-    others = (SiteBooking.objects.overlapping(confirmed.site, confirmed.start, confirmed.end)
-              .exclude(project=confirmed.project))
+    others = SiteBooking.objects.overlapping(
+        confirmed.site, confirmed.start, confirmed.end
+    ).exclude(project=confirmed.project)
     assert others.exists()
     assert confirmed.created_by.email == "desk@example.jp"
     for booking in SiteBooking.objects.filter(overlap_confirmed=False):
-        assert not (SiteBooking.objects.overlapping(booking.site, booking.start, booking.end)
-                    .exclude(project=booking.project)
-                    .filter(created_at__lt=booking.created_at).exists()), booking
+        assert not (
+            SiteBooking.objects.overlapping(booking.site, booking.start, booking.end)
+            .exclude(project=booking.project)
+            .filter(created_at__lt=booking.created_at)
+            .exists()
+        ), booking
 
 
 def test_reports_with_figures(seeded):
@@ -276,5 +344,6 @@ def test_reports_with_figures(seeded):
         assert final.state == ReportState.ACCEPTED
         assert final.reviewed_by.email == "desk@example.jp" and final.reviewed_at
         assert final.figures.exists()
-    assert not Report.objects.filter(project__proposal__state__in=[
-        State.ADOPTED, State.AGREEMENT]).exists()
+    assert not Report.objects.filter(
+        project__proposal__state__in=[State.ADOPTED, State.AGREEMENT]
+    ).exists()

@@ -34,8 +34,9 @@ TIMEOUT_MS = 10_000
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     """One headless Debian Chromium for the whole session."""
-    require(os.access(CHROMIUM, os.X_OK),
-            f"needs Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    require(
+        os.access(CHROMIUM, os.X_OK), f"needs Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -73,8 +74,10 @@ def page(new_page):
 def _axe_report(url: str, violations: list[dict]) -> str:
     lines = [f"{len(violations)} axe violation(s) ({', '.join(AXE_TAGS)}) on {url}:"]
     for violation in violations:
-        lines.append(f"- {violation['id']} [{violation.get('impact')}]: {violation['help']}"
-                     f" ({violation.get('helpUrl', '')})")
+        lines.append(
+            f"- {violation['id']} [{violation.get('impact')}]: {violation['help']}"
+            f" ({violation.get('helpUrl', '')})"
+        )
         for node in violation["nodes"]:
             target = " ".join(str(part) for part in node["target"])
             summary = " ".join((node.get("failureSummary") or "").split())

@@ -62,10 +62,14 @@ TITLE = "通学路の危険箇所をセンサーで見つける提案"
 SECRET = "社外秘KD7Q2X-原価は1台あたり3万8千円"
 REASON = "地域の見守り活動と組み合わせた計画が具体的で、実証の準備も整っているため。"
 PUBLIC_TITLE = "通学路の見守りセンサー実証"
-PUBLIC_SUMMARY = "小学校の通学路にセンサーを置き、車が速度を出しやすい場所を地域の皆さんと見つけます。"
+PUBLIC_SUMMARY = (
+    "小学校の通学路にセンサーを置き、車が速度を出しやすい場所を地域の皆さんと見つけます。"
+)
 PUBLIC_TITLE_EN = "Safety sensors on school routes"
-PUBLIC_SUMMARY_EN = ("Sensors along primary school routes help the neighbourhood find the "
-                     "places where cars drive too fast.")
+PUBLIC_SUMMARY_EN = (
+    "Sensors along primary school routes help the neighbourhood find the "
+    "places where cars drive too fast."
+)
 FIELD = "disaster"  # 防災・安全: the project's field
 OTHER_FIELD = "childcare"  # 子育て・教育: a field with no project
 JA = {"locale": "ja-JP"}
@@ -91,15 +95,23 @@ def fresh(page, path: str) -> None:
 
 def type_far(page, selector: str, text: str, limit: int = 200) -> None:
     """``type_into`` for a field far down a long page (the decision forms)."""
-    tab_until(page, lambda _now: page.evaluate("(s) => document.activeElement.matches(s)",
-                                               selector), selector, limit=limit)
+    tab_until(
+        page,
+        lambda _now: page.evaluate("(s) => document.activeElement.matches(s)", selector),
+        selector,
+        limit=limit,
+    )
     page.keyboard.type(text)
 
 
 def follow(page, text: str, limit: int = 150) -> None:
     """Tab to the link whose text starts with ``text``, press Enter, wait for the page."""
-    tab_until(page, lambda now: now["tag"] == "a" and now["text"].startswith(text),
-              f"a link {text!r}…", limit=limit)
+    tab_until(
+        page,
+        lambda now: now["tag"] == "a" and now["text"].startswith(text),
+        f"a link {text!r}…",
+        limit=limit,
+    )
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -128,6 +140,7 @@ def feed_link(page) -> str:
 
 # --- The people and the proposal ------------------------------------------------------------
 
+
 def policy_fields() -> None:
     """The fields (分野) as the data migration made them (a transactional test flushes the
     migration's rows, so they are made again the same way)."""
@@ -147,17 +160,26 @@ def adoption(transactional_db, settings, live_server, smtp_server):
     business = factories.user("business", full_name="佐藤 花子")
     staff = factories.user("desk_staff", full_name="窓口 三郎")
     manager = factories.user("desk_manager", full_name="窓口 課長")
-    programme = factories.programme(name="共働事業", name_en="Joint projects",
-                                    review_required=False)
+    programme = factories.programme(
+        name="共働事業", name_en="Joint projects", review_required=False
+    )
     proposal = factories.draft(business, prog=programme, title=TITLE, summary=SECRET)
-    for action, actor in (("submit", business), ("start_dialogue", staff),
-                          ("start_coordination", staff)):
+    for action, actor in (
+        ("submit", business),
+        ("start_dialogue", staff),
+        ("start_coordination", staff),
+    ):
         factories.act(proposal, action, actor)
     proposal.refresh_from_db()
     assert proposal.state == "coordination"
-    return {"business": business, "staff": staff, "manager": manager, "proposal": proposal,
-            "organization": business.organization,
-            "field": Field.objects.get(code=FIELD)}
+    return {
+        "business": business,
+        "staff": staff,
+        "manager": manager,
+        "proposal": proposal,
+        "organization": business.organization,
+        "field": Field.objects.get(code=FIELD),
+    }
 
 
 def the_project(adoption) -> Project:
@@ -165,6 +187,7 @@ def the_project(adoption) -> Project:
 
 
 # --- The decision ---------------------------------------------------------------------------
+
 
 def manager_adopts(page, axe_check, adoption) -> None:
     proposal = adoption["proposal"]
@@ -184,53 +207,74 @@ def manager_adopts(page, axe_check, adoption) -> None:
     press(page, t("Adopt"))
     at(page, f"/proposals/{proposal.pk}/")
     assert state_label(page) == t("Adopted")
-    assert t("Done. The proposal is now “%(state)s”.") % {"state": t("Adopted")} \
-        in flash(page)
+    assert t("Done. The proposal is now “%(state)s”.") % {"state": t("Adopted")} in flash(page)
     assert REASON in page.locator("dl.facts").inner_text()
     main = page.locator("main")
-    assert main.get_by_role("link", name=t("Manage the project"), exact=True).get_attribute(
-        "href") == f"/desk/projects/{the_project(adoption).pk}/"
-    assert main.get_by_role("link", name=t("Download the notice of adoption (PDF)"),
-                            exact=True).is_visible()
+    assert (
+        main.get_by_role("link", name=t("Manage the project"), exact=True).get_attribute("href")
+        == f"/desk/projects/{the_project(adoption).pk}/"
+    )
+    assert main.get_by_role(
+        "link", name=t("Download the notice of adoption (PDF)"), exact=True
+    ).is_visible()
     axe_check(page)
 
 
 def notice_arrives(smtp_server, adoption, tmp_path) -> None:
     """The business's e-mail, with the notice of adoption attached as a PDF."""
-    require(bool(shutil.which("pdftotext") and shutil.which("pdffonts")),
-            "needs pdftotext and pdffonts (apt-get install -y poppler-utils)")
+    require(
+        bool(shutil.which("pdftotext") and shutil.which("pdffonts")),
+        "needs pdftotext and pdffonts (apt-get install -y poppler-utils)",
+    )
     proposal = adoption["proposal"]
     proposal.refresh_from_db()
     status_line = t("Your proposal is now: %(label)s") % {
-        "label": tp("business-facing state", "Adopted")}
+        "label": tp("business-facing state", "Adopted")
+    }
     mail = mail_to(smtp_server, adoption["business"].email, status_line)
     assert proposal.receipt_number in str(mail["Subject"])
     text = smtp_server.text(mail)
     assert REASON in text, text
-    assert t("The official decision notice (PDF) is attached to this e-mail. You can also "
-             "download it here:") in text
+    assert (
+        t(
+            "The official decision notice (PDF) is attached to this e-mail. You can also "
+            "download it here:"
+        )
+        in text
+    )
 
-    pdfs = [part for part in mail.iter_attachments()
-            if part.get_content_type() == "application/pdf"]
+    pdfs = [
+        part for part in mail.iter_attachments() if part.get_content_type() == "application/pdf"
+    ]
     assert len(pdfs) == 1, [part.get_content_type() for part in mail.iter_attachments()]
     assert pdfs[0].get_filename() == f"採択通知書_{proposal.receipt_number}.pdf"
     path = tmp_path / "notice.pdf"
     path.write_bytes(pdfs[0].get_content())
 
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                         text=True, check=True, timeout=30).stdout
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout
     flat = "".join(out.split())  # lines are broken where the page breaks them
     for expected in ("採択通知書", REASON, proposal.receipt_number):
         assert expected in flat, f"{expected!r} not in the notice's text:\n{out}"
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True,
-                           timeout=30).stdout
-    embedded_cjk = [line for line in fonts.splitlines()[2:]
-                    if re.search(r"IPAex|IPA(Gothic|Mincho)|Noto\S*(CJK|JP)", line)
-                    and re.search(r"\byes\s+yes\b", line)]
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True, timeout=30
+    ).stdout
+    embedded_cjk = [
+        line
+        for line in fonts.splitlines()[2:]
+        if re.search(r"IPAex|IPA(Gothic|Mincho)|Noto\S*(CJK|JP)", line)
+        and re.search(r"\byes\s+yes\b", line)
+    ]
     assert embedded_cjk, f"no embedded Japanese font in the notice:\n{fonts}"
 
 
 # --- The project's public text --------------------------------------------------------------
+
 
 def staff_write_the_public_text(page, axe_check, adoption) -> None:
     project = the_project(adoption)
@@ -251,8 +295,9 @@ def staff_write_the_public_text(page, axe_check, adoption) -> None:
     assert page.locator("#proposal-state").inner_text().strip() == t("Adopted")
     assert page.locator("#project-status").inner_text().strip() == t("Preparing")
     assert t("No public text has been approved yet.") in page.locator("#public-text").inner_text()
-    assert page.locator("#id_text-summary").input_value() == "", \
+    assert page.locator("#id_text-summary").input_value() == "", (
         "the proposal's summary is never offered as the public one"
+    )
     axe_check(page)
 
     skip_to_main(page)
@@ -266,12 +311,13 @@ def staff_write_the_public_text(page, axe_check, adoption) -> None:
     press(page, t("Save the draft"))
     at(page, path)
     assert urlsplit(page.url).fragment == "public-text"
-    assert t("The public text was saved. It waits for the desk manager's approval.") \
-        in flash(page)
+    assert t("The public text was saved. It waits for the desk manager's approval.") in flash(page)
     assert heading(page) == PUBLIC_TITLE
     assert page.locator("#approval-marker").is_visible()
-    assert t("Only the desk manager approves the public text.") \
+    assert (
+        t("Only the desk manager approves the public text.")
         in page.locator("#public-text").inner_text()
+    )
     assert t("The project is not on the public list.") in page.locator("#publication").inner_text()
     axe_check(page)
 
@@ -329,13 +375,16 @@ def manager_approves_and_publishes(page, axe_check, adoption) -> None:
     publication = page.locator("#publication")
     assert t("The project is on the public list.") in publication.inner_text()
     assert publication.get_by_role("button", name=t("Take it off the public list")).is_visible()
-    assert page.get_by_role("link", name=t("the public page")).get_attribute("href") \
+    assert (
+        page.get_by_role("link", name=t("the public page")).get_attribute("href")
         == f"/projects/{project.pk}/"
+    )
     axe_check(page)
     check_reflow(page, axe_check)
 
 
 # --- The public -----------------------------------------------------------------------------
+
 
 def visitor_finds_the_project(page, axe_check, adoption) -> None:
     project = the_project(adoption)
@@ -344,8 +393,10 @@ def visitor_finds_the_project(page, axe_check, adoption) -> None:
         year_label = fiscal_year_label(project.fiscal_year)
 
     page.goto("/")
-    assert nt("%(counter)s project is published.", "%(counter)s projects are published.", 1) \
+    assert (
+        nt("%(counter)s project is published.", "%(counter)s projects are published.", 1)
         in page.locator("section.home-projects").inner_text()
+    )
     public(page, axe_check)
     press(page, t("The list of adopted projects"), "a")
     at(page, "/projects/")
@@ -354,12 +405,18 @@ def visitor_finds_the_project(page, axe_check, adoption) -> None:
     rows = page.locator("table.public-projects tbody tr")
     assert rows.count() == 1, "the list cached before publication must not answer now"
     row = rows.inner_text()
-    for expected in (PUBLIC_TITLE, adoption["organization"].name, field_ja, year_label,
-                     t("Preparing")):
+    for expected in (
+        PUBLIC_TITLE,
+        adoption["organization"].name,
+        field_ja,
+        year_label,
+        t("Preparing"),
+    ):
         assert expected in row, f"{expected!r} missing from the row: {row}"
     assert TITLE not in page.locator("main").inner_text()
     assert page.locator("p.result-count").inner_text() == nt(
-        "%(counter)s project.", "%(counter)s projects.", 1)
+        "%(counter)s project.", "%(counter)s projects.", 1
+    )
     public(page, axe_check)
     check_reflow(page, axe_check)
 
@@ -383,7 +440,9 @@ def visitor_finds_the_project(page, axe_check, adoption) -> None:
     assert rows.count() == 1 and PUBLIC_TITLE in rows.inner_text()
     assert page.locator("p.result-count").inner_text() == nt(
         "%(counter)s project matches the conditions.",
-        "%(counter)s projects match the conditions.", 1)
+        "%(counter)s projects match the conditions.",
+        1,
+    )
     # "Download what I see": the files carry the same conditions.
     csv_href = page.locator("p.download-links a[type='text/csv']").get_attribute("href")
     assert parse_qs(urlsplit(csv_href).query) == query
@@ -396,8 +455,14 @@ def visitor_finds_the_project(page, axe_check, adoption) -> None:
     assert heading(page) == PUBLIC_TITLE
     assert page.locator(".public-summary").inner_text().strip() == PUBLIC_SUMMARY
     facts = page.locator("dl.project-facts").inner_text()
-    for expected in (adoption["organization"].name, adoption["organization"].corporate_number,
-                     field_ja, year_label, t("Preparing"), t("not concluded yet")):
+    for expected in (
+        adoption["organization"].name,
+        adoption["organization"].corporate_number,
+        field_ja,
+        year_label,
+        t("Preparing"),
+        t("not concluded yet"),
+    ):
         assert expected in facts, f"{expected!r} missing from the facts: {facts}"
     assert project.public_id in page.locator("main").inner_text()
     main = page.locator("main").inner_text()
@@ -412,8 +477,10 @@ def visitor_finds_the_project(page, axe_check, adoption) -> None:
     assert heading(page) == t("Statistics of adopted projects")
     figures = page.locator("dl.key-figures > div")
     assert figures.filter(has_text=t("Published projects")).locator("dd").inner_text() == "1"
-    assert t("%(part)s of %(whole)s decided") % {"part": 1, "whole": 1} \
+    assert (
+        t("%(part)s of %(whole)s decided") % {"part": 1, "whole": 1}
         in figures.filter(has_text=t("Adoption rate")).inner_text()
+    )
     per_field = page.locator("table:has(#fields-caption) tbody tr").filter(has_text=field_ja)
     assert per_field.locator("td").inner_text() == "1"
     public(page, axe_check)
@@ -436,8 +503,10 @@ def invalid_filter_and_open_data(page, axe_check, adoption) -> None:
     press(page, t("Open data"), "a")
     at(page, "/projects/opendata/")
     assert heading(page) == t("Open data: adopted projects")
-    assert nt("The data holds %(counter)s project.", "The data holds %(counter)s projects.", 1) \
+    assert (
+        nt("The data holds %(counter)s project.", "The data holds %(counter)s projects.", 1)
         in page.locator("main").inner_text()
+    )
     assert feed_link(page) == "/projects/feed.atom"
     public(page, axe_check)
 
@@ -528,14 +597,15 @@ def open_data_files(page, axe_check, adoption, live_server) -> None:
     entry = entries[0]
     assert entry.findtext("atom:title", namespaces=ATOM) == PUBLIC_TITLE
     assert PUBLIC_SUMMARY in (entry.findtext("atom:summary", namespaces=ATOM) or "")
-    assert entry.find("atom:link", ATOM).get("href") \
-        == f"{live_server.url}/projects/{project.pk}/"
+    assert entry.find("atom:link", ATOM).get("href") == f"{live_server.url}/projects/{project.pk}/"
 
 
 # --- The journey ----------------------------------------------------------------------------
 
-def test_adopted_proposal_becomes_a_public_project(new_page, axe_check, live_server,
-                                                   smtp_server, adoption, tmp_path):
+
+def test_adopted_proposal_becomes_a_public_project(
+    new_page, axe_check, live_server, smtp_server, adoption, tmp_path
+):
     manager = new_page(**JA)
     sign_in(manager, adoption["manager"].email, axe_check)
     manager_adopts(manager, axe_check, adoption)

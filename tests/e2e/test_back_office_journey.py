@@ -54,8 +54,9 @@ def tp(context: str, msgid: str) -> str:
 
 def press(page, name: str, tag: str = "button", limit: int = 150) -> None:
     """Tab to the button (or link) called ``name``, press Enter and wait for the next page."""
-    tab_until(page, lambda now: now["tag"] == tag and now["text"] == name, f"{tag} {name!r}",
-              limit=limit)
+    tab_until(
+        page, lambda now: now["tag"] == tag and now["text"] == name, f"{tag} {name!r}", limit=limit
+    )
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -81,13 +82,17 @@ def panel(page):
 
 def panel_row(page, label: str) -> list[str]:
     """The cells of the referral panel's row headed ``label``, one per department."""
-    row = panel(page).locator("tbody tr").filter(
-        has=page.locator("th", has_text=re.compile(f"^{re.escape(label)}$")))
+    row = (
+        panel(page)
+        .locator("tbody tr")
+        .filter(has=page.locator("th", has_text=re.compile(f"^{re.escape(label)}$")))
+    )
     assert row.count() == 1, f"no single row {label!r} in the referral panel"
     return [cell.strip() for cell in row.locator("td").all_inner_texts()]
 
 
 # --- The people and the proposal ------------------------------------------------------------
+
 
 @pytest.fixture
 def people(transactional_db, settings, live_server, smtp_server):
@@ -119,6 +124,7 @@ def people(transactional_db, settings, live_server, smtp_server):
 
 
 # --- The desk ---------------------------------------------------------------------------------
+
 
 def find_in_inbox(page, axe_check, proposal) -> None:
     """From the header's Inbox link: every state counted, a symbols-only search refused,
@@ -203,10 +209,10 @@ def open_and_start_dialogue(page, axe_check, smtp_server, people) -> None:
     press(page, t("Start dialogue"))
     at(page, f"/proposals/{proposal.pk}/")
     assert state_label(page) == t("In dialogue")
-    assert t("Done. The proposal is now “%(state)s”.") % {"state": t("In dialogue")} \
-        in flash(page)
+    assert t("Done. The proposal is now “%(state)s”.") % {"state": t("In dialogue")} in flash(page)
     status_line = t("Your proposal is now: %(label)s") % {
-        "label": tp("business-facing state", "In dialogue with the desk")}
+        "label": tp("business-facing state", "In dialogue with the desk")
+    }
     mail = mail_to(smtp_server, people["business"].email, status_line)
     assert proposal.receipt_number in str(mail["Subject"])
 
@@ -275,14 +281,19 @@ def refer_to_two_departments(page, axe_check, smtp_server, people) -> None:
     for member in ("parks_member", "fire_member"):
         mail = mail_to(smtp_server, people[member].email, proposal.receipt_number)
         assert t("Referral") in str(mail["Subject"])
-        assert re.search(rf"{re.escape(page.url.split('/proposals/')[0])}/department/referrals/"
-                         r"\d+/", smtp_server.text(mail)), smtp_server.text(mail)
+        assert re.search(
+            rf"{re.escape(page.url.split('/proposals/')[0])}/department/referrals/"
+            r"\d+/",
+            smtp_server.text(mail),
+        ), smtp_server.text(mail)
 
 
 # --- The departments ---------------------------------------------------------------------------
 
-def department_answers(page, axe_check, people, member: str, opinion: str,
-                       conditions: str = "") -> None:
+
+def department_answers(
+    page, axe_check, people, member: str, opinion: str, conditions: str = ""
+) -> None:
     user = people[member]
     sign_in(page, user.email, axe_check)
     press(page, t("Referrals"), "a")
@@ -312,8 +323,9 @@ def department_answers(page, axe_check, people, member: str, opinion: str,
         type_into(page, "#id_answer-conditions", conditions)
     press(page, t("Send the answer to the desk"))
     page.wait_for_url(re.compile(r"/department/referrals/\d+/#answer$"))
-    assert t("Your answer was sent to the desk. You can change it while the proposal is "
-             "open.") in flash(page)
+    assert t(
+        "Your answer was sent to the desk. You can change it while the proposal is open."
+    ) in flash(page)
     answer = page.locator("#answer dl.referral-answer").inner_text()
     label = t("Supportive") if opinion == "supportive" else t("Supportive with conditions")
     assert label in answer and (not conditions or conditions in answer)
@@ -322,12 +334,12 @@ def department_answers(page, axe_check, people, member: str, opinion: str,
 
 # --- Back to the desk ----------------------------------------------------------------------------
 
+
 def desk_sees_both_answers_and_moves_on(page, axe_check, smtp_server, people) -> None:
     proposal = people["proposal"]
     parks, fire = str(people["parks"]), str(people["fire"])
     page.reload()
-    assert [h.strip() for h in panel(page).locator("thead th").all_inner_texts()] \
-        == [parks, fire]
+    assert [h.strip() for h in panel(page).locator("thead th").all_inner_texts()] == [parks, fire]
     assert panel_row(page, t("Status")) == [t("Answered")] * 2
     assert panel_row(page, t("Opinion")) == [t("Supportive"), t("Supportive with conditions")]
     assert panel_row(page, t("Conditions")) == ["—", CONDITIONS]
@@ -351,12 +363,17 @@ def desk_sees_both_answers_and_moves_on(page, axe_check, smtp_server, people) ->
     at(page, f"/proposals/{proposal.pk}/")
     assert state_label(page) == t("Coordinating with departments")
     assert t("Done. The proposal is now “%(state)s”.") % {
-        "state": t("Coordinating with departments")} in flash(page)
+        "state": t("Coordinating with departments")
+    } in flash(page)
     # Both answers are still side by side after the move.
     assert panel_row(page, t("Opinion")) == [t("Supportive"), t("Supportive with conditions")]
     axe_check(page)
-    mail_to(smtp_server, people["business"].email, t("Your proposal is now: %(label)s") % {
-        "label": tp("business-facing state", "Under consideration by the city")})
+    mail_to(
+        smtp_server,
+        people["business"].email,
+        t("Your proposal is now: %(label)s")
+        % {"label": tp("business-facing state", "Under consideration by the city")},
+    )
 
     page.goto("/")
     press(page, t("Dashboard"), "a")
@@ -365,8 +382,7 @@ def desk_sees_both_answers_and_moves_on(page, axe_check, smtp_server, people) ->
     axe_check(page)
 
 
-def test_desk_refers_a_proposal_and_departments_answer(new_page, axe_check, smtp_server,
-                                                        people):
+def test_desk_refers_a_proposal_and_departments_answer(new_page, axe_check, smtp_server, people):
     desk = new_page(**JA)
     sign_in(desk, people["staff"].email, axe_check)
     find_in_inbox(desk, axe_check, people["proposal"])
@@ -375,8 +391,7 @@ def test_desk_refers_a_proposal_and_departments_answer(new_page, axe_check, smtp
     refer_to_two_departments(desk, axe_check, smtp_server, people)
 
     department_answers(new_page(**JA), axe_check, people, "parks_member", "supportive")
-    department_answers(new_page(**JA), axe_check, people, "fire_member", "conditional",
-                       CONDITIONS)
+    department_answers(new_page(**JA), axe_check, people, "fire_member", "conditional", CONDITIONS)
 
     desk_sees_both_answers_and_moves_on(desk, axe_check, smtp_server, people)
     export_everything(desk, axe_check)

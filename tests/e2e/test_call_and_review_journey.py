@@ -52,8 +52,9 @@ COMMENT = "地域の見守り体制と組み合わせる計画が具体的です
 
 # Each test run starts a week from today (JST), so the cookies the server sets at the moved
 # clock are never already expired by the browser's real clock.
-T0 = dt.datetime.combine(dt.datetime.now(JAPAN).date() + dt.timedelta(days=7), dt.time(9, 0),
-                         tzinfo=JAPAN)
+T0 = dt.datetime.combine(
+    dt.datetime.now(JAPAN).date() + dt.timedelta(days=7), dt.time(9, 0), tzinfo=JAPAN
+)
 DURING = T0 + dt.timedelta(days=1)
 QUESTIONS_UNTIL = T0 + dt.timedelta(days=14)
 CLOSES = T0 + dt.timedelta(days=28)
@@ -65,13 +66,26 @@ def default_rubric():
     rubric = review_services.default_rubric()
     if rubric is None:
         migration = importlib.import_module("reviews.migrations.0003_default_rubric")
-        rubric = Rubric.objects.create(name=migration.NAME, scale_min=1, scale_max=5,
-                                       is_default=True)
+        rubric = Rubric.objects.create(
+            name=migration.NAME, scale_min=1, scale_max=5, is_default=True
+        )
         for order, (name, name_en, description) in enumerate(migration.CRITERIA, start=1):
-            Criterion.objects.create(rubric=rubric, name=name, name_en=name_en,
-                                     description=description, weight=1, sort_order=order)
+            Criterion.objects.create(
+                rubric=rubric,
+                name=name,
+                name_en=name_en,
+                description=description,
+                weight=1,
+                sort_order=order,
+            )
     assert [c.name for c in rubric.criteria.all()] == [
-        "社会性", "先進性", "安全性", "実証可能性", "市場性", "事業化可能性"]
+        "社会性",
+        "先進性",
+        "安全性",
+        "実証可能性",
+        "市場性",
+        "事業化可能性",
+    ]
     return rubric
 
 
@@ -97,6 +111,7 @@ def choose(page, select_id: str, value: str) -> None:
 
 # --- The people and the call --------------------------------------------------------------------
 
+
 @pytest.fixture
 def clock():
     with time_machine.travel(DURING, tick=True) as traveller:
@@ -112,11 +127,19 @@ def call(transactional_db, settings, live_server, clock):
     rubric = default_rubric()
     department = factories.department(name="福祉局", name_en="Welfare Bureau")
     theme = theme_services.create_theme(
-        staff, kind=Theme.Kind.CALL, title=CALL_TITLE, background="独居の高齢者が増えている。",
-        sought="見守りの新しい仕組み。", department=department,
+        staff,
+        kind=Theme.Kind.CALL,
+        title=CALL_TITLE,
+        background="独居の高齢者が増えている。",
+        sought="見守りの新しい仕組み。",
+        department=department,
         programme=factories.programme(name="テーマ型実証", name_en="Themed demonstrations"),
-        opens_at=T0, closes_at=CLOSES, questions_until=QUESTIONS_UNTIL, rubric=rubric,
-        planned_adoptions=1)
+        opens_at=T0,
+        closes_at=CLOSES,
+        questions_until=QUESTIONS_UNTIL,
+        rubric=rubric,
+        planned_adoptions=1,
+    )
     business = factories.user("business", full_name="佐藤 花子")
     other = factories.user("business", full_name="鈴木 次郎")
     other_proposal = factories.draft(other, title=OTHER_TITLE, theme=theme, prog=theme.programme)
@@ -124,16 +147,23 @@ def call(transactional_db, settings, live_server, clock):
     late = factories.user("business", full_name="遅野 三郎")
     late_draft = factories.draft(late, title=LATE_TITLE, theme=theme, prog=theme.programme)
     return {
-        "theme": theme, "rubric": rubric, "criteria": list(rubric.criteria.all()),
-        "staff": staff, "manager": factories.user("desk_manager", full_name="窓口 課長"),
-        "business": business, "other": other, "other_proposal": other_proposal,
-        "late": late, "late_draft": late_draft,
+        "theme": theme,
+        "rubric": rubric,
+        "criteria": list(rubric.criteria.all()),
+        "staff": staff,
+        "manager": factories.user("desk_manager", full_name="窓口 課長"),
+        "business": business,
+        "other": other,
+        "other_proposal": other_proposal,
+        "late": late,
+        "late_draft": late_draft,
         "reviewer1": factories.user("reviewer", full_name="審査 一郎"),
         "reviewer2": factories.user("reviewer", full_name="審査 二郎"),
     }
 
 
 # --- The public call and its Q&A --------------------------------------------------------------
+
 
 def the_call_is_open(page, axe_check, theme) -> None:
     page.goto("/themes/")
@@ -169,8 +199,10 @@ def ask_a_question(page, axe_check, theme) -> None:
     type_into(page, "#id_question", QUESTION)
     press(page, t("Send the question"))
     at(page, f"/themes/{theme.pk}/")
-    assert t("Your question was sent to the desk. Its answer will be published on this page for "
-             "everyone.") in flash(page)
+    assert t(
+        "Your question was sent to the desk. Its answer will be published on this page for "
+        "everyone."
+    ) in flash(page)
     own = page.locator("ul.theme-own-questions")
     assert QUESTION in own.inner_text()
     assert t("waiting for the desk's answer") in own.inner_text()
@@ -232,8 +264,14 @@ def propose_for_the_call(page, axe_check, theme) -> Proposal:
 
     at(page, f"/proposals/{proposal.pk}/edit/content/")
     skip_to_main(page)
-    type_into(page, "#id_summary", "人感センサーで独居の高齢者の異変を見つけ、地域の見守り員に知らせます。")
-    type_into(page, "#id_problem", "独居の高齢者の孤立死が増え、見守り員の訪問だけでは間に合いません。")
+    type_into(
+        page,
+        "#id_summary",
+        "人感センサーで独居の高齢者の異変を見つけ、地域の見守り員に知らせます。",
+    )
+    type_into(
+        page, "#id_problem", "独居の高齢者の孤立死が増え、見守り員の訪問だけでは間に合いません。"
+    )
     type_into(page, "#id_solution", "電気の使用量と人感センサーから異変を検知し、通知します。")
     press(page, t("Save and continue"))
     at(page, f"/proposals/{proposal.pk}/edit/requests/")
@@ -262,6 +300,7 @@ def propose_for_the_call(page, axe_check, theme) -> Proposal:
 
 # --- The desk assigns reviewers -------------------------------------------------------------------
 
+
 def assign_from_the_ranking(page, axe_check, call, proposals) -> None:
     theme = call["theme"]
     page.goto(f"/reviews/calls/{theme.pk}/ranking/")
@@ -281,11 +320,13 @@ def assign_from_the_ranking(page, axe_check, call, proposals) -> None:
     press(page, t("Assign"))
     at(page, f"/reviews/calls/{theme.pk}/ranking/")
     assert t("%(count)s review assignments made; the reviewers have been e-mailed.") % {
-        "count": 4} in flash(page)
+        "count": 4
+    } in flash(page)
     assert ReviewAssignment.objects.filter(proposal__theme=theme).count() == 4
 
 
 # --- The reviewers --------------------------------------------------------------------------------
+
 
 def assignment(reviewer, proposal) -> ReviewAssignment:
     return ReviewAssignment.objects.get(reviewer=reviewer, proposal=proposal)
@@ -319,8 +360,10 @@ def reviewer1(page, axe_check, call, mine, other) -> None:
     type_into(page, "#id_note", CONFLICT_NOTE)
     press(page, t("Declare a conflict of interest"))
     at(page, "/reviews/")
-    assert t("Your conflict of interest has been recorded and the desk has been told. You no "
-             "longer see this proposal.") in flash(page)
+    assert t(
+        "Your conflict of interest has been recorded and the desk has been told. You no "
+        "longer see this proposal."
+    ) in flash(page)
     assert OTHER_TITLE not in page.locator("main").inner_text()
     assert assignment(call["reviewer1"], other).conflict_declared
     told = [m for m in mail.outbox if call["staff"].email in m.to and CONFLICT_NOTE in m.body]
@@ -348,8 +391,13 @@ def reviewer2(page, axe_check, call, mine, other) -> None:
     # Before submitting: neither reviewer 1's scores nor the aggregate.
     main = page.locator("main")
     assert page.locator("#others-heading").count() == 0
-    assert t("You will see the other reviewers' scores and the aggregate once you have "
-             "submitted your own.") in main.inner_text()
+    assert (
+        t(
+            "You will see the other reviewers' scores and the aggregate once you have "
+            "submitted your own."
+        )
+        in main.inner_text()
+    )
     assert COMMENT not in main.inner_text()
     axe_check(page)
 
@@ -361,8 +409,9 @@ def reviewer2(page, axe_check, call, mine, other) -> None:
     summary = page.locator("#error-summary")
     assert summary.is_visible()
     with translation.override("ja"):
-        missing = translation.gettext("“%(criterion)s”: give a score or abstain before "
-                                      "submitting.") % {"criterion": str(criteria[1])}
+        missing = translation.gettext(
+            "“%(criterion)s”: give a score or abstain before submitting."
+        ) % {"criterion": str(criteria[1])}
     assert missing in summary.inner_text()
     second = page.locator(f"#id_value_{criteria[1].pk}")
     assert second.get_attribute("aria-invalid") == "true"
@@ -382,9 +431,11 @@ def reviewer2(page, axe_check, call, mine, other) -> None:
     assert t("Reviewer %(letter)s") % {"letter": "A"} in text
     assert COMMENT in text
     assert call["reviewer1"].full_name not in main.inner_text()
-    assert t("Weighted total %(total)s, mean %(mean)s, median %(median)s, spread "
-             "%(spread)s") % {"total": "4.50", "mean": "4.50", "median": "4.50",
-                              "spread": "1.00"} in text
+    assert (
+        t("Weighted total %(total)s, mean %(mean)s, median %(median)s, spread %(spread)s")
+        % {"total": "4.50", "mean": "4.50", "median": "4.50", "spread": "1.00"}
+        in text
+    )
     axe_check(page)
 
     # The other proposal: every criterion 3.
@@ -398,6 +449,7 @@ def reviewer2(page, axe_check, call, mine, other) -> None:
 
 
 # --- The desk's ranking ---------------------------------------------------------------------------
+
 
 def desk_sees_the_ranking(page, axe_check, theme, mine, other) -> None:
     page.goto(f"/reviews/calls/{theme.pk}/ranking/")
@@ -429,6 +481,7 @@ def desk_sees_the_ranking(page, axe_check, theme, mine, other) -> None:
 
 # --- The call closes --------------------------------------------------------------------------
 
+
 def late_proposal_is_refused(page, axe_check, clock, call) -> None:
     theme, draft = call["theme"], call["late_draft"]
     clock.move_to(CLOSES - dt.timedelta(minutes=2))
@@ -451,8 +504,10 @@ def late_proposal_is_refused(page, axe_check, clock, call) -> None:
 
 def the_call_is_closed(page, axe_check, theme) -> None:
     page.goto("/themes/")
-    assert t("No call is open at the moment.") in page.locator(
-        "section[aria-labelledby=open-heading]").inner_text()
+    assert (
+        t("No call is open at the moment.")
+        in page.locator("section[aria-labelledby=open-heading]").inner_text()
+    )
     item = page.locator("section[aria-labelledby=past-heading] li.theme-item", has_text=CALL_TITLE)
     assert item.count() == 1
     assert item.locator(".theme-status").inner_text().strip() == t("Closed")
@@ -463,6 +518,7 @@ def the_call_is_closed(page, axe_check, theme) -> None:
 
 
 # --- The journey ----------------------------------------------------------------------------
+
 
 def test_a_call_from_opening_to_closing(new_page, axe_check, call, clock):
     ja = {"locale": "ja-JP"}

@@ -52,14 +52,20 @@ def tab_to(page, name: str, limit: int = 25) -> list[str]:
 @pytest.fixture
 def programmes(transactional_db):
     """Two programmes, so the home page shows its list and eligibility notes."""
-    factories.programme(name="共働事業", name_en="Joint projects",
-                        description="市と事業者が共に取り組む事業です。",
-                        description_en="The city and a business work on it together.",
-                        allows_sole_proprietors=False)
-    factories.programme(name="実証実験フルサポート", name_en="Full support for trials",
-                        description="実証実験の場を市が用意します。",
-                        description_en="The city provides the field for a trial.",
-                        startups_only=True)
+    factories.programme(
+        name="共働事業",
+        name_en="Joint projects",
+        description="市と事業者が共に取り組む事業です。",
+        description_en="The city and a business work on it together.",
+        allows_sole_proprietors=False,
+    )
+    factories.programme(
+        name="実証実験フルサポート",
+        name_en="Full support for trials",
+        description="実証実験の場を市が用意します。",
+        description_en="The city provides the field for a trial.",
+        startups_only=True,
+    )
 
 
 def test_home_in_japanese_is_accessible(page, programmes, axe_check):
@@ -67,7 +73,10 @@ def test_home_in_japanese_is_accessible(page, programmes, axe_check):
     assert page.locator("html").get_attribute("lang") == "ja"
     assert page.locator("h1").inner_text() == heading_in("ja")
     assert page.get_by_role("heading", level=1).count() == 1
-    assert page.locator("dl.programmes dt").all_inner_texts() == ["共働事業", "実証実験フルサポート"]
+    assert page.locator("dl.programmes dt").all_inner_texts() == [
+        "共働事業",
+        "実証実験フルサポート",
+    ]
     language_nav = page.locator("nav.lang-switch")
     assert language_nav.get_by_role("link", name="日本語").get_attribute("aria-current") == "true"
     assert language_nav.get_by_role("link", name="English").get_attribute("href") == "/en/"
@@ -80,7 +89,9 @@ def test_home_in_english_is_accessible(page, programmes, axe_check):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == HOME_HEADING == heading_in("en")
     assert page.locator("dl.programmes dt").all_inner_texts() == [
-        "Joint projects", "Full support for trials"]
+        "Joint projects",
+        "Full support for trials",
+    ]
     language_nav = page.locator("nav.lang-switch")
     assert language_nav.get_by_role("link", name="English").get_attribute("aria-current") == "true"
     assert language_nav.get_by_role("link", name="日本語").get_attribute("href") == "/"
@@ -108,7 +119,9 @@ def test_keyboard_skip_link_and_language_switch(page, live_server):
     assert page.locator("h1").inner_text() == HOME_HEADING
 
     seen = tab_to(page, "日本語")
-    assert seen[0] == "Skip to main content", f"first Tab on /en/ did not reach the skip link: {seen}"
+    assert seen[0] == "Skip to main content", (
+        f"first Tab on /en/ did not reach the skip link: {seen}"
+    )
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("html").get_attribute("lang") == "ja"
@@ -121,7 +134,8 @@ def test_pages_reflow_at_320_css_pixels(new_page, programmes, axe_check, path):
     page = new_page(viewport={"width": 320, "height": 640})
     page.goto(path)
     widths = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, client: window.innerWidth})")
+        "() => ({scroll: document.documentElement.scrollWidth, client: window.innerWidth})"
+    )
     assert widths["client"] == 320
     assert widths["scroll"] <= 320, f"horizontal scrolling at 320 px: {widths}"
     axe_check(page)
@@ -138,12 +152,15 @@ def test_home_works_without_javascript(new_page):
     assert page.locator("h1").inner_text() == HOME_HEADING
 
 
-@pytest.mark.parametrize(("path", "language", "heading"), [
-    ("/status", "ja", "System status"),
-    ("/en/status", "en", "System status"),
-    ("/accounts/login/", "ja", "Sign in"),
-    ("/en/accounts/login/", "en", "Sign in"),
-])
+@pytest.mark.parametrize(
+    ("path", "language", "heading"),
+    [
+        ("/status", "ja", "System status"),
+        ("/en/status", "en", "System status"),
+        ("/accounts/login/", "ja", "Sign in"),
+        ("/en/accounts/login/", "en", "Sign in"),
+    ],
+)
 def test_status_and_login_are_accessible(page, axe_check, path, language, heading):
     page.goto(path)
     assert page.locator("html").get_attribute("lang") == language

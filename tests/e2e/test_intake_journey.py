@@ -55,8 +55,10 @@ def minimal_pdf() -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-         b"/Resources << /Font << /F1 5 0 R >> >> >>"),
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -70,12 +72,14 @@ def minimal_pdf() -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()
 
 
 # --- Pages and e-mail ---------------------------------------------------------------------
+
 
 def at(page, path: str) -> None:
     """Wait until the page's path is ``path`` (a fragment such as #main may follow)."""
@@ -109,7 +113,8 @@ def check_reflow(page, axe_check) -> None:
     page.set_viewport_size(NARROW)
     try:
         widths = page.evaluate(
-            "() => ({scroll: document.documentElement.scrollWidth, client: window.innerWidth})")
+            "() => ({scroll: document.documentElement.scrollWidth, client: window.innerWidth})"
+        )
         assert widths["client"] == 320
         assert widths["scroll"] <= 320, f"horizontal scrolling at 320 px on {page.url}: {widths}"
         axe_check(page)
@@ -118,6 +123,7 @@ def check_reflow(page, axe_check) -> None:
 
 
 # --- The keyboard -------------------------------------------------------------------------
+
 
 def focused(page) -> dict:
     return page.evaluate("""() => {
@@ -140,8 +146,11 @@ def tab_until(page, matches, what: str, limit: int = 60) -> None:
 
 
 def tab_to(page, selector: str) -> None:
-    tab_until(page, lambda _now: page.evaluate("(s) => document.activeElement.matches(s)",
-                                               selector), selector)
+    tab_until(
+        page,
+        lambda _now: page.evaluate("(s) => document.activeElement.matches(s)", selector),
+        selector,
+    )
 
 
 def type_into(page, selector: str, text: str) -> None:
@@ -184,6 +193,7 @@ def skip_to_main(page) -> None:
 
 # --- The journey, part by part --------------------------------------------------------------
 
+
 @pytest.fixture
 def desk(transactional_db, settings, live_server):
     """Consent texts, two programmes, a department and a member of the desk. E-mail links
@@ -214,8 +224,13 @@ def register(page, axe_check) -> None:
     type_into(page, "#id_name_kana", "キョウソウテック")
     # As people copy it: with hyphens and in full-width digits.
     n = CORPORATE_NUMBER
-    type_into(page, "#id_corporate_number", f"{n[0]}-{n[1:5]}-{n[5:9]}-{n[9:]}".translate(
-        str.maketrans("0123456789", "０１２３４５６７８９")))
+    type_into(
+        page,
+        "#id_corporate_number",
+        f"{n[0]}-{n[1:5]}-{n[5:9]}-{n[9:]}".translate(
+            str.maketrans("0123456789", "０１２３４５６７８９")
+        ),
+    )
     type_into(page, "#id_address", "福岡県共創市中央区天神1-2-3")
     type_into(page, "#id_representative_title", "代表取締役")
     type_into(page, "#id_representative_name", "佐藤 一郎")
@@ -254,8 +269,10 @@ def confirm_address(page, axe_check, live_server, smtp_server) -> None:
 
     at(page, "/proposals/")
     assert heading(page) == t("Your proposals")
-    assert t("Thank you. Your e-mail address is confirmed and you are signed in. You can now "
-             "write a proposal.") in flash(page)
+    assert t(
+        "Thank you. Your e-mail address is confirmed and you are signed in. You can now "
+        "write a proposal."
+    ) in flash(page)
     assert page.get_by_role("button", name=t("Sign out")).is_visible()
     axe_check(page)
 
@@ -275,8 +292,9 @@ def start_proposal(page, axe_check) -> int:
     tab_to(page, "input[name=programme]")
     page.keyboard.press("Space")
     page.keyboard.press("ArrowDown")
-    assert page.locator("label:has(input[name=programme]:checked)").inner_text().strip() \
-        == PROGRAMME
+    assert (
+        page.locator("label:has(input[name=programme]:checked)").inner_text().strip() == PROGRAMME
+    )
     type_into(page, "#id_title", TITLE)
     activate(page, t("Create the draft"))
 
@@ -302,11 +320,19 @@ def fill_content(page, axe_check, pk: int) -> None:
     assert page.locator("#id_title").input_value() == TITLE
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
-    type_into(page, "#id_summary",
-              "坂の多い地区の高齢者の通院と買い物を、AIが配車するオンデマンドバスで支えます。")
-    type_into(page, "#id_problem",
-              "路線バスの減便で、坂の上の住宅地から病院や商店に行けない高齢者が増えています。")
-    type_into(page, "#id_solution", "予約に応じてAIが経路を決める小型車両を、平日の昼間に運行します。")
+    type_into(
+        page,
+        "#id_summary",
+        "坂の多い地区の高齢者の通院と買い物を、AIが配車するオンデマンドバスで支えます。",
+    )
+    type_into(
+        page,
+        "#id_problem",
+        "路線バスの減便で、坂の上の住宅地から病院や商店に行けない高齢者が増えています。",
+    )
+    type_into(
+        page, "#id_solution", "予約に応じてAIが経路を決める小型車両を、平日の昼間に運行します。"
+    )
     type_into(page, "#id_expected_effect", "外出の回数が週1回から3回に増えることを目指します。")
     activate(page, t("Save and continue"))
 
@@ -326,8 +352,9 @@ def fill_content(page, axe_check, pk: int) -> None:
     # From the error summary's link straight to the field, as a keyboard user would.
     skip_to_main(page)
     link_text = summary.get_by_role("link").inner_text()
-    tab_until(page, lambda now: now["tag"] == "a" and now["text"] == link_text,
-              "the error summary's link")
+    tab_until(
+        page, lambda now: now["tag"] == "a" and now["text"] == link_text, "the error summary's link"
+    )
     page.keyboard.press("Enter")
     assert focused(page)["id"] == "id_title"
     page.keyboard.type(TITLE)
@@ -422,8 +449,9 @@ def back_to_draft_and_submit(page, axe_check, pk: int, cost: str) -> None:
     assert page.locator("#id_title").input_value() == TITLE
     assert page.locator("#id_problem").input_value().startswith("路線バスの減便で")
     assert page.locator("#id_expected_effect").input_value().startswith("外出の回数")
-    assert page.locator("label:has(input[name=programme]:checked)").inner_text().strip() \
-        == PROGRAMME
+    assert (
+        page.locator("label:has(input[name=programme]:checked)").inner_text().strip() == PROGRAMME
+    )
 
     steps = page.locator("nav.steps-nav")
     steps.get_by_role("link", name=t("What you ask of the city")).click()
@@ -441,7 +469,8 @@ def back_to_draft_and_submit(page, axe_check, pk: int, cost: str) -> None:
     axe_check(page)
 
     page.locator("nav.steps-nav").get_by_role(
-        "link", name=t("Confidentiality and consents")).click()
+        "link", name=t("Confidentiality and consents")
+    ).click()
     at(page, f"/proposals/{pk}/edit/consents/")
     assert page.locator("input[type=checkbox][name^=consent_]:checked").count() == 4
     assert page.locator("input[name=confidential_fields]:checked").count() == 1
@@ -450,8 +479,16 @@ def back_to_draft_and_submit(page, axe_check, pk: int, cost: str) -> None:
 
     at(page, f"/proposals/{pk}/edit/confirm/")
     main = page.locator("main").inner_text()
-    for expected in (ORGANIZATION, PROGRAMME, "坂の多い地区", "市の広報誌", PDF_NAME, "交通局",
-                     "2027-04-01", "2028-03-31"):
+    for expected in (
+        ORGANIZATION,
+        PROGRAMME,
+        "坂の多い地区",
+        "市の広報誌",
+        PDF_NAME,
+        "交通局",
+        "2027-04-01",
+        "2028-03-31",
+    ):
         assert expected in main, f"{expected!r} missing from the summary"
     assert page.locator(".error-summary").count() == 0
     axe_check(page)
@@ -469,8 +506,11 @@ def receipt(page, axe_check, smtp_server, pk: int) -> str:
     axe_check(page)
 
     skip_to_main(page)
-    tab_until(page, lambda now: now["tag"] == "a"
-              and now["text"] == t("Download the receipt (PDF)"), "the receipt's link")
+    tab_until(
+        page,
+        lambda now: now["tag"] == "a" and now["text"] == t("Download the receipt (PDF)"),
+        "the receipt's link",
+    )
     with page.expect_download() as info:
         page.keyboard.press("Enter")
     download = info.value
@@ -523,7 +563,8 @@ def dialogue(page, axe_check, live_server, smtp_server, desk_user, pk: int, numb
 
 
 def test_business_registers_proposes_and_talks_with_the_desk(
-        new_page, axe_check, live_server, smtp_server, desk, tmp_path):
+    new_page, axe_check, live_server, smtp_server, desk, tmp_path
+):
     pdf_path = tmp_path / PDF_NAME
     pdf_path.write_bytes(minimal_pdf())
     page = new_page(locale="ja-JP")
@@ -541,8 +582,9 @@ def test_business_registers_proposes_and_talks_with_the_desk(
     dialogue(new_page(locale="ja-JP"), axe_check, live_server, smtp_server, desk, pk, number)
 
 
-def test_registration_and_an_intake_step_in_english(new_page, axe_check, live_server,
-                                                    transactional_db):
+def test_registration_and_an_intake_step_in_english(
+    new_page, axe_check, live_server, transactional_db
+):
     factories.consent_documents()
     programme = factories.programme(name=PROGRAMME, name_en="Demonstration support")
     member = factories.user("business", language="en")
@@ -568,8 +610,10 @@ def test_registration_and_an_intake_step_in_english(new_page, axe_check, live_se
     assert page.locator("nav.steps-nav").get_by_text("Step 2 of 6").is_visible()
     assert page.get_by_role("button", name="Save draft").is_visible()
     assert page.get_by_role("button", name="Sign out").is_visible()
-    assert page.locator("label:has(input[name=programme]:checked)").inner_text().strip() \
+    assert (
+        page.locator("label:has(input[name=programme]:checked)").inner_text().strip()
         == "Demonstration support"
+    )
     axe_check(page)
 
     # The summary names the consent texts in English too.

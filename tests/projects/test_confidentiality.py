@@ -62,31 +62,53 @@ def _plant(people_for_scores) -> tuple[dict[str, str], list[str]]:
         secrets[value] = where
         return value
 
-    text_fields = ["title", "summary", "problem", "solution", "expected_effect",
-                   "city_cost_detail", "schedule", "desired_location", "ask_other",
-                   "decision_reason"]
+    text_fields = [
+        "title",
+        "summary",
+        "problem",
+        "solution",
+        "expected_effect",
+        "city_cost_detail",
+        "schedule",
+        "desired_location",
+        "ask_other",
+        "decision_reason",
+    ]
     for proposal in Proposal.objects.all():
-        Proposal.objects.filter(pk=proposal.pk).update(**{
-            name: plant(f"proposal {proposal.pk} {name}") for name in text_fields})
-    adopted_orgs = set(Proposal.objects.filter(state__in=ADOPTED_STATES)
-                       .values_list("organization_id", flat=True))
+        Proposal.objects.filter(pk=proposal.pk).update(
+            **{name: plant(f"proposal {proposal.pk} {name}") for name in text_fields}
+        )
+    adopted_orgs = set(
+        Proposal.objects.filter(state__in=ADOPTED_STATES).values_list("organization_id", flat=True)
+    )
     for org in Organization.objects.all():
-        changes = {"address": plant(f"org {org.pk} address"),
-                   "representative_name": plant(f"org {org.pk} representative"),
-                   "phone": plant(f"org {org.pk} phone")}
+        changes = {
+            "address": plant(f"org {org.pk} address"),
+            "representative_name": plant(f"org {org.pk} representative"),
+            "phone": plant(f"org {org.pk} phone"),
+        }
         if org.pk not in adopted_orgs:  # unsuccessful proposers' names are never public
             changes["name"] = plant(f"org {org.pk} name (no adopted project)")
         Organization.objects.filter(pk=org.pk).update(**changes)
     for user in User.objects.all():
         User.objects.filter(pk=user.pk).update(
             full_name=plant(f"user {user.pk} name"),
-            email=f"{plant(f'user {user.pk} email').lower()}@example.jp")
-    for model, field in [(Message, "body"), (Referral, "question"), (Referral, "comment"),
-                         (Referral, "conditions"), (ReferralMessage, "body"),
-                         (ReviewAssignment, "conflict_note"), (Score, "comment"),
-                         (Report, "body"), (Report, "review_comment"),
-                         (ReportFigure, "label"), (SiteBooking, "conditions"),
-                         (Site, "notes")]:
+            email=f"{plant(f'user {user.pk} email').lower()}@example.jp",
+        )
+    for model, field in [
+        (Message, "body"),
+        (Referral, "question"),
+        (Referral, "comment"),
+        (Referral, "conditions"),
+        (ReferralMessage, "body"),
+        (ReviewAssignment, "conflict_note"),
+        (Score, "comment"),
+        (Report, "body"),
+        (Report, "review_comment"),
+        (ReportFigure, "label"),
+        (SiteBooking, "conditions"),
+        (Site, "notes"),
+    ]:
         for pk in model.objects.values_list("pk", flat=True):
             model.objects.filter(pk=pk).update(**{field: plant(f"{model.__name__} {pk} {field}")})
     controls = []
@@ -115,15 +137,20 @@ def _ensure_every_kind_exists(people):
         from themes.models import Criterion
 
         if assignment is not None:
-            Score.objects.create(assignment=assignment, criterion=Criterion.objects.first(),
-                                 value=3, comment="placeholder")
+            Score.objects.create(
+                assignment=assignment,
+                criterion=Criterion.objects.first(),
+                value=3,
+                comment="placeholder",
+            )
 
 
 def _pdf_text(content: bytes, tmp_path: Path) -> str:
     path = tmp_path / "scraped.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
+    ).stdout.decode()
 
 
 def _text_of(content: bytes, content_type: str, tmp_path: Path) -> str:
@@ -135,10 +162,20 @@ def _text_of(content: bytes, content_type: str, tmp_path: Path) -> str:
 def _crawl(client, tmp_path: Path) -> dict[str, str]:
     """Every public address an anonymous visitor can reach by links, with its text."""
     seen: dict[str, str] = {}
-    queue = ["/", "/en/", "/projects/", "/en/projects/", "/projects/statistics/",
-             "/projects/opendata/", "/projects/opendata/projects.csv",
-             "/projects/opendata/projects.json", "/projects/feed.atom", "/projects/list.pdf",
-             "/en/projects/list.pdf", "/themes/"]
+    queue = [
+        "/",
+        "/en/",
+        "/projects/",
+        "/en/projects/",
+        "/projects/statistics/",
+        "/projects/opendata/",
+        "/projects/opendata/projects.csv",
+        "/projects/opendata/projects.json",
+        "/projects/feed.atom",
+        "/projects/list.pdf",
+        "/en/projects/list.pdf",
+        "/themes/",
+    ]
     while queue:
         url = queue.pop(0)
         parts = urlsplit(url)
@@ -186,16 +223,24 @@ def test_no_confidential_string_reaches_any_public_output(client, people, tmp_pa
     for file in export_dir.rglob("*"):
         if file.is_file():
             exported[f"export:{file.relative_to(export_dir)}"] = _text_of(
-                file.read_bytes(), file.suffix, tmp_path)
+                file.read_bytes(), file.suffix, tmp_path
+            )
     assert any(name.endswith(".csv") for name in exported)
 
     everything = {**pages, **exported}
     found_controls = {c for c in controls if any(c in text for text in everything.values())}
     assert found_controls == set(controls), "the scrape must read the public text"
-    for name in ("/projects/opendata/projects.csv", "/projects/opendata/projects.json",
-                 "/projects/feed.atom"):
+    for name in (
+        "/projects/opendata/projects.csv",
+        "/projects/opendata/projects.json",
+        "/projects/feed.atom",
+    ):
         assert any(c in everything[name] for c in controls), name
 
-    leaks = [(where, secret, url) for url, text in everything.items()
-             for secret, where in secrets.items() if secret in text]
+    leaks = [
+        (where, secret, url)
+        for url, text in everything.items()
+        for secret, where in secrets.items()
+        if secret in text
+    ]
     assert not leaks, leaks[:20]

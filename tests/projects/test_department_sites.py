@@ -30,21 +30,53 @@ def setting(people):
     services.update_details(first, staff, departments=[ours])
     second = factories.project(people, title="移動販売の実証")
     services.update_public_text(second, staff, title="移動販売車の実証", summary="概要")
-    park = services.save_site(staff, name="中央公園", address="福岡市中央区中央公園1",
-                              department=ours)
-    hall = services.save_site(staff, name="東区体育館", address="福岡市東区1-1",
-                              department=theirs)
-    past = services.book_site(first, staff, site=park, start=today - dt.timedelta(days=90),
-                              end=today - dt.timedelta(days=60), conditions="過去の利用")
-    later = services.book_site(first, staff, site=park, start=today + dt.timedelta(days=30),
-                               end=today + dt.timedelta(days=60), conditions="夜間は不可")
-    soon = services.book_site(second, staff, site=park, start=today + dt.timedelta(days=10),
-                              end=today + dt.timedelta(days=40), conditions="車両は2台まで",
-                              confirm_overlap=True)
-    elsewhere = services.book_site(second, staff, site=hall, start=today,
-                                   end=today + dt.timedelta(days=5), conditions="体育館の条件")
-    return dict(first=first, second=second, park=park, hall=hall, past=past, later=later,
-                soon=soon, elsewhere=elsewhere)
+    park = services.save_site(
+        staff, name="中央公園", address="福岡市中央区中央公園1", department=ours
+    )
+    hall = services.save_site(staff, name="東区体育館", address="福岡市東区1-1", department=theirs)
+    past = services.book_site(
+        first,
+        staff,
+        site=park,
+        start=today - dt.timedelta(days=90),
+        end=today - dt.timedelta(days=60),
+        conditions="過去の利用",
+    )
+    later = services.book_site(
+        first,
+        staff,
+        site=park,
+        start=today + dt.timedelta(days=30),
+        end=today + dt.timedelta(days=60),
+        conditions="夜間は不可",
+    )
+    soon = services.book_site(
+        second,
+        staff,
+        site=park,
+        start=today + dt.timedelta(days=10),
+        end=today + dt.timedelta(days=40),
+        conditions="車両は2台まで",
+        confirm_overlap=True,
+    )
+    elsewhere = services.book_site(
+        second,
+        staff,
+        site=hall,
+        start=today,
+        end=today + dt.timedelta(days=5),
+        conditions="体育館の条件",
+    )
+    return dict(
+        first=first,
+        second=second,
+        park=park,
+        hall=hall,
+        past=past,
+        later=later,
+        soon=soon,
+        elsewhere=elsewhere,
+    )
 
 
 def test_department_sees_its_sites_and_their_bookings(client, people, setting):
@@ -54,8 +86,13 @@ def test_department_sees_its_sites_and_their_bookings(client, people, setting):
     assert response.status_code == 200
     html = response.content.decode()
     assert "中央公園" in html and "福岡市中央区中央公園1" in html
-    for text in ("見守りセンサーの実証", "夜間は不可", "車両は2台まで",
-                 "過去の利用", setting["first"].partner_name):
+    for text in (
+        "見守りセンサーの実証",
+        "夜間は不可",
+        "車両は2台まで",
+        "過去の利用",
+        setting["first"].partner_name,
+    ):
         assert text in html
     # Another department's unpublished project on this site: booked, but not named.
     assert "移動販売車の実証" not in html
@@ -89,8 +126,18 @@ def test_a_department_without_sites_is_told_so(client, people):
     assert "has not registered any site" in html
 
 
-@pytest.mark.parametrize("role", ["business", "colleague", "other_business", "desk_staff",
-                                  "desk_manager", "reviewer", "administrator"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "business",
+        "colleague",
+        "other_business",
+        "desk_staff",
+        "desk_manager",
+        "reviewer",
+        "administrator",
+    ],
+)
 def test_other_roles_are_refused(client, people, setting, role):
     client.force_login(people[role])
     assert client.get(reverse(URL)).status_code == 404
@@ -127,14 +174,16 @@ def test_bookings_page_runs_constant_queries(client, people):
     for n in range(3):
         other = factories.project(people)
         services.update_details(other, staff, departments=[ours])
-        new_site = services.save_site(staff, name=f"公園{n + 2}", address="住所",
-                                      department=ours)
+        new_site = services.save_site(staff, name=f"公園{n + 2}", address="住所", department=ours)
         for offset in (-40, 5, 20):
-            services.book_site(other, staff, site=new_site,
-                               start=today + dt.timedelta(days=offset),
-                               end=today + dt.timedelta(days=offset + 3))
-        services.book_site(other, staff, site=site, start=today, end=today,
-                           confirm_overlap=True)
+            services.book_site(
+                other,
+                staff,
+                site=new_site,
+                start=today + dt.timedelta(days=offset),
+                end=today + dt.timedelta(days=offset + 3),
+            )
+        services.book_site(other, staff, site=site, start=today, end=today, confirm_overlap=True)
     assert count() == one
 
 
@@ -149,10 +198,16 @@ def test_a_project_not_involving_the_department_is_named_only_once_published(cli
 
     project = factories.project(people, title="社外秘の作業名XQ")
     staff = people["desk_staff"]
-    site = project_services.save_site(staff, name="北公園", address="共創市北区1",
-                                      department=people["department"].department)
-    project_services.book_site(project, staff, site=site, start=timezone.localdate(),
-                               end=timezone.localdate() + dt.timedelta(days=3))
+    site = project_services.save_site(
+        staff, name="北公園", address="共創市北区1", department=people["department"].department
+    )
+    project_services.book_site(
+        project,
+        staff,
+        site=site,
+        start=timezone.localdate(),
+        end=timezone.localdate() + dt.timedelta(days=3),
+    )
     client.force_login(people["department"])
     html = client.get("/department/sites/").content.decode()
     assert "北公園" in html and "社外秘の作業名XQ" not in html

@@ -26,8 +26,16 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXE_AS_PDF = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48 + b"PE\x00\x00"
-OUTSIDERS = ["business", "colleague", "other_business", "department", "other_department",
-             "reviewer", "other_reviewer", "administrator"]
+OUTSIDERS = [
+    "business",
+    "colleague",
+    "other_business",
+    "department",
+    "other_department",
+    "reviewer",
+    "other_reviewer",
+    "administrator",
+]
 DESK = ["desk_staff", "desk_manager"]
 MANAGER_ONLY = ("approve", "publish", "unpublish")
 
@@ -37,8 +45,9 @@ def snapshot() -> dict:
     return {
         "projects": list(Project.objects.order_by("pk").values()),
         "fields": sorted(Project.fields.through.objects.values_list("project_id", "field_id")),
-        "departments": sorted(Project.departments.through.objects.values_list(
-            "project_id", "department_id")),
+        "departments": sorted(
+            Project.departments.through.objects.values_list("project_id", "department_id")
+        ),
         "transitions": ProposalTransition.objects.count(),
         "bookings": list(SiteBooking.objects.order_by("pk").values()),
         "sites": list(Site.objects.order_by("pk").values()),
@@ -52,8 +61,9 @@ def today() -> dt.date:
 
 def with_draft(people, **kw) -> Project:
     project = factories.project(people, **kw)
-    services.update_public_text(project, people["desk_staff"], title="市民向けの題名",
-                                summary="市民向けの概要です。")
+    services.update_public_text(
+        project, people["desk_staff"], title="市民向けの題名", summary="市民向けの概要です。"
+    )
     return project
 
 
@@ -81,6 +91,7 @@ def page_of(response) -> str:
 
 # --- every page and every POST, for every role ------------------------------------------------
 
+
 def _endpoint(name: str, people):
     """(method, url, data, files) for one desk endpoint, set up so the desk could act."""
     if name == "list":
@@ -90,8 +101,11 @@ def _endpoint(name: str, people):
         return "get", detail_url(factories.project(people)), {}
     if name == "public_text":
         project = factories.project(people)
-        return "post", reverse("project_desk:public_text", args=[project.pk]), {
-            "text-title": "新しい題名", "text-summary": "新しい概要"}
+        return (
+            "post",
+            reverse("project_desk:public_text", args=[project.pk]),
+            {"text-title": "新しい題名", "text-summary": "新しい概要"},
+        )
     if name in ("approve", "publish"):
         project = with_draft(people)
         if name == "publish":
@@ -102,29 +116,57 @@ def _endpoint(name: str, people):
         return "post", reverse("project_desk:unpublish", args=[project.pk]), {}
     if name == "details":
         project = factories.project(people)
-        return "post", reverse("project_desk:details", args=[project.pk]), {
-            "details-partner_name": "新しい名前", "details-locations": "中央区",
-            "details-period_start": "2026-05-01", "details-period_end": "2026-09-30",
-            "details-procurement_route": "open_bid",
-            "details-fields": [Field.objects.first().pk]}
+        return (
+            "post",
+            reverse("project_desk:details", args=[project.pk]),
+            {
+                "details-partner_name": "新しい名前",
+                "details-locations": "中央区",
+                "details-period_start": "2026-05-01",
+                "details-period_end": "2026-09-30",
+                "details-procurement_route": "open_bid",
+                "details-fields": [Field.objects.first().pk],
+            },
+        )
     if name == "agreement":
         project = factories.project(people)
-        return "post", reverse("project_desk:agreement", args=[project.pk]), {
-            "agreement-agreement_date": today().isoformat(),
-            "agreement-document": SimpleUploadedFile("協定書.pdf", PDF)}
+        return (
+            "post",
+            reverse("project_desk:agreement", args=[project.pk]),
+            {
+                "agreement-agreement_date": today().isoformat(),
+                "agreement-document": SimpleUploadedFile("協定書.pdf", PDF),
+            },
+        )
     if name == "start_field":
         project = with_agreement(people)
-        return "post", reverse("project_desk:start_field", args=[project.pk]), {
-            "start-confirm": "on"}
+        return (
+            "post",
+            reverse("project_desk:start_field", args=[project.pk]),
+            {"start-confirm": "on"},
+        )
     if name == "complete":
         project = in_field(people)
-        return "post", reverse("project_desk:complete", args=[project.pk]), {
-            "complete-outcome": "rolled_out", "complete-outcome_summary": "全市に展開"}
+        return (
+            "post",
+            reverse("project_desk:complete", args=[project.pk]),
+            {"complete-outcome": "rolled_out", "complete-outcome_summary": "全市に展開"},
+        )
     raise AssertionError(name)
 
 
-ENDPOINTS = ["list", "detail", "public_text", "approve", "publish", "unpublish", "details",
-             "agreement", "start_field", "complete"]
+ENDPOINTS = [
+    "list",
+    "detail",
+    "public_text",
+    "approve",
+    "publish",
+    "unpublish",
+    "details",
+    "agreement",
+    "start_field",
+    "complete",
+]
 
 
 def _call(client, method, url, data):
@@ -140,8 +182,10 @@ def test_outsiders_get_404_and_change_nothing(client, people, endpoint):
     for role in OUTSIDERS:
         client.force_login(people[role])
         # Files are read once per request: give each request its own copy.
-        fresh = {k: (SimpleUploadedFile(v.name, PDF) if hasattr(v, "read") else v)
-                 for k, v in data.items()}
+        fresh = {
+            k: (SimpleUploadedFile(v.name, PDF) if hasattr(v, "read") else v)
+            for k, v in data.items()
+        }
         assert _call(client, method, url, fresh).status_code == 404, role
     client.logout()
     response = _call(client, method, url, data)
@@ -166,9 +210,15 @@ def test_only_the_manager_approves_and_publishes(client, people, endpoint):
 
 
 # Staff on the manager's buttons: test_only_the_manager_approves_and_publishes.
-@pytest.mark.parametrize("endpoint,role", [
-    (endpoint, role) for endpoint in ENDPOINTS for role in DESK
-    if not (role == "desk_staff" and endpoint in MANAGER_ONLY)])
+@pytest.mark.parametrize(
+    "endpoint,role",
+    [
+        (endpoint, role)
+        for endpoint in ENDPOINTS
+        for role in DESK
+        if not (role == "desk_staff" and endpoint in MANAGER_ONLY)
+    ],
+)
 def test_the_desk_may_open_and_use_every_section(client, people, endpoint, role):
     method, url, data = _endpoint(endpoint, people)
     before = snapshot()
@@ -186,12 +236,22 @@ def test_the_desk_may_open_and_use_every_section(client, people, endpoint, role)
 def test_post_only_addresses_refuse_get(client, people):
     project = factories.project(people)
     client.force_login(people["desk_manager"])
-    for name in ("public_text", "approve", "publish", "unpublish", "details", "agreement",
-                 "start_field", "complete", "book_site"):
+    for name in (
+        "public_text",
+        "approve",
+        "publish",
+        "unpublish",
+        "details",
+        "agreement",
+        "start_field",
+        "complete",
+        "book_site",
+    ):
         assert client.get(reverse(f"project_desk:{name}", args=[project.pk])).status_code == 405
 
 
 # --- the list ----------------------------------------------------------------------------------
+
 
 def test_list_shows_the_columns_and_links(client, people):
     project = with_draft(people)
@@ -199,6 +259,7 @@ def test_list_shows_the_columns_and_links(client, people):
     client.force_login(people["desk_staff"])
     body = page_of(client.get(reverse("project_desk:list")))
     assert reverse("proposals:detail", args=[project.proposal_id]) in body
+    assert reverse("project_desk:detail", args=[published.pk]) in body
     assert project.proposal.receipt_number in body
     assert reverse("project_desk:detail", args=[project.pk]) in body
     assert "市民向けの題名" in body  # the draft title, marked as a draft until approved
@@ -269,8 +330,11 @@ def test_list_query_count_is_constant(client, people):
     url = reverse("project_desk:list")
     one = _list_queries(client, url)
     for index in range(24):
-        project = in_field(people) if index % 3 == 0 else factories.project(
-            people, published=index % 2 == 0)
+        project = (
+            in_field(people)
+            if index % 3 == 0
+            else factories.project(people, published=index % 2 == 0)
+        )
         if index % 4 == 0:
             services.submit_report(project, people["business"], kind="progress", body="経過")
     assert Project.objects.count() == 25
@@ -282,12 +346,19 @@ def test_list_query_count_is_constant(client, people):
 
 # --- (a) public text, (b) approval, (c) publication ---------------------------------------------
 
+
 def test_public_text_draft_waits_for_the_manager(client, people):
     project = factories.project(people, published=True, public_title="いま公開中の題名")
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("project_desk:public_text", args=[project.pk]), {
-        "text-title": "書き直した題名", "text-summary": "書き直した概要",
-        "text-title_en": "Rewritten", "text-summary_en": "Rewritten summary"})
+    response = client.post(
+        reverse("project_desk:public_text", args=[project.pk]),
+        {
+            "text-title": "書き直した題名",
+            "text-summary": "書き直した概要",
+            "text-title_en": "Rewritten",
+            "text-summary_en": "Rewritten summary",
+        },
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.title_draft == "書き直した題名" and project.public_title == "いま公開中の題名"
@@ -303,7 +374,9 @@ def test_public_text_draft_waits_for_the_manager(client, people):
     assert reverse("project_desk:approve", args=[project.pk]) in body
     assert client.post(reverse("project_desk:approve", args=[project.pk])).status_code == 302
     project.refresh_from_db()
-    assert project.public_title == "書き直した題名" and project.approved_by == people["desk_manager"]
+    assert (
+        project.public_title == "書き直した題名" and project.approved_by == people["desk_manager"]
+    )
     assert 'id="approval-marker"' not in page_of(client.get(detail_url(project)))
 
 
@@ -312,8 +385,10 @@ def test_public_text_without_a_summary_keeps_the_typed_title(client, people):
     before = snapshot()
     client.force_login(people["desk_staff"])
     with translation.override("en"):
-        response = client.post(f"/en/desk/projects/{project.pk}/public-text/", {
-            "text-title": "残したい題名", "text-summary": "   "})
+        response = client.post(
+            f"/en/desk/projects/{project.pk}/public-text/",
+            {"text-title": "残したい題名", "text-summary": "   "},
+        )
     assert response.status_code == 400
     body = page_of(response)
     assert "Write a public summary for citizens." in body
@@ -351,22 +426,29 @@ def test_manager_publishes_and_unpublishes(client, people):
 
 # --- (d) details -------------------------------------------------------------------------------
 
+
 def test_details_are_saved(client, people):
     project = factories.project(people)
     fields = list(Field.objects.all()[:2])
     department = people["department"].department
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("project_desk:details", args=[project.pk]), {
-        "details-partner_name": "株式会社パートナー", "details-locations": "東区・西区",
-        "details-locations_en": "Higashi and Nishi wards",
-        "details-period_start": "2026-05-01", "details-period_end": "2027-03-31",
-        "details-procurement_route": "competitive_proposal",
-        "details-fields": [f.pk for f in fields], "details-departments": [department.pk]})
+    response = client.post(
+        reverse("project_desk:details", args=[project.pk]),
+        {
+            "details-partner_name": "株式会社パートナー",
+            "details-locations": "東区・西区",
+            "details-locations_en": "Higashi and Nishi wards",
+            "details-period_start": "2026-05-01",
+            "details-period_end": "2027-03-31",
+            "details-procurement_route": "competitive_proposal",
+            "details-fields": [f.pk for f in fields],
+            "details-departments": [department.pk],
+        },
+    )
     assert response.status_code == 302 and response["Location"].endswith("#details")
     project.refresh_from_db()
     assert project.partner_name == "株式会社パートナー"
-    assert (project.period_start, project.period_end) == (dt.date(2026, 5, 1),
-                                                          dt.date(2027, 3, 31))
+    assert (project.period_start, project.period_end) == (dt.date(2026, 5, 1), dt.date(2027, 3, 31))
     assert project.procurement_route == "competitive_proposal"
     assert set(project.fields.all()) == set(fields)
     assert list(project.departments.all()) == [department]
@@ -378,10 +460,16 @@ def test_period_ending_before_it_starts_is_refused_on_the_field(client, people):
     before = snapshot()
     client.force_login(people["desk_staff"])
     with translation.override("en"):
-        response = client.post(f"/en/desk/projects/{project.pk}/details/", {
-            "details-partner_name": "変えたい名前", "details-locations": "博多区",
-            "details-period_start": "2026-09-01", "details-period_end": "2026-08-31",
-            "details-procurement_route": "no_cost"})
+        response = client.post(
+            f"/en/desk/projects/{project.pk}/details/",
+            {
+                "details-partner_name": "変えたい名前",
+                "details-locations": "博多区",
+                "details-period_start": "2026-09-01",
+                "details-period_end": "2026-08-31",
+                "details-procurement_route": "no_cost",
+            },
+        )
     assert response.status_code == 400
     body = page_of(response)
     assert 'id="id_details-period_end-error"' in body
@@ -396,9 +484,14 @@ def test_a_date_that_is_not_a_date_is_a_message(client, people):
     before = snapshot()
     client.force_login(people["desk_staff"])
     with translation.override("en"):
-        response = client.post(f"/en/desk/projects/{project.pk}/details/", {
-            "details-partner_name": "名前", "details-period_start": "来年の春",
-            "details-procurement_route": "no_cost"})
+        response = client.post(
+            f"/en/desk/projects/{project.pk}/details/",
+            {
+                "details-partner_name": "名前",
+                "details-period_start": "来年の春",
+                "details-procurement_route": "no_cost",
+            },
+        )
     assert response.status_code == 400
     assert "Enter a date as YYYY-MM-DD" in page_of(response)
     assert "来年の春" in page_of(response)
@@ -407,14 +500,19 @@ def test_a_date_that_is_not_a_date_is_a_message(client, people):
 
 # --- (e) the agreement -------------------------------------------------------------------------
 
+
 def test_recording_the_agreement_moves_the_proposal_and_keeps_the_pdf_private(client, people):
     project = factories.project(people)
     client.force_login(people["desk_staff"])
     body = page_of(client.get(detail_url(project)))
     assert reverse("project_desk:start_field", args=[project.pk]) not in body  # not before
-    response = client.post(reverse("project_desk:agreement", args=[project.pk]), {
-        "agreement-agreement_date": today().isoformat(),
-        "agreement-document": SimpleUploadedFile("連携協定書.pdf", PDF)})
+    response = client.post(
+        reverse("project_desk:agreement", args=[project.pk]),
+        {
+            "agreement-agreement_date": today().isoformat(),
+            "agreement-document": SimpleUploadedFile("連携協定書.pdf", PDF),
+        },
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.agreement_date == today() and project.proposal.state == "agreement"
@@ -429,8 +527,9 @@ def test_recording_the_agreement_moves_the_proposal_and_keeps_the_pdf_private(cl
     assert response["Content-Disposition"].startswith("attachment;")
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert AuditEvent.objects.filter(action="download_agreement",
-                                     target=f"project:{project.pk}").exists()
+    assert AuditEvent.objects.filter(
+        action="download_agreement", target=f"project:{project.pk}"
+    ).exists()
 
 
 def test_agreement_dated_in_the_future_is_refused(client, people):
@@ -439,8 +538,9 @@ def test_agreement_dated_in_the_future_is_refused(client, people):
     client.force_login(people["desk_staff"])
     tomorrow = (today() + dt.timedelta(days=1)).isoformat()
     with translation.override("en"):
-        response = client.post(f"/en/desk/projects/{project.pk}/agreement/", {
-            "agreement-agreement_date": tomorrow})
+        response = client.post(
+            f"/en/desk/projects/{project.pk}/agreement/", {"agreement-agreement_date": tomorrow}
+        )
     assert response.status_code == 400
     body = page_of(response)
     assert "The agreement date cannot be in the future." in body
@@ -454,9 +554,13 @@ def test_executable_renamed_pdf_is_refused_as_agreement(client, people):
     before = snapshot()
     client.force_login(people["desk_staff"])
     with translation.override("en"):
-        response = client.post(f"/en/desk/projects/{project.pk}/agreement/", {
-            "agreement-agreement_date": today().isoformat(),
-            "agreement-document": SimpleUploadedFile("協定書.pdf", EXE_AS_PDF)})
+        response = client.post(
+            f"/en/desk/projects/{project.pk}/agreement/",
+            {
+                "agreement-agreement_date": today().isoformat(),
+                "agreement-document": SimpleUploadedFile("協定書.pdf", EXE_AS_PDF),
+            },
+        )
     assert response.status_code == 400
     body = page_of(response)
     assert "is not a PDF file" in body and "協定書.pdf" in body
@@ -471,8 +575,10 @@ def test_agreement_document_can_follow_later(client, people):
     client.force_login(people["desk_staff"])
     body = page_of(client.get(detail_url(project)))
     assert "agreement-agreement_date" not in body and "agreement-document" in body
-    response = client.post(reverse("project_desk:agreement", args=[project.pk]), {
-        "agreement-document": SimpleUploadedFile("後日の協定書.pdf", PDF)})
+    response = client.post(
+        reverse("project_desk:agreement", args=[project.pk]),
+        {"agreement-document": SimpleUploadedFile("後日の協定書.pdf", PDF)},
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.agreement_document_name == "後日の協定書.pdf"
@@ -487,6 +593,7 @@ def test_no_agreement_document_means_404(client, people):
 
 
 # --- (f) start in the field, (g) complete --------------------------------------------------------
+
 
 def test_starting_in_the_field_needs_the_confirmation(client, people):
     project = with_agreement(people)
@@ -507,8 +614,9 @@ def test_start_in_the_field_before_the_agreement_is_refused(client, people):
     project = factories.project(people)
     before = snapshot()
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("project_desk:start_field", args=[project.pk]),
-                           {"start-confirm": "on"})
+    response = client.post(
+        reverse("project_desk:start_field", args=[project.pk]), {"start-confirm": "on"}
+    )
     assert response.status_code == 400
     assert snapshot() == before
 
@@ -519,9 +627,14 @@ def test_completing_records_the_outcome(client, people):
     body = page_of(client.get(detail_url(project)))
     assert reverse("project_desk:complete", args=[project.pk]) in body
     assert reverse("project_desk:start_field", args=[project.pk]) not in body
-    response = client.post(reverse("project_desk:complete", args=[project.pk]), {
-        "complete-outcome": "ended", "complete-outcome_summary": "実証を終えました",
-        "complete-outcome_summary_en": "The demonstration ended"})
+    response = client.post(
+        reverse("project_desk:complete", args=[project.pk]),
+        {
+            "complete-outcome": "ended",
+            "complete-outcome_summary": "実証を終えました",
+            "complete-outcome_summary_en": "The demonstration ended",
+        },
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.status == Status.ENDED and project.outcome_summary == "実証を終えました"
@@ -536,8 +649,9 @@ def test_completing_without_an_outcome_keeps_the_text(client, people):
     before = snapshot()
     client.force_login(people["desk_staff"])
     with translation.override("en"):
-        response = client.post(f"/en/desk/projects/{project.pk}/complete/", {
-            "complete-outcome_summary": "成果の文章"})
+        response = client.post(
+            f"/en/desk/projects/{project.pk}/complete/", {"complete-outcome_summary": "成果の文章"}
+        )
     assert response.status_code == 400
     body = page_of(response)
     assert "Choose the outcome: rolled out or ended." in body and "成果の文章" in body
@@ -545,6 +659,7 @@ def test_completing_without_an_outcome_keeps_the_text(client, people):
 
 
 # --- the page itself ---------------------------------------------------------------------------
+
 
 def test_detail_page_shows_status_proposal_state_and_links(client, people):
     project = factories.project(people)
@@ -555,8 +670,15 @@ def test_detail_page_shows_status_proposal_state_and_links(client, people):
     assert 'id="project-status">Preparing<' in body
     assert 'id="proposal-state">Adopted<' in body
     assert proposal_url.startswith("/en/") and f'href="{proposal_url}"' in body
-    for anchor in ("public-text", "publication", "details", "agreement", "lifecycle",
-                   "field-provision", "reports"):
+    for anchor in (
+        "public-text",
+        "publication",
+        "details",
+        "agreement",
+        "lifecycle",
+        "field-provision",
+        "reports",
+    ):
         assert f'id="{anchor}"' in body, anchor
 
 
@@ -580,9 +702,12 @@ def test_a_year_typed_wrong_is_refused_on_the_field(client, people):
 
     project = factories.project(people)
     with pytest.raises(ValidationError) as raised:
-        project_services.update_details(project, people["desk_staff"],
-                                        period_start=dt.date(1, 1, 1),
-                                        period_end=dt.date(2026, 12, 1))
+        project_services.update_details(
+            project,
+            people["desk_staff"],
+            period_start=dt.date(1, 1, 1),
+            period_end=dt.date(2026, 12, 1),
+        )
     assert "period_start" in raised.value.message_dict
     project.refresh_from_db()
     assert project.period_start is None

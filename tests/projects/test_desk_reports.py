@@ -22,9 +22,13 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 def report(people, project, *, kind="progress", body="利用者は順調に増えています。", files=True):
     return services.submit_report(
-        project, people["business"], kind=kind, body=body,
+        project,
+        people["business"],
+        kind=kind,
+        body=body,
         figures=[("利用者数", "1,234", "人"), ("満足度", "4.5", "点")],
-        files=[SimpleUploadedFile("実証結果.pdf", PDF)] if files else [])
+        files=[SimpleUploadedFile("実証結果.pdf", PDF)] if files else [],
+    )
 
 
 @pytest.fixture
@@ -61,15 +65,21 @@ def test_the_desk_downloads_a_report_file_as_an_attachment(client, people, proje
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert AuditEvent.objects.filter(action="download_report_file",
-                                     target=f"project:{project.pk}").exists()
+    assert AuditEvent.objects.filter(
+        action="download_report_file", target=f"project:{project.pk}"
+    ).exists()
 
 
 def test_accepting_a_report(client, people, project):
     item = report(people, project)
     client.force_login(people["desk_staff"])
-    response = client.post(review_url(item), {f"report-{item.pk}-decision": "accept",
-                                              f"report-{item.pk}-comment": "ありがとうございます"})
+    response = client.post(
+        review_url(item),
+        {
+            f"report-{item.pk}-decision": "accept",
+            f"report-{item.pk}-comment": "ありがとうございます",
+        },
+    )
     assert response.status_code == 302 and response["Location"].endswith(f"#report-{item.pk}")
     item.refresh_from_db()
     assert item.state == ReportState.ACCEPTED and item.reviewed_by == people["desk_staff"]
@@ -81,8 +91,13 @@ def test_accepting_a_report(client, people, project):
 def test_returning_a_report_with_a_comment(client, people, project):
     item = report(people, project, files=False)
     client.force_login(people["desk_manager"])
-    response = client.post(review_url(item), {f"report-{item.pk}-decision": "return",
-                                              f"report-{item.pk}-comment": "数値の根拠を追記してください"})
+    response = client.post(
+        review_url(item),
+        {
+            f"report-{item.pk}-decision": "return",
+            f"report-{item.pk}-comment": "数値の根拠を追記してください",
+        },
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.state == ReportState.RETURNED
@@ -95,8 +110,10 @@ def test_returning_without_a_comment_is_refused(client, people, project):
     before = snapshot()
     client.force_login(people["desk_staff"])
     with translation.override("en"):
-        response = client.post(f"/en/desk/projects/reports/{item.pk}/review/", {
-            f"report-{item.pk}-decision": "return", f"report-{item.pk}-comment": "  "})
+        response = client.post(
+            f"/en/desk/projects/reports/{item.pk}/review/",
+            {f"report-{item.pk}-decision": "return", f"report-{item.pk}-comment": "  "},
+        )
     assert response.status_code == 400
     body = page_of(response)
     assert "Say what the business should change." in body
@@ -111,8 +128,10 @@ def test_a_typed_comment_is_kept_when_the_decision_is_missing(client, people, pr
     before = snapshot()
     client.force_login(people["desk_staff"])
     with translation.override("en"):
-        response = client.post(f"/en/desk/projects/reports/{item.pk}/review/", {
-            f"report-{item.pk}-decision": "maybe", f"report-{item.pk}-comment": "途中のコメント"})
+        response = client.post(
+            f"/en/desk/projects/reports/{item.pk}/review/",
+            {f"report-{item.pk}-decision": "maybe", f"report-{item.pk}-comment": "途中のコメント"},
+        )
     assert response.status_code == 400
     body = page_of(response)
     assert "Choose to accept the report or return it." in body and "途中のコメント" in body
@@ -125,8 +144,10 @@ def test_a_reviewed_report_cannot_be_reviewed_again(client, people, project):
     before = snapshot()
     client.force_login(people["desk_manager"])
     with translation.override("en"):
-        response = client.post(f"/en/desk/projects/reports/{item.pk}/review/", {
-            f"report-{item.pk}-decision": "return", f"report-{item.pk}-comment": "やはり差し戻し"})
+        response = client.post(
+            f"/en/desk/projects/reports/{item.pk}/review/",
+            {f"report-{item.pk}-decision": "return", f"report-{item.pk}-comment": "やはり差し戻し"},
+        )
     assert response.status_code == 400
     assert "already been reviewed" in page_of(response)
     assert snapshot() == before
@@ -142,8 +163,11 @@ def test_outsiders_get_404_and_change_nothing(client, people, project, endpoint)
     before = snapshot()
     # The file is also the partner's (tests/projects/test_project_protection.py walks it for
     # every role): here, everyone outside the desk who may not open the project.
-    outsiders = [role for role in OUTSIDERS if endpoint == "review"
-                 or not rules.can_view_project(people[role], project)]
+    outsiders = [
+        role
+        for role in OUTSIDERS
+        if endpoint == "review" or not rules.can_view_project(people[role], project)
+    ]
     for role in outsiders:
         client.force_login(people[role])
         response = client.get(url) if data is None else client.post(url, data)
@@ -159,8 +183,9 @@ def test_outsiders_get_404_and_change_nothing(client, people, project, endpoint)
 def test_both_desk_roles_review(client, people, project, role):
     item = report(people, project)
     client.force_login(people[role])
-    assert client.post(review_url(item), {f"report-{item.pk}-decision": "accept"}).status_code \
-        == 302
+    assert (
+        client.post(review_url(item), {f"report-{item.pk}-decision": "accept"}).status_code == 302
+    )
     assert Report.objects.get(pk=item.pk).state == ReportState.ACCEPTED
 
 

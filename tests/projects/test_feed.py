@@ -30,8 +30,7 @@ def entries(feed: ET.Element) -> list[ET.Element]:
     return feed.findall(f"{ATOM}entry")
 
 
-def test_the_feed_has_an_entry_per_published_project_with_its_public_page(client, people,
-                                                                          settings):
+def test_the_feed_has_an_entry_per_published_project_with_its_public_page(client, people, settings):
     settings.SITE_URL = "https://desk.city.example.jp"
     project = factories.project(people, published=True, title="社外秘の提案名")
     services.update_details(project, people["desk_staff"], fields=make_fields()[:1])
@@ -42,14 +41,18 @@ def test_the_feed_has_an_entry_per_published_project_with_its_public_page(client
     assert "共創市" in feed.findtext(f"{ATOM}title")
     self_link = feed.find(f"{ATOM}link[@rel='self']")
     assert self_link.get("href") == "https://desk.city.example.jp/projects/feed.atom"
-    assert feed.find(f"{ATOM}link[@rel='alternate']").get("href") == \
-        "https://desk.city.example.jp/projects/"
+    assert (
+        feed.find(f"{ATOM}link[@rel='alternate']").get("href")
+        == "https://desk.city.example.jp/projects/"
+    )
     assert "CC BY 4.0" in feed.findtext(f"{ATOM}rights")
 
     (entry,) = entries(feed)
     assert entry.findtext(f"{ATOM}title") == "AIで呼べる乗合タクシーの実証"
-    assert entry.findtext(f"{ATOM}summary") == \
-        "バスの少ない地域で、スマートフォンや電話で呼べる乗合タクシーを試します。"
+    assert (
+        entry.findtext(f"{ATOM}summary")
+        == "バスの少ない地域で、スマートフォンや電話で呼べる乗合タクシーを試します。"
+    )
     link = entry.find(f"{ATOM}link[@rel='alternate']")
     assert link.get("href") == f"https://desk.city.example.jp/projects/{project.pk}/"
     assert entry.findtext(f"{ATOM}id") == link.get("href")
@@ -68,9 +71,14 @@ def response_bytes(client) -> bytes:
 def test_the_english_feed_uses_the_english_text_and_addresses(client, people, settings):
     settings.SITE_URL = "https://desk.city.example.jp"
     project = factories.project(people, published=True)
-    services.update_public_text(project, people["desk_staff"], title=project.public_title,
-                                summary=project.public_summary, title_en="Shared taxis",
-                                summary_en="A trial of shared taxis.")
+    services.update_public_text(
+        project,
+        people["desk_staff"],
+        title=project.public_title,
+        summary=project.public_summary,
+        title_en="Shared taxis",
+        summary_en="A trial of shared taxis.",
+    )
     services.approve_public_text(project, people["desk_manager"])
     with translation.override("en"):
         url = reverse("projects:feed")
@@ -78,8 +86,10 @@ def test_the_english_feed_uses_the_english_text_and_addresses(client, people, se
     (entry,) = entries(parse(client.get(url)))
     assert entry.findtext(f"{ATOM}title") == "Shared taxis"
     assert entry.findtext(f"{ATOM}summary") == "A trial of shared taxis."
-    assert entry.find(f"{ATOM}link").get("href") == \
-        f"https://desk.city.example.jp/en/projects/{project.pk}/"
+    assert (
+        entry.find(f"{ATOM}link").get("href")
+        == f"https://desk.city.example.jp/en/projects/{project.pk}/"
+    )
 
 
 def test_unpublished_and_unapproved_projects_are_not_in_the_feed(client, people):
@@ -111,17 +121,21 @@ def test_a_summary_is_shown_as_written_not_as_markup(client, people):
 def test_newest_published_first(client, people):
     older, newer = quick_projects(people, 2)
     Project.objects.filter(pk=older.pk).update(
-        published_at=newer.published_at - dt.timedelta(days=3))
-    titles = [e.findtext(f"{ATOM}title") for e in entries(parse(
-        client.get(reverse("projects:feed"))))]
+        published_at=newer.published_at - dt.timedelta(days=3)
+    )
+    titles = [
+        e.findtext(f"{ATOM}title") for e in entries(parse(client.get(reverse("projects:feed"))))
+    ]
     assert titles == [newer.public_title, older.public_title]
 
 
 def test_the_list_page_announces_the_feed(client, people):
     factories.project(people, published=True)
     html = client.get(reverse("projects:list")).content.decode()
-    assert ('<link rel="alternate" type="application/atom+xml"' in html
-            and f'href="{reverse("projects:feed")}"' in html)
+    assert (
+        '<link rel="alternate" type="application/atom+xml"' in html
+        and f'href="{reverse("projects:feed")}"' in html
+    )
 
 
 def test_the_feed_runs_the_same_queries_for_1_and_20_projects(client, people):

@@ -36,8 +36,7 @@ def content(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def test_the_list_pdf_is_japanese_with_its_font_embedded_and_the_era_date(client, people,
-                                                                            cjk_font):  # noqa: F811
+def test_the_list_pdf_is_japanese_with_its_font_embedded_and_the_era_date(client, people, cjk_font):  # noqa: F811
     project = factories.project(people, published=True, title="社外秘の提案名")
     hidden = factories.project(people, public_title="非公開の事業")
     assert not hidden.is_published
@@ -54,26 +53,39 @@ def test_the_list_pdf_is_japanese_with_its_font_embedded_and_the_era_date(client
     assert japanese and all(japanese.values()), fonts
 
     text = pdf_text(data)
-    for expected in ["採択事業一覧", "AIで呼べる乗合タクシーの実証", project.partner_name,
-                     project.public_id, "令和8年", "準備中", "共創市", "件数：1件",
-                     "出典：共創市共創デスク"]:
+    for expected in [
+        "採択事業一覧",
+        "AIで呼べる乗合タクシーの実証",
+        project.partner_name,
+        project.public_id,
+        "令和8年",
+        "準備中",
+        "共創市",
+        "件数：1件",
+        "出典：共創市共創デスク",
+    ]:
         assert expected in text, expected
     assert "非公開の事業" not in text and "社外秘の提案名" not in text
     page = PdfReader(io.BytesIO(data)).pages[0].mediabox
     assert float(page.width) > float(page.height)  # A4 landscape
 
 
-def test_poppler_reads_the_japanese_text_and_sees_the_font_embedded(client, people,
-                                                                   cjk_font):  # noqa: F811
-    require(bool(shutil.which("pdftotext") and shutil.which("pdffonts")),
-            "needs poppler-utils (pdftotext, pdffonts)")
+def test_poppler_reads_the_japanese_text_and_sees_the_font_embedded(client, people, cjk_font):  # noqa: F811
+    require(
+        bool(shutil.which("pdftotext") and shutil.which("pdffonts")),
+        "needs poppler-utils (pdftotext, pdffonts)",
+    )
     factories.project(people, published=True)
     data = content(client.get(reverse("projects:pdf")))
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                          timeout=30, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, timeout=30, check=True
+    ).stdout.decode()
     assert "採択事業一覧" in re.sub(r"\s+", "", text) and "令和" in text
-    fonts = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, timeout=30,
-                           check=True).stdout.decode().splitlines()[2:]
+    fonts = (
+        subprocess.run(["pdffonts", "-"], input=data, capture_output=True, timeout=30, check=True)
+        .stdout.decode()
+        .splitlines()[2:]
+    )
     ipa = [line for line in fonts if "IPAex" in line]
     assert ipa and all(line.split()[-5] == "yes" for line in ipa), fonts
 
@@ -95,7 +107,8 @@ def test_the_pdf_takes_the_list_filters(client, people, cjk_font):  # noqa: F811
 
 
 def test_a_long_list_is_prepared_in_the_background_then_served(
-        client, people, settings, cjk_font, django_capture_on_commit_callbacks):  # noqa: F811
+    client, people, settings, cjk_font, django_capture_on_commit_callbacks
+):
     settings.PUBLIC_PDF_INLINE_MAX_ROWS = 1
     quick_projects(people, 2, title="長い一覧の事業")
     url = reverse("projects:pdf")
@@ -133,8 +146,13 @@ def test_a_long_list_is_prepared_in_the_background_then_served(
     assert callbacks == []
 
 
-def test_a_filtered_long_list_has_its_own_file(client, people, settings, cjk_font,  # noqa: F811
-                                               django_capture_on_commit_callbacks):
+def test_a_filtered_long_list_has_its_own_file(
+    client,
+    people,
+    settings,
+    cjk_font,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
     settings.PUBLIC_PDF_INLINE_MAX_ROWS = 1
     fields = make_fields()
     quick_projects(people, 2, fields=fields[:1], title="交通の事業")
@@ -151,8 +169,9 @@ def test_a_filtered_long_list_has_its_own_file(client, people, settings, cjk_fon
     assert "防災の事業0" in text and "交通の事業0" not in text
 
 
-def test_refresh_builds_the_full_list_pdf_ahead_and_removes_old_generations(people, settings,
-                                                                            cjk_font):  # noqa: F811
+def test_refresh_builds_the_full_list_pdf_ahead_and_removes_old_generations(
+    people, settings, cjk_font
+):
     from projects import tasks
 
     settings.PUBLIC_PDF_INLINE_MAX_ROWS = 1
@@ -169,8 +188,7 @@ def test_refresh_builds_the_full_list_pdf_ahead_and_removes_old_generations(peop
     assert not default_storage.exists(old_key)
 
 
-def test_the_pdf_runs_the_same_queries_for_1_and_20_projects(client, people,
-                                                            cjk_font):  # noqa: F811
+def test_the_pdf_runs_the_same_queries_for_1_and_20_projects(client, people, cjk_font):  # noqa: F811
     fields = make_fields()
     quick_projects(people, 1, fields=fields)
     url = reverse("projects:pdf") + "?field=disaster"

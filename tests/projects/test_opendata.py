@@ -26,18 +26,61 @@ from tests import factories
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 BOM = "\ufeff".encode()
-HEADER = ["全国地方公共団体コード", "ID", "地方公共団体名", "名称", "名称_英字", "概要", "概要_英字",
-          "年度", "事業区分", "分野", "担当部局", "事業者名", "法人番号", "実施場所", "開始日",
-          "終了日", "状態", "協定締結日", "調達方法", "成果", "URL", "公開日", "最終更新日"]
-RECORD_KEYS = ["municipality_code", "id", "municipality_name", "title", "title_en", "summary",
-               "summary_en", "fiscal_year", "programme", "fields", "departments", "partner_name",
-               "corporate_number", "locations", "start_date", "end_date", "status",
-               "agreement_date", "procurement_route", "outcome", "url", "published_date",
-               "updated_date"]
+HEADER = [
+    "全国地方公共団体コード",
+    "ID",
+    "地方公共団体名",
+    "名称",
+    "名称_英字",
+    "概要",
+    "概要_英字",
+    "年度",
+    "事業区分",
+    "分野",
+    "担当部局",
+    "事業者名",
+    "法人番号",
+    "実施場所",
+    "開始日",
+    "終了日",
+    "状態",
+    "協定締結日",
+    "調達方法",
+    "成果",
+    "URL",
+    "公開日",
+    "最終更新日",
+]
+RECORD_KEYS = [
+    "municipality_code",
+    "id",
+    "municipality_name",
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "fiscal_year",
+    "programme",
+    "fields",
+    "departments",
+    "partner_name",
+    "corporate_number",
+    "locations",
+    "start_date",
+    "end_date",
+    "status",
+    "agreement_date",
+    "procurement_route",
+    "outcome",
+    "url",
+    "published_date",
+    "updated_date",
+]
 LICENSE_LINK = '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
 
 
 # --- data -----------------------------------------------------------------------------------
+
 
 def make_fields():
     """Two of the fields the migration creates: 交通・モビリティ and 防災・安全."""
@@ -49,31 +92,49 @@ def full_project(people, fields, **kw) -> Project:
     project = factories.project(people, published=True, **kw)
     staff = people["desk_staff"]
     services.update_details(
-        project, staff, fields=fields, departments=[people["department"].department],
-        locations="東区 香椎地区", locations_en="Kashii, Higashi ward",
-        period_start=dt.date(2026, 10, 15), period_end=dt.date(2027, 3, 31),
-        procurement_route=ProcurementRoute.SINGLE_SOURCE)
+        project,
+        staff,
+        fields=fields,
+        departments=[people["department"].department],
+        locations="東区 香椎地区",
+        locations_en="Kashii, Higashi ward",
+        period_start=dt.date(2026, 10, 15),
+        period_end=dt.date(2027, 3, 31),
+        procurement_route=ProcurementRoute.SINGLE_SOURCE,
+    )
     services.record_agreement(project, staff, agreement_date=dt.date(2026, 10, 1))
-    services.update_public_text(project, staff, title=project.public_title,
-                                summary=project.public_summary,
-                                title_en="Shared taxis you can call",
-                                summary_en="A trial of shared taxis in areas with few buses.")
+    services.update_public_text(
+        project,
+        staff,
+        title=project.public_title,
+        summary=project.public_summary,
+        title_en="Shared taxis you can call",
+        summary_en="A trial of shared taxis in areas with few buses.",
+    )
     services.approve_public_text(project, people["desk_manager"])
     project.refresh_from_db()
     return project
 
 
-def quick_projects(people, count: int, *, fields=(), fiscal_year: int = 2026,
-                   title: str = "公開事業") -> list[Project]:
+def quick_projects(
+    people, count: int, *, fields=(), fiscal_year: int = 2026, title: str = "公開事業"
+) -> list[Project]:
     """``count`` more published projects, each with fields and a department, written directly."""
     now = timezone.now()
     made = []
     for n in range(count):
         proposal = factories.draft(people["business"], complete=False, title=f"非公開の件名{n}")
         project = Project.objects.create(
-            proposal=proposal, partner_name=f"株式会社クイック{n}", programme=proposal.programme,
-            fiscal_year=fiscal_year, public_title=f"{title}{n}", public_summary="市民向けの概要",
-            approved_at=now, is_published=True, published_at=now)
+            proposal=proposal,
+            partner_name=f"株式会社クイック{n}",
+            programme=proposal.programme,
+            fiscal_year=fiscal_year,
+            public_title=f"{title}{n}",
+            public_summary="市民向けの概要",
+            approved_at=now,
+            is_published=True,
+            published_at=now,
+        )
         project.fields.set(fields)
         project.departments.set([people["department"].department])
         made.append(project)
@@ -96,6 +157,7 @@ def queries_for(client, url: str) -> int:
 
 # --- CSV ------------------------------------------------------------------------------------
 
+
 def test_csv_is_utf8_with_bom_crlf_and_the_standard_header_row(client, people):
     factories.project(people, published=True)
     response = client.get(reverse("projects:csv"))
@@ -103,7 +165,7 @@ def test_csv_is_utf8_with_bom_crlf_and_the_standard_header_row(client, people):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="401307_kyoso_projects.csv"'
     assert response.content.startswith(BOM)
-    lines = response.content[len(BOM):].decode("utf-8").split("\r\n")
+    lines = response.content[len(BOM) :].decode("utf-8").split("\r\n")
     assert lines[0] == ",".join(HEADER)
     assert len(lines) == 3 and lines[2] == ""  # header, one row, the final CRLF
     assert "\n" not in lines[1]
@@ -165,7 +227,7 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralised(client, people):
     Project.objects.update(partner_name="+81 株式会社", locations="@会議室", public_summary="-1+1")
     rows = read_csv(client.get(reverse("projects:csv")))
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["名称"] == "'=HYPERLINK(\"http://evil.example\")0"
+    assert row["名称"] == '\'=HYPERLINK("http://evil.example")0'
     assert row["事業者名"] == "'+81 株式会社"
     assert row["実施場所"] == "'@会議室"
     assert row["概要"] == "'-1+1"
@@ -177,6 +239,7 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralised(client, people):
 
 # --- JSON -----------------------------------------------------------------------------------
 
+
 def test_json_document_keys_license_and_records(client, people):
     project = full_project(people, make_fields())
     response = client.get(reverse("projects:json"))
@@ -184,17 +247,31 @@ def test_json_document_keys_license_and_records(client, people):
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert "共創市".encode() in response.content and b"\\u" not in response.content
     data = json.loads(response.content)
-    assert list(data) == ["title", "license", "municipality_code", "municipality_name",
-                          "municipality_name_en", "generated_at", "count", "columns", "projects"]
+    assert list(data) == [
+        "title",
+        "license",
+        "municipality_code",
+        "municipality_name",
+        "municipality_name_en",
+        "generated_at",
+        "count",
+        "columns",
+        "projects",
+    ]
     assert [key for key, _description in opendata.DOCUMENT_KEYS] == list(data)
     assert data["license"] == {
-        "name": "CC BY 4.0", "title": "クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)",
-        "url": "https://creativecommons.org/licenses/by/4.0/", "attribution": "出典：共創市共創デスク"}
+        "name": "CC BY 4.0",
+        "title": "クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+        "attribution": "出典：共創市共創デスク",
+    }
     assert (data["municipality_code"], data["municipality_name"]) == ("401307", "共創市")
     generated = dt.datetime.fromisoformat(data["generated_at"])
     assert abs((timezone.now() - generated).total_seconds()) < 60
     assert data["count"] == 1 == len(data["projects"])
-    assert data["columns"] == [{"key": k, "name": n} for k, n in zip(RECORD_KEYS, HEADER)]
+    assert data["columns"] == [
+        {"key": k, "name": n} for k, n in zip(RECORD_KEYS, HEADER, strict=True)
+    ]
     record = data["projects"][0]
     assert list(record) == RECORD_KEYS
     assert record["id"] == project.public_id
@@ -222,6 +299,7 @@ def test_csv_and_json_carry_the_license_header(client, people):
 
 # --- what never appears ---------------------------------------------------------------------
 
+
 def test_only_published_projects_with_approved_text_are_in_the_open_data(client, people):
     public = factories.project(people, published=True, title="社外秘の提案名A")
     staff, manager = people["desk_staff"], people["desk_manager"]
@@ -233,8 +311,9 @@ def test_only_published_projects_with_approved_text_are_in_the_open_data(client,
     drafted = factories.project(people, title="社外秘の提案名C")
     services.update_public_text(drafted, staff, title="下書きのみの題", summary="概要")
     # Published once, then taken off the list.
-    withdrawn = factories.project(people, published=True, public_title="取り下げた事業",
-                                  title="社外秘の提案名D")
+    withdrawn = factories.project(
+        people, published=True, public_title="取り下げた事業", title="社外秘の提案名D"
+    )
     services.unpublish(withdrawn, manager)
     # A newer draft of the published project is not approved: the public keeps the old text.
     services.update_public_text(public, staff, title="未承認の新しい題", summary="未承認の概要")
@@ -244,8 +323,15 @@ def test_only_published_projects_with_approved_text_are_in_the_open_data(client,
     page = client.get(reverse("projects:opendata")).content.decode()
     for text in (csv_text, json_text):
         assert "AIで呼べる乗合タクシーの実証" in text
-        for hidden in ["承認済み未公開", "下書きのみの題", "取り下げた事業", "未承認の新しい題",
-                       "未承認の概要", "社外秘の提案名", "高齢者の移動を支える"]:
+        for hidden in [
+            "承認済み未公開",
+            "下書きのみの題",
+            "取り下げた事業",
+            "未承認の新しい題",
+            "未承認の概要",
+            "社外秘の提案名",
+            "高齢者の移動を支える",
+        ]:
             assert hidden not in text, hidden
     assert json.loads(json_text)["count"] == 1
     assert len(read_csv(client.get(reverse("projects:csv")))) == 2
@@ -254,13 +340,16 @@ def test_only_published_projects_with_approved_text_are_in_the_open_data(client,
 
 # --- the open-data page ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_open_data_page_documents_every_column_and_the_license(client, people, language):
     factories.project(people, published=True)
     with translation.override(language):
         url = reverse("projects:opendata")
-        links = [reverse(name) for name in ("projects:csv", "projects:json", "projects:feed",
-                                            "projects:pdf")]
+        links = [
+            reverse(name)
+            for name in ("projects:csv", "projects:json", "projects:feed", "projects:pdf")
+        ]
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -282,11 +371,16 @@ def test_the_open_data_page_documents_every_column_and_the_license(client, peopl
 
 # --- queries --------------------------------------------------------------------------------
 
+
 def test_csv_and_json_run_the_same_queries_for_1_and_20_projects(client, people):
     fields = make_fields()
     quick_projects(people, 1, fields=fields)
-    urls = [reverse("projects:csv"), reverse("projects:json"), reverse("projects:opendata"),
-            reverse("projects:csv") + "?field=mobility"]
+    urls = [
+        reverse("projects:csv"),
+        reverse("projects:json"),
+        reverse("projects:opendata"),
+        reverse("projects:csv") + "?field=mobility",
+    ]
     one = [queries_for(client, url) for url in urls]
     quick_projects(people, 19, fields=fields, title="追加")
     many = [queries_for(client, url) for url in urls]

@@ -30,15 +30,20 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 def project(people):
     """A project of people["business"]'s organisation, in people["department"]'s care."""
     project = factories.project(people)
-    services.update_details(project, people["desk_staff"],
-                            departments=[people["department"].department],
-                            period_start=dt.date(2026, 6, 1), period_end=dt.date(2027, 3, 31),
-                            locations="博多区")
+    services.update_details(
+        project,
+        people["desk_staff"],
+        departments=[people["department"].department],
+        period_start=dt.date(2026, 6, 1),
+        period_end=dt.date(2027, 3, 31),
+        locations="博多区",
+    )
     project.refresh_from_db()
     return project
 
 
 # --- my projects --------------------------------------------------------------------------
+
 
 def test_my_projects_lists_the_organisations_projects_with_next_step(client, people, project):
     for role in ("business", "colleague"):
@@ -62,8 +67,10 @@ def test_my_projects_shows_nothing_of_another_business(client, people, project):
     assert str(project) not in html
 
 
-@pytest.mark.parametrize("role", ["desk_staff", "desk_manager", "department",
-                                  "other_department", "reviewer", "administrator"])
+@pytest.mark.parametrize(
+    "role",
+    ["desk_staff", "desk_manager", "department", "other_department", "reviewer", "administrator"],
+)
 def test_my_projects_is_a_polite_refusal_for_other_roles(client, people, project, role):
     client.force_login(people[role])
     with translation.override("en"):
@@ -97,23 +104,26 @@ def test_my_projects_runs_constant_queries(client, people):
         services.submit_report(project, people["business"], kind="progress", body="進捗")
     many = count()
     assert one == many
-    assert client.get(reverse("projects:mine")).content.decode().count(
-        "/work/") == 4
+    assert client.get(reverse("projects:mine")).content.decode().count("/work/") == 4
 
 
 # --- the workspace ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role,status,may_report", [
-    ("business", 200, True),
-    ("colleague", 200, True),
-    ("desk_staff", 200, False),
-    ("desk_manager", 200, False),
-    ("department", 200, False),
-    ("other_business", 404, False),
-    ("other_department", 404, False),
-    ("reviewer", 404, False),
-    ("administrator", 404, False),
-])
+
+@pytest.mark.parametrize(
+    "role,status,may_report",
+    [
+        ("business", 200, True),
+        ("colleague", 200, True),
+        ("desk_staff", 200, False),
+        ("desk_manager", 200, False),
+        ("department", 200, False),
+        ("other_business", 404, False),
+        ("other_department", 404, False),
+        ("reviewer", 404, False),
+        ("administrator", 404, False),
+    ],
+)
 def test_workspace_for_each_role(client, people, project, role, status, may_report):
     client.force_login(people[role])
     response = client.get(reverse("projects:workspace", args=[project.pk]))
@@ -123,7 +133,8 @@ def test_workspace_for_each_role(client, people, project, role, status, may_repo
         assert str(project) in html
         assert (reverse("projects:new_report", args=[project.pk]) in html) is may_report
         assert (reverse("project_desk:detail", args=[project.pk]) in html) is role.startswith(
-            "desk")
+            "desk"
+        )
 
 
 def test_workspace_needs_sign_in(client, project):
@@ -139,14 +150,29 @@ def test_workspace_of_a_missing_project_is_404_like_another_business(client, peo
 def test_workspace_shows_agreement_sites_and_reports(client, people, project):
     staff = people["desk_staff"]
     agreed = timezone.localdate() - dt.timedelta(days=3)
-    services.record_agreement(project, staff, agreement_date=agreed,
-                              document=SimpleUploadedFile("協定書.pdf", pdf_bytes()))
-    site = services.save_site(staff, name="博多区役所 駐車場", address="福岡市博多区博多駅前2-9-3",
-                              department=people["department"].department)
-    services.book_site(project, staff, site=site, start=dt.date(2026, 7, 1),
-                       end=dt.date(2026, 9, 30), conditions="平日9時から17時まで")
-    report = services.submit_report(project, people["business"], kind="progress",
-                                    body="第1四半期の利用状況")
+    services.record_agreement(
+        project,
+        staff,
+        agreement_date=agreed,
+        document=SimpleUploadedFile("協定書.pdf", pdf_bytes()),
+    )
+    site = services.save_site(
+        staff,
+        name="博多区役所 駐車場",
+        address="福岡市博多区博多駅前2-9-3",
+        department=people["department"].department,
+    )
+    services.book_site(
+        project,
+        staff,
+        site=site,
+        start=dt.date(2026, 7, 1),
+        end=dt.date(2026, 9, 30),
+        conditions="平日9時から17時まで",
+    )
+    report = services.submit_report(
+        project, people["business"], kind="progress", body="第1四半期の利用状況"
+    )
     services.review_report(report, staff, accept=False, comment="利用者数の内訳を追記してください")
     client.force_login(people["business"])
     html = client.get(reverse("projects:workspace", args=[project.pk])).content.decode()
@@ -166,10 +192,12 @@ def test_workspace_shows_agreement_sites_and_reports(client, people, project):
 
 def test_workspace_has_accessible_tables(client, people, project):
     staff = people["desk_staff"]
-    site = services.save_site(staff, name="中央公園", address="福岡市中央区",
-                              department=people["department"].department)
-    services.book_site(project, staff, site=site, start=dt.date(2026, 7, 1),
-                       end=dt.date(2026, 7, 31))
+    site = services.save_site(
+        staff, name="中央公園", address="福岡市中央区", department=people["department"].department
+    )
+    services.book_site(
+        project, staff, site=site, start=dt.date(2026, 7, 1), end=dt.date(2026, 7, 31)
+    )
     services.submit_report(project, people["business"], kind="progress", body="進捗")
     client.force_login(people["business"])
     html = client.get(reverse("projects:workspace", args=[project.pk])).content.decode()
@@ -179,20 +207,33 @@ def test_workspace_has_accessible_tables(client, people, project):
 
 # --- the agreement document -------------------------------------------------------------------
 
+
 @pytest.fixture
 def agreed_project(people, project):
-    services.record_agreement(project, people["desk_staff"],
-                              agreement_date=timezone.localdate(),
-                              document=SimpleUploadedFile("協定書_最終.pdf", pdf_bytes()))
+    services.record_agreement(
+        project,
+        people["desk_staff"],
+        agreement_date=timezone.localdate(),
+        document=SimpleUploadedFile("協定書_最終.pdf", pdf_bytes()),
+    )
     project.refresh_from_db()
     return project
 
 
-@pytest.mark.parametrize("role,status", [
-    ("business", 200), ("colleague", 200), ("desk_staff", 200), ("desk_manager", 200),
-    ("department", 200), ("other_business", 404), ("other_department", 404),
-    ("reviewer", 404), ("administrator", 404),
-])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("business", 200),
+        ("colleague", 200),
+        ("desk_staff", 200),
+        ("desk_manager", 200),
+        ("department", 200),
+        ("other_business", 404),
+        ("other_department", 404),
+        ("reviewer", 404),
+        ("administrator", 404),
+    ],
+)
 def test_agreement_document_for_each_role(client, people, agreed_project, role, status):
     client.force_login(people[role])
     response = client.get(reverse("projects:agreement_document", args=[agreed_project.pk]))
@@ -213,8 +254,7 @@ def test_agreement_document_needs_sign_in(client, agreed_project):
 
 def test_agreement_document_missing_is_404(client, people, project):
     client.force_login(people["business"])
-    assert client.get(reverse("projects:agreement_document",
-                              args=[project.pk])).status_code == 404
+    assert client.get(reverse("projects:agreement_document", args=[project.pk])).status_code == 404
 
 
 def test_city_staff_downloading_the_agreement_is_audited(client, people, agreed_project):
@@ -230,10 +270,15 @@ def test_city_staff_downloading_the_agreement_is_audited(client, people, agreed_
 
 def test_site_of_a_project_is_shown_to_its_department_read_only(client, people, project):
     staff = people["desk_staff"]
-    site = services.save_site(staff, name="市民体育館", address="福岡市東区",
-                              department=people["other_department"].department)
-    services.book_site(project, staff, site=site, start=dt.date(2026, 8, 1),
-                       end=dt.date(2026, 8, 10))
+    site = services.save_site(
+        staff,
+        name="市民体育館",
+        address="福岡市東区",
+        department=people["other_department"].department,
+    )
+    services.book_site(
+        project, staff, site=site, start=dt.date(2026, 8, 1), end=dt.date(2026, 8, 10)
+    )
     assert Site.objects.count() == 1
     client.force_login(people["department"])
     html = client.get(reverse("projects:workspace", args=[project.pk])).content.decode()

@@ -22,8 +22,19 @@ from tests import factories
 
 pytestmark = pytest.mark.integration
 
-ROLES = ["business", "colleague", "other_business", "desk_staff", "desk_manager", "department",
-         "other_department", "reviewer", "other_reviewer", "administrator", "anonymous"]
+ROLES = [
+    "business",
+    "colleague",
+    "other_business",
+    "desk_staff",
+    "desk_manager",
+    "department",
+    "other_department",
+    "reviewer",
+    "other_reviewer",
+    "administrator",
+    "anonymous",
+]
 DESK = {"desk_staff", "desk_manager"}
 PARTNER = {"business", "colleague"}
 SECRET = "協定書の非公開条件ZX81"
@@ -37,18 +48,38 @@ def world(people, settings):
     department = people["department"].department
     project.departments.set([department])
     staff = people["desk_staff"]
-    services.record_agreement(project, staff, agreement_date=timezone.localdate(),
-                              document=SimpleUploadedFile("協定書.pdf", PDF))
-    site = services.save_site(staff, name="中央公民館", address="共創市中央区1-1",
-                              department=department, notes=SECRET)
-    services.book_site(project, staff, site=site, start=timezone.localdate(),
-                       end=timezone.localdate() + dt.timedelta(days=30), conditions=SECRET)
-    report = services.submit_report(project, people["business"], kind="progress",
-                                    body=SECRET, figures=[("利用者数", "120", "人")],
-                                    files=[SimpleUploadedFile("報告.pdf", PDF)])
+    services.record_agreement(
+        project,
+        staff,
+        agreement_date=timezone.localdate(),
+        document=SimpleUploadedFile("協定書.pdf", PDF),
+    )
+    site = services.save_site(
+        staff, name="中央公民館", address="共創市中央区1-1", department=department, notes=SECRET
+    )
+    services.book_site(
+        project,
+        staff,
+        site=site,
+        start=timezone.localdate(),
+        end=timezone.localdate() + dt.timedelta(days=30),
+        conditions=SECRET,
+    )
+    report = services.submit_report(
+        project,
+        people["business"],
+        kind="progress",
+        body=SECRET,
+        figures=[("利用者数", "120", "人")],
+        files=[SimpleUploadedFile("報告.pdf", PDF)],
+    )
     project.refresh_from_db()
-    return {"project": project, "report": report, "file": report.attachments.get(),
-            "site": Site.objects.get(pk=site.pk)}
+    return {
+        "project": project,
+        "report": report,
+        "file": report.attachments.get(),
+        "site": Site.objects.get(pk=site.pk),
+    }
 
 
 def _urls(w):
@@ -61,13 +92,11 @@ def _urls(w):
         (reverse("projects:workspace", args=[p.pk]), PARTNER | DESK | {"department"}),
         (reverse("projects:agreement_document", args=[p.pk]), PARTNER | DESK | {"department"}),
         (reverse("projects:report", args=[r.pk]), PARTNER | DESK | {"department"}),
-        (reverse("projects:report_file", args=[w["file"].pk]),
-         PARTNER | DESK | {"department"}),
+        (reverse("projects:report_file", args=[w["file"].pk]), PARTNER | DESK | {"department"}),
         (reverse("projects:new_report", args=[p.pk]), PARTNER),
         (reverse("projects:mine"), PARTNER | {"other_business"}),
         (reverse("project_department:bookings"), {"department", "other_department"}),
-        (reverse("proposals:notice_pdf", args=[p.proposal.pk]),
-         PARTNER | DESK | {"administrator"}),
+        (reverse("proposals:notice_pdf", args=[p.proposal.pk]), PARTNER | DESK | {"administrator"}),
         # Not published: not public, for anybody.
         (reverse("projects:detail", args=[p.pk]), set()),
     ]
@@ -84,8 +113,7 @@ def test_every_project_page_lets_in_exactly_the_roles_it_should(client, people, 
     _login(client, people, role)
     for url, allowed in _urls(world):
         response = client.get(url)
-        body = (b"".join(response.streaming_content) if response.streaming
-                else response.content)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
         if role in allowed:
             assert response.status_code == 200, (role, url, response.status_code)
         else:
@@ -93,8 +121,10 @@ def test_every_project_page_lets_in_exactly_the_roles_it_should(client, people, 
             if response.status_code == 302:
                 assert role == "anonymous" and "/accounts/login/" in response["Location"]
             assert SECRET.encode() not in body, (role, url)
-            assert world["project"].partner_name.encode() not in body or url.endswith(
-                "/mine/"), (role, url)
+            assert world["project"].partner_name.encode() not in body or url.endswith("/mine/"), (
+                role,
+                url,
+            )
 
 
 def test_the_department_sees_only_its_own_sites_bookings(client, people, world):
@@ -105,8 +135,9 @@ def test_the_department_sees_only_its_own_sites_bookings(client, people, world):
     assert "中央公民館" in mine and "中央公民館" not in theirs
 
 
-@pytest.mark.parametrize("role", ["business", "department", "reviewer", "administrator",
-                                  "anonymous", "desk_staff"])
+@pytest.mark.parametrize(
+    "role", ["business", "department", "reviewer", "administrator", "anonymous", "desk_staff"]
+)
 def test_publication_is_refused_to_everyone_but_the_manager(client, people, world, role):
     project = world["project"]
     services.update_public_text(project, people["desk_staff"], title="公開名", summary="概要")

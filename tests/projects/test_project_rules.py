@@ -12,16 +12,16 @@ COLUMNS = ["manage", "approve", "publish", "view", "report", "sites", "bookings_
 # Role → expected values in COLUMNS order. The project belongs to "business"'s organisation
 # and to the department of "department" (set in the fixture below).
 TABLE = {
-    "business":         [0, 0, 0, 1, 1, 0, 0],
-    "colleague":        [0, 0, 0, 1, 1, 0, 0],
-    "other_business":   [0, 0, 0, 0, 0, 0, 0],
-    "desk_staff":       [1, 0, 0, 1, 0, 1, 1],
-    "desk_manager":     [1, 1, 1, 1, 0, 1, 1],
-    "department":       [0, 0, 0, 1, 0, 0, 1],
+    "business": [0, 0, 0, 1, 1, 0, 0],
+    "colleague": [0, 0, 0, 1, 1, 0, 0],
+    "other_business": [0, 0, 0, 0, 0, 0, 0],
+    "desk_staff": [1, 0, 0, 1, 0, 1, 1],
+    "desk_manager": [1, 1, 1, 1, 0, 1, 1],
+    "department": [0, 0, 0, 1, 0, 0, 1],
     "other_department": [0, 0, 0, 0, 0, 0, 0],
-    "reviewer":         [0, 0, 0, 0, 0, 0, 0],
-    "other_reviewer":   [0, 0, 0, 0, 0, 0, 0],
-    "administrator":    [0, 0, 0, 0, 0, 1, 0],
+    "reviewer": [0, 0, 0, 0, 0, 0, 0],
+    "other_reviewer": [0, 0, 0, 0, 0, 0, 0],
+    "administrator": [0, 0, 0, 0, 0, 1, 0],
 }
 
 
@@ -33,15 +33,18 @@ def project(people):
 
 
 def _row(user, project, department):
-    return [int(bool(v)) for v in (
-        rules.can_manage_project(user, project),
-        rules.can_approve_project_text(user, project),
-        rules.can_publish_project(user, project),
-        rules.can_view_project(user, project),
-        rules.can_report_on_project(user, project),
-        rules.can_manage_sites(user),
-        rules.can_view_site_bookings(user, department),
-    )]
+    return [
+        int(bool(v))
+        for v in (
+            rules.can_manage_project(user, project),
+            rules.can_approve_project_text(user, project),
+            rules.can_publish_project(user, project),
+            rules.can_view_project(user, project),
+            rules.can_report_on_project(user, project),
+            rules.can_manage_sites(user),
+            rules.can_view_site_bookings(user, department),
+        )
+    ]
 
 
 def test_table_covers_every_role(people):

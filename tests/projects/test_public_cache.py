@@ -86,7 +86,8 @@ def test_made_up_query_strings_cannot_fill_memory(people, client, monkeypatch):
 
 
 def test_renaming_a_field_in_the_admin_refreshes_the_kept_pages(
-        people, client, django_capture_on_commit_callbacks):
+    people, client, django_capture_on_commit_callbacks
+):
     from projects.models import Field
 
     field = Field.objects.get(code="mobility")

@@ -39,24 +39,47 @@ def url(project, language: str = "ja") -> str:
 def test_anonymous_sees_every_public_fact(people, client):
     dept = people["department"].department
     prog = factories.programme(name="実証実験フルサポート", name_en="Demonstration support")
-    project = make_project(people, title="AIで呼べる乗合タクシーの実証",
-                           summary="バスの少ない地域で試します。\n二行目。", programme=prog)
-    services.update_details(project, people["desk_staff"], fields=[field("mobility"),
-                            field("welfare")], departments=[dept], locations="西区今宿",
-                            period_start=dt.date(2026, 5, 1), period_end=dt.date(2027, 3, 31),
-                            procurement_route=ProcurementRoute.COMPETITIVE_PROPOSAL)
+    project = make_project(
+        people,
+        title="AIで呼べる乗合タクシーの実証",
+        summary="バスの少ない地域で試します。\n二行目。",
+        programme=prog,
+    )
+    services.update_details(
+        project,
+        people["desk_staff"],
+        fields=[field("mobility"), field("welfare")],
+        departments=[dept],
+        locations="西区今宿",
+        period_start=dt.date(2026, 5, 1),
+        period_end=dt.date(2027, 3, 31),
+        procurement_route=ProcurementRoute.COMPETITIVE_PROPOSAL,
+    )
     agreed = timezone.localdate() - dt.timedelta(days=3)
     services.record_agreement(project, people["desk_staff"], agreement_date=agreed)
     project.refresh_from_db()
 
     with translation.override("en"):
         html = html_of(client.get(url(project, "en")))
-    for text in ("AIで呼べる乗合タクシーの実証", "バスの少ない地域で試します。", project.partner_name,
-                 project.corporate_number, "Demonstration support", "FY2026",
-                 "Transport and mobility", "Welfare, health and medical care", dept.name_en,
-                 "西区今宿", 'datetime="2026-05-01"', 'datetime="2027-03-31"',
-                 f'datetime="{agreed:%Y-%m-%d}"', "Competitive proposal", "Preparing",
-                 project.public_id, f'datetime="{project.published_at:%Y-%m-%d}'):
+    for text in (
+        "AIで呼べる乗合タクシーの実証",
+        "バスの少ない地域で試します。",
+        project.partner_name,
+        project.corporate_number,
+        "Demonstration support",
+        "FY2026",
+        "Transport and mobility",
+        "Welfare, health and medical care",
+        dept.name_en,
+        "西区今宿",
+        'datetime="2026-05-01"',
+        'datetime="2027-03-31"',
+        f'datetime="{agreed:%Y-%m-%d}"',
+        "Competitive proposal",
+        "Preparing",
+        project.public_id,
+        f'datetime="{project.published_at:%Y-%m-%d}',
+    ):
         assert text in html, text
     assert '<h1 lang="ja">AIで呼べる乗合タクシーの実証</h1>' in html
     assert "試します。<br>二行目。" in html
@@ -66,8 +89,9 @@ def test_anonymous_sees_every_public_fact(people, client):
 
 
 def test_nothing_from_the_proposal_is_shown(people, client):
-    project = make_project(people, title="公開用の題名", summary="市民向けの概要",
-                           proposal_fields=dict(SECRETS))
+    project = make_project(
+        people, title="公開用の題名", summary="市民向けの概要", proposal_fields=dict(SECRETS)
+    )
     for language in ("ja", "en"):
         with translation.override(language):
             html = html_of(client.get(url(project, language)))
@@ -85,8 +109,13 @@ def test_the_outcome_is_shown_once_completed(people, client, django_capture_on_c
         html = html_of(client.get(url(project, "en")))
     assert "Demonstration under way" in html and "Outcome" not in html
     with django_capture_on_commit_callbacks(execute=True):
-        services.complete(project, staff, outcome="rolled_out", outcome_summary="市内全域に展開した",
-                          outcome_summary_en="Rolled out city-wide")
+        services.complete(
+            project,
+            staff,
+            outcome="rolled_out",
+            outcome_summary="市内全域に展開した",
+            outcome_summary_en="Rolled out city-wide",
+        )
     with translation.override("en"):
         html = html_of(client.get(url(project, "en")))
     assert "Rolled out" in html and "Outcome" in html and "Rolled out city-wide" in html
@@ -96,8 +125,12 @@ def test_the_outcome_is_shown_once_completed(people, client, django_capture_on_c
 
 @pytest.mark.parametrize("state", ["approved_not_published", "not_approved", "unpublished"])
 def test_a_project_that_is_not_published_is_not_found(people, client, state):
-    project = make_project(people, title="見せない事業", approve=state != "not_approved",
-                           publish=state == "unpublished")
+    project = make_project(
+        people,
+        title="見せない事業",
+        approve=state != "not_approved",
+        publish=state == "unpublished",
+    )
     if state == "unpublished":
         services.unpublish(project, people["desk_manager"])
     assert client.get(url(project)).status_code == 404
@@ -113,8 +146,13 @@ def test_an_unknown_project_is_not_found(client, db):
 
 
 def test_english_title_and_summary_when_given_japanese_otherwise(people, client):
-    both = make_project(people, title="乗合タクシーの実証", summary="日本語の概要",
-                        title_en="Shared taxi trial", summary_en="English summary")
+    both = make_project(
+        people,
+        title="乗合タクシーの実証",
+        summary="日本語の概要",
+        title_en="Shared taxi trial",
+        summary_en="English summary",
+    )
     ja_only = make_project(people, title="見守りセンサー", summary="日本語だけの概要")
     with translation.override("en"):
         html = html_of(client.get(url(both, "en")))
@@ -136,10 +174,19 @@ def test_a_constant_number_of_queries_whatever_the_number_of_projects(people, cl
     assert response["X-Public-Cache"] == "miss"
     prog = factories.programme()
     for n in range(29):
-        make_project(people, title=f"事業{n}", programme=prog, departments=depts,
-                     fields=[field("welfare"), field("digital"), field("mobility")])
-    services.update_details(target, people["desk_staff"], departments=depts,
-                            fields=[field("welfare"), field("digital"), field("mobility")])
+        make_project(
+            people,
+            title=f"事業{n}",
+            programme=prog,
+            departments=depts,
+            fields=[field("welfare"), field("digital"), field("mobility")],
+        )
+    services.update_details(
+        target,
+        people["desk_staff"],
+        departments=depts,
+        fields=[field("welfare"), field("digital"), field("mobility")],
+    )
     cache.clear()
     with CaptureQueriesContext(connection) as thirty:
         response = client.get(url(target))

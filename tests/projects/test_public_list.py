@@ -30,12 +30,25 @@ LIST = "/projects/"
 LIST_EN = "/en/projects/"
 
 
-def make_project(people, *, title: str = "AIで呼べる乗合タクシーの実証",
-                 summary: str = "バスの少ない地域で乗合タクシーを試します。", title_en: str = "",
-                 summary_en: str = "", fiscal_year: int = 2026, programme=None, fields=(),
-                 departments=(), locations: str = "", locations_en: str = "",
-                 period=(None, None), organization=None, approve: bool = True,
-                 publish: bool = True, proposal_fields: dict | None = None) -> Project:
+def make_project(
+    people,
+    *,
+    title: str = "AIで呼べる乗合タクシーの実証",
+    summary: str = "バスの少ない地域で乗合タクシーを試します。",
+    title_en: str = "",
+    summary_en: str = "",
+    fiscal_year: int = 2026,
+    programme=None,
+    fields=(),
+    departments=(),
+    locations: str = "",
+    locations_en: str = "",
+    period=(None, None),
+    organization=None,
+    approve: bool = True,
+    publish: bool = True,
+    proposal_fields: dict | None = None,
+) -> Project:
     """A project of an adopted proposal, its details and public text set through the services.
 
     The proposal is put straight into the adopted state (rather than taken through the whole
@@ -43,22 +56,38 @@ def make_project(people, *, title: str = "AIで呼べる乗合タクシーの実
     read only the project, and the lifecycle itself is tested in test_adoption.py.
     ``proposal_fields`` plants text in the proposal (to prove it never reaches the public).
     """
-    business = (people["business"] if organization is None
-                else factories.user(Role.BUSINESS, organization=organization))
-    proposal = factories.draft(business, prog=programme or factories.programme(), complete=False,
-                               **(proposal_fields or {"title": "社内向けの提案名"}))
+    business = (
+        people["business"]
+        if organization is None
+        else factories.user(Role.BUSINESS, organization=organization)
+    )
+    proposal = factories.draft(
+        business,
+        prog=programme or factories.programme(),
+        complete=False,
+        **(proposal_fields or {"title": "社内向けの提案名"}),
+    )
     # Decided in the middle of that fiscal year: the project counts under its 採択年度.
     decided = timezone.now().replace(year=fiscal_year, month=10, day=1)
-    Proposal.objects.filter(pk=proposal.pk).update(state="adopted", fiscal_year=fiscal_year,
-                                                   decided_at=decided)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        state="adopted", fiscal_year=fiscal_year, decided_at=decided
+    )
     proposal.refresh_from_db()
     project = services.create_project_for(proposal)
     staff, manager = people["desk_staff"], people["desk_manager"]
-    services.update_details(project, staff, fields=list(fields), departments=list(departments),
-                            locations=locations, locations_en=locations_en,
-                            period_start=period[0], period_end=period[1])
-    services.update_public_text(project, staff, title=title, summary=summary, title_en=title_en,
-                                summary_en=summary_en)
+    services.update_details(
+        project,
+        staff,
+        fields=list(fields),
+        departments=list(departments),
+        locations=locations,
+        locations_en=locations_en,
+        period_start=period[0],
+        period_end=period[1],
+    )
+    services.update_public_text(
+        project, staff, title=title, summary=summary, title_en=title_en, summary_en=summary_en
+    )
     if approve:
         services.approve_public_text(project, manager)
     if approve and publish:
@@ -89,12 +118,19 @@ def queries_of(client, url: str) -> tuple[int, object]:
 
 # --- what the list shows --------------------------------------------------------------------
 
+
 def test_anonymous_sees_published_projects_with_every_column(people, client):
     dept = people["department"].department
     prog = factories.programme(name="実証実験フルサポート", name_en="Demonstration support")
     project = make_project(
-        people, title="AIで呼べる乗合タクシーの実証", programme=prog, fields=[field("mobility")],
-        departments=[dept], locations="中央区天神", period=(dt.date(2026, 5, 1), dt.date(2027, 3, 31)))
+        people,
+        title="AIで呼べる乗合タクシーの実証",
+        programme=prog,
+        fields=[field("mobility")],
+        departments=[dept],
+        locations="中央区天神",
+        period=(dt.date(2026, 5, 1), dt.date(2027, 3, 31)),
+    )
     make_project(people, title="承認済みで未公開の事業", publish=False)
     make_project(people, title="未承認の事業", approve=False)
 
@@ -102,9 +138,17 @@ def test_anonymous_sees_published_projects_with_every_column(people, client):
 
     assert row_titles(html) == ["AIで呼べる乗合タクシーの実証"]
     assert f'href="{reverse("projects:detail", args=[project.pk])}"' in html
-    for text in ("2026年度（令和8年度）", "実証実験フルサポート", project.partner_name, dept.name,
-                 "交通・モビリティ", "中央区天神", 'datetime="2026-05-01"', 'datetime="2027-03-31"',
-                 str(Status.PREPARING.label)):
+    for text in (
+        "2026年度（令和8年度）",
+        "実証実験フルサポート",
+        project.partner_name,
+        dept.name,
+        "交通・モビリティ",
+        "中央区天神",
+        'datetime="2026-05-01"',
+        'datetime="2027-03-31"',
+        str(Status.PREPARING.label),
+    ):
         assert text in html, text
     assert "承認済みで未公開の事業" not in html and "未承認の事業" not in html
     assert "社内向けの提案名" not in html  # the proposal's own title is never shown
@@ -135,8 +179,11 @@ def test_links_carry_the_current_filter_and_the_feed_is_announced(people, client
     assert f'href="{reverse("projects:statistics")}"' in html
     assert f'href="{reverse("projects:opendata")}"' in html
     head = html.split("</head>")[0]
-    assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" '
-                     rf'href="{re.escape(reverse("projects:feed"))}">', head)
+    assert re.search(
+        r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" '
+        rf'href="{re.escape(reverse("projects:feed"))}">',
+        head,
+    )
 
 
 def test_the_filter_form_is_a_labelled_get_form(people, client):
@@ -150,60 +197,91 @@ def test_the_filter_form_is_a_labelled_get_form(people, client):
 
 # --- filters ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def three_projects(people):
     """Three published projects that differ in every filtered attribute."""
     prog_a = factories.programme(code="joint", name="共働事業", name_en="Joint project")
     prog_b = factories.programme(code="demo", name="実証実験フルサポート", name_en="Demo support")
     dept_a, dept_b = people["department"].department, people["other_department"].department
-    bus = make_project(people, title="乗合バスの実証", fiscal_year=2025, programme=prog_a,
-                       fields=[field("mobility")], departments=[dept_a], locations="東区")
-    care = make_project(people, title="見守りセンサーの導入", fiscal_year=2026, programme=prog_b,
-                        fields=[field("welfare"), field("digital")], departments=[dept_b],
-                        locations="南区")
-    school = make_project(people, title="学校の防災教材", fiscal_year=2026, programme=prog_a,
-                          fields=[field("childcare")], departments=[dept_a, dept_b])
+    bus = make_project(
+        people,
+        title="乗合バスの実証",
+        fiscal_year=2025,
+        programme=prog_a,
+        fields=[field("mobility")],
+        departments=[dept_a],
+        locations="東区",
+    )
+    care = make_project(
+        people,
+        title="見守りセンサーの導入",
+        fiscal_year=2026,
+        programme=prog_b,
+        fields=[field("welfare"), field("digital")],
+        departments=[dept_b],
+        locations="南区",
+    )
+    school = make_project(
+        people,
+        title="学校の防災教材",
+        fiscal_year=2026,
+        programme=prog_a,
+        fields=[field("childcare")],
+        departments=[dept_a, dept_b],
+    )
     services.record_agreement(care, people["desk_staff"], agreement_date=timezone.localdate())
     services.start_field(care, people["desk_staff"])
     return {"bus": bus, "care": care, "school": school, "dept_a": dept_a, "dept_b": dept_b}
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("fiscal_year=2025", ["乗合バスの実証"]),
-    ("fiscal_year=2026", ["見守りセンサーの導入", "学校の防災教材"]),
-    ("programme=joint", ["乗合バスの実証", "学校の防災教材"]),
-    ("programme=demo", ["見守りセンサーの導入"]),
-    ("field=welfare", ["見守りセンサーの導入"]),
-    ("field=digital", ["見守りセンサーの導入"]),
-    ("field=disaster", []),
-    ("status=demonstrating", ["見守りセンサーの導入"]),
-    ("status=preparing", ["乗合バスの実証", "学校の防災教材"]),
-    ("programme=joint&fiscal_year=2026", ["学校の防災教材"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("fiscal_year=2025", ["乗合バスの実証"]),
+        ("fiscal_year=2026", ["見守りセンサーの導入", "学校の防災教材"]),
+        ("programme=joint", ["乗合バスの実証", "学校の防災教材"]),
+        ("programme=demo", ["見守りセンサーの導入"]),
+        ("field=welfare", ["見守りセンサーの導入"]),
+        ("field=digital", ["見守りセンサーの導入"]),
+        ("field=disaster", []),
+        ("status=demonstrating", ["見守りセンサーの導入"]),
+        ("status=preparing", ["乗合バスの実証", "学校の防災教材"]),
+        ("programme=joint&fiscal_year=2026", ["学校の防災教材"]),
+    ],
+)
 def test_each_filter(three_projects, client, query, expected):
     assert sorted(row_titles(html_of(client.get(f"{LIST}?{query}")))) == sorted(expected)
 
 
 def test_department_filter(three_projects, client):
     code_a, code_b = three_projects["dept_a"].code, three_projects["dept_b"].code
-    assert sorted(row_titles(html_of(client.get(f"{LIST}?department={code_a}")))) == \
-        sorted(["乗合バスの実証", "学校の防災教材"])
-    assert sorted(row_titles(html_of(client.get(f"{LIST}?department={code_b}")))) == \
-        sorted(["見守りセンサーの導入", "学校の防災教材"])
+    assert sorted(row_titles(html_of(client.get(f"{LIST}?department={code_a}")))) == sorted(
+        ["乗合バスの実証", "学校の防災教材"]
+    )
+    assert sorted(row_titles(html_of(client.get(f"{LIST}?department={code_b}")))) == sorted(
+        ["見守りセンサーの導入", "学校の防災教材"]
+    )
 
 
-def test_the_fiscal_year_menu_offers_only_years_with_published_projects(people, three_projects,
-                                                                       client):
+def test_the_fiscal_year_menu_offers_only_years_with_published_projects(
+    people, three_projects, client
+):
     make_project(people, fiscal_year=2019, publish=False)
     html = html_of(client.get(LIST))
     menu = re.search(r'<select name="fiscal_year".*?</select>', html, re.S).group(0)
     assert re.findall(r'<option value="(\d+)">([^<]+)</option>', menu) == [
-        ("2026", "2026年度（令和8年度）"), ("2025", "2025年度（令和7年度）")]
+        ("2026", "2026年度（令和8年度）"),
+        ("2025", "2025年度（令和7年度）"),
+    ]
     with translation.override("en"):
-        menu = re.search(r'<select name="fiscal_year".*?</select>',
-                         html_of(client.get(LIST_EN)), re.S).group(0)
+        menu = re.search(
+            r'<select name="fiscal_year".*?</select>', html_of(client.get(LIST_EN)), re.S
+        ).group(0)
     assert re.findall(r'<option value="(\d+)">([^<]+)</option>', menu) == [
-        ("2026", "FY2026"), ("2025", "FY2025")]
+        ("2026", "FY2026"),
+        ("2025", "FY2025"),
+    ]
 
 
 def test_filtered_public_projects_gives_the_same_rows_as_the_page(three_projects):
@@ -218,29 +296,44 @@ def test_filtered_public_projects_gives_the_same_rows_as_the_page(three_projects
 
 # --- keyword --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def searchable(people):
     other = factories.organization(name="九州モビリティ株式会社")
     return [
-        make_project(people, title="乗合タクシーの実証", summary="電話で呼べる乗合タクシー",
-                     title_en="Shared taxi trial", summary_en="A Shared Taxi you can call",
-                     locations="西区今宿", locations_en="Imajuku, Nishi Ward"),
-        make_project(people, title="防災アプリ", summary="避難所の混雑を知らせる",
-                     organization=other, locations="博多区"),
+        make_project(
+            people,
+            title="乗合タクシーの実証",
+            summary="電話で呼べる乗合タクシー",
+            title_en="Shared taxi trial",
+            summary_en="A Shared Taxi you can call",
+            locations="西区今宿",
+            locations_en="Imajuku, Nishi Ward",
+        ),
+        make_project(
+            people,
+            title="防災アプリ",
+            summary="避難所の混雑を知らせる",
+            organization=other,
+            locations="博多区",
+        ),
     ]
 
 
-@pytest.mark.parametrize("keyword, expected", [
-    ("タクシー", ["乗合タクシーの実証"]),          # the Japanese title
-    ("混雑", ["防災アプリ"]),                      # the Japanese summary
-    ("shared taxi", ["乗合タクシーの実証"]),       # English, any case, both words
-    ("CALL", ["乗合タクシーの実証"]),              # the English summary
-    ("九州モビリティ", ["防災アプリ"]),            # the partner's name
-    ("今宿", ["乗合タクシーの実証"]),              # the location
-    ("imajuku", ["乗合タクシーの実証"]),           # the location in English
-    ("防災　博多", ["防災アプリ"]),                # words separated by a full-width space: AND
-    ("防災 今宿", []),                             # no project has both
-])
+@pytest.mark.parametrize(
+    "keyword, expected",
+    [
+        ("タクシー", ["乗合タクシーの実証"]),  # the Japanese title
+        ("混雑", ["防災アプリ"]),  # the Japanese summary
+        ("shared taxi", ["乗合タクシーの実証"]),  # English, any case, both words
+        ("CALL", ["乗合タクシーの実証"]),  # the English summary
+        ("九州モビリティ", ["防災アプリ"]),  # the partner's name
+        ("今宿", ["乗合タクシーの実証"]),  # the location
+        ("imajuku", ["乗合タクシーの実証"]),  # the location in English
+        ("防災　博多", ["防災アプリ"]),  # words separated by a full-width space: AND
+        ("防災 今宿", []),  # no project has both
+    ],
+)
 def test_keyword(searchable, client, keyword, expected):
     html = html_of(client.get(LIST, {"q": keyword}))
     assert row_titles(html) == expected
@@ -248,29 +341,44 @@ def test_keyword(searchable, client, keyword, expected):
 
 
 def test_keyword_does_not_search_the_proposal(people, client):
-    make_project(people, title="公開名", proposal_fields={
-        "title": "秘密の題名ZQX", "summary": "秘密の要約ZQX", "problem": "秘密の課題ZQX"})
+    make_project(
+        people,
+        title="公開名",
+        proposal_fields={
+            "title": "秘密の題名ZQX",
+            "summary": "秘密の要約ZQX",
+            "problem": "秘密の課題ZQX",
+        },
+    )
     for word in ("秘密の題名ZQX", "秘密の要約ZQX", "秘密の課題ZQX"):
         assert row_titles(html_of(client.get(LIST, {"q": word}))) == [], word
 
 
 # --- bad filter values ----------------------------------------------------------------------
 
+
 def test_invalid_values_are_ignored_with_a_message_and_other_filters_still_apply(
-        three_projects, client):
+    three_projects, client
+):
     with translation.override("en"):
-        html = html_of(client.get(LIST_EN + "?fiscal_year=abc&field=nonexistent&status=zzz"
-                                  "&programme=joint"))
+        html = html_of(
+            client.get(LIST_EN + "?fiscal_year=abc&field=nonexistent&status=zzz&programme=joint")
+        )
     assert sorted(row_titles(html)) == sorted(["乗合バスの実証", "学校の防災教材"])
     notice = re.search(r'<div class="filter-notice".*?</div>', html, re.S).group(0)
     for value, name in (("abc", "fiscal_year"), ("nonexistent", "field"), ("zzz", "status")):
-        assert f"“{value}” is not one of the values you can choose. The list is shown without " \
-               "this condition." in notice, value
+        assert (
+            f"“{value}” is not one of the values you can choose. The list is shown without "
+            "this condition." in notice
+        ), value
         assert f'href="#id_{name}"' in notice
         # The message is also next to the field, tied to it for screen readers.
         assert f'id="id_{name}-error"' in html
-        assert re.search(rf'<select name="{name}" aria-describedby="id_{name}-error" '
-                         r'aria-invalid="true"', html), name
+        assert re.search(
+            rf'<select name="{name}" aria-describedby="id_{name}-error" '
+            r'aria-invalid="true"',
+            html,
+        ), name
     assert "programme" not in notice
 
 
@@ -298,6 +406,7 @@ def test_a_too_long_keyword_is_ignored_and_kept_in_the_box(three_projects, clien
 
 # --- paging ---------------------------------------------------------------------------------
 
+
 def test_fifty_rows_a_page_and_a_page_out_of_range_shows_the_last_page(people, client):
     prog = factories.programme()
     for n in range(51):
@@ -318,9 +427,11 @@ def test_fifty_rows_a_page_and_a_page_out_of_range_shows_the_last_page(people, c
 
 # --- languages ------------------------------------------------------------------------------
 
+
 def test_english_page_shows_english_titles_when_given_and_japanese_otherwise(people, client):
-    make_project(people, title="乗合タクシーの実証", title_en="Shared taxi trial",
-                 fields=[field("mobility")])
+    make_project(
+        people, title="乗合タクシーの実証", title_en="Shared taxi trial", fields=[field("mobility")]
+    )
     make_project(people, title="見守りセンサーの導入")
     with translation.override("en"):
         html = html_of(client.get(LIST_EN))
@@ -338,6 +449,7 @@ def test_english_page_shows_english_titles_when_given_and_japanese_otherwise(peo
 
 # --- queries and the cache ------------------------------------------------------------------
 
+
 def test_a_constant_number_of_queries_for_one_or_thirty_projects(people, client):
     depts = [people["department"].department, people["other_department"].department]
     make_project(people, fields=[field("mobility")], departments=depts[:1])
@@ -346,8 +458,13 @@ def test_a_constant_number_of_queries_for_one_or_thirty_projects(people, client)
     assert response["X-Public-Cache"] == "miss" and len(row_titles(html_of(response))) == 1
     prog = factories.programme()
     for n in range(29):
-        make_project(people, title=f"事業{n}", programme=prog,
-                     fields=[field("welfare"), field("digital")], departments=depts)
+        make_project(
+            people,
+            title=f"事業{n}",
+            programme=prog,
+            fields=[field("welfare"), field("digital")],
+            departments=depts,
+        )
     cache.clear()
     thirty, response = queries_of(client, LIST)
     assert response["X-Public-Cache"] == "miss" and len(row_titles(html_of(response))) == 30
@@ -387,7 +504,8 @@ def test_a_signed_in_user_is_never_served_the_cache(people, client):
 
 
 def test_publishing_or_changing_a_project_refreshes_the_list(
-        people, client, django_capture_on_commit_callbacks):
+    people, client, django_capture_on_commit_callbacks
+):
     make_project(people, title="最初の事業")
     assert row_titles(html_of(client.get(LIST))) == ["最初の事業"]
     waiting = make_project(people, title="次に公開する事業", publish=False)
@@ -410,6 +528,7 @@ def test_publishing_or_changing_a_project_refreshes_the_list(
 
 # --- the static export's context ------------------------------------------------------------
 
+
 def test_static_export_context_has_every_row_and_no_form_or_paging(people):
     prog = factories.programme()
     for n in range(51):
@@ -429,6 +548,7 @@ def test_static_export_context_has_every_row_and_no_form_or_paging(people):
 
 
 # --- the home page ------------------------------------------------------------------------
+
 
 def test_home_page_links_to_the_list_and_the_statistics(client):
     html = html_of(client.get("/"))

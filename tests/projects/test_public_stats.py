@@ -46,8 +46,10 @@ def known(people):
     """Fiscal 2025: two adopted (one from a startup; one published, in the field), one
     declined. Fiscal 2026: one adopted from a startup (published), one declined, one not
     accepted, one withdrawn, one still open. Taken through the real lifecycle."""
-    startup = factories.user(Role.BUSINESS, organization=factories.organization(
-        name="スタートアップ合同会社ABC", is_startup=True))
+    startup = factories.user(
+        Role.BUSINESS,
+        organization=factories.organization(name="スタートアップ合同会社ABC", is_startup=True),
+    )
     business = people["business"]
     staff, manager = people["desk_staff"], people["desk_manager"]
 
@@ -86,10 +88,13 @@ def known(people):
 
 def test_exact_figures(known):
     data = stats.public_statistics()
-    assert [(y.fiscal_year, y.projects, y.adopted, y.declined, y.adopted_startups)
-            for y in data.years] == [(2026, 1, 1, 1, 1), (2025, 1, 2, 1, 1)]
+    assert [
+        (y.fiscal_year, y.projects, y.adopted, y.declined, y.adopted_startups) for y in data.years
+    ] == [(2026, 1, 1, 1, 1), (2025, 1, 2, 1, 1)]
     assert [(y.adoption_rate_text, y.startup_share_text) for y in data.years] == [
-        ("50.0%", "100.0%"), ("66.7%", "50.0%")]
+        ("50.0%", "100.0%"),
+        ("66.7%", "50.0%"),
+    ]
     assert data.published == 2 and data.declined == 2
     assert (data.adoption_rate.numerator, data.adoption_rate.denominator) == (3, 5)
     assert (data.startup_share.numerator, data.startup_share.denominator) == (2, 3)
@@ -99,9 +104,14 @@ def test_exact_figures(known):
     assert sum(fields.values()) == 3
     # Every field, in the desk's order (a GROUP BY query ignores the model's ordering).
     assert [row.key for row in data.fields] == list(
-        Field.objects.order_by("sort_order", "pk").values_list("code", flat=True))
+        Field.objects.order_by("sort_order", "pk").values_list("code", flat=True)
+    )
     assert {row.key: row.count for row in data.statuses} == {
-        "preparing": 1, "demonstrating": 1, "rolled_out": 0, "ended": 0}
+        "preparing": 1,
+        "demonstrating": 1,
+        "rolled_out": 0,
+        "ended": 0,
+    }
 
 
 def _row(html: str, label: str) -> list[str]:
@@ -118,10 +128,16 @@ def test_the_page_shows_the_figures_in_tables_and_charts(known, client):
         html = html_of(client.get(STATS_EN))
     assert _row(html, "FY2025") == ["1", "2", "1", "66.7%", "1 (50.0%)"]
     assert _row(html, "Total") == ["2", "3", "2", "60.0%", "2 (66.7%)"]
-    assert re.search(r'<th scope="row"><a href="/en/projects/\?field=mobility">Transport and '
-                     r'mobility</a></th><td class="num">2</td>', html)
-    assert re.search(r'<th scope="row"><a href="/en/projects/\?status=demonstrating">'
-                     r'Demonstration under way</a></th><td class="num">1</td>', html)
+    assert re.search(
+        r'<th scope="row"><a href="/en/projects/\?field=mobility">Transport and '
+        r'mobility</a></th><td class="num">2</td>',
+        html,
+    )
+    assert re.search(
+        r'<th scope="row"><a href="/en/projects/\?status=demonstrating">'
+        r'Demonstration under way</a></th><td class="num">1</td>',
+        html,
+    )
     # Every chart is an image with a name and a text alternative giving every value.
     for chart in ("projects", "adoption", "startups", "fields", "statuses"):
         assert re.search(rf'<svg [^>]*role="img"[^>]*aria-labelledby="chart-{chart}-title"', html)
@@ -132,8 +148,15 @@ def test_the_page_shows_the_figures_in_tables_and_charts(known, client):
 
 def test_no_names_or_titles_on_the_page(known, client):
     html = html_of(client.get(STATS))
-    for text in ("スタートアップ合同会社ABC", "公開事業その一", "公開事業その二", "未公開の事業",
-                 "不採択の提案XYZ", "採択2025A", known["startup"].organization.name):
+    for text in (
+        "スタートアップ合同会社ABC",
+        "公開事業その一",
+        "公開事業その二",
+        "未公開の事業",
+        "不採択の提案XYZ",
+        "採択2025A",
+        known["startup"].organization.name,
+    ):
         assert text not in html, text
 
 
@@ -151,8 +174,13 @@ def test_a_constant_number_of_queries_for_one_or_thirty_projects(people, client)
         assert client.get(STATS)["X-Public-Cache"] == "miss"
     prog = factories.programme()
     for n in range(29):
-        make_project(people, title=f"事業{n}", programme=prog, fiscal_year=2020 + n % 7,
-                     fields=[field("welfare"), field("digital")])
+        make_project(
+            people,
+            title=f"事業{n}",
+            programme=prog,
+            fiscal_year=2020 + n % 7,
+            fields=[field("welfare"), field("digital")],
+        )
     cache.clear()
     with CaptureQueriesContext(connection) as thirty:
         response = client.get(STATS)
@@ -161,8 +189,7 @@ def test_a_constant_number_of_queries_for_one_or_thirty_projects(people, client)
     assert len(one.captured_queries) == len(thirty.captured_queries)
 
 
-def test_cache_hit_and_refresh_after_publishing(people, client,
-                                                django_capture_on_commit_callbacks):
+def test_cache_hit_and_refresh_after_publishing(people, client, django_capture_on_commit_callbacks):
     make_project(people)
     waiting = make_project(people, publish=False)
     first = client.get(STATS)

@@ -18,8 +18,9 @@ def test_a_publication_is_exported_by_the_worker(redis_worker, people, settings,
     out = tmp_path / "public"
     settings.PUBLIC_SITE_EXPORT_DIR = str(out)
     project = factories.project(people)
-    services.update_public_text(project, people["desk_staff"], title="ワーカーが書き出す事業",
-                                summary="市民向けの概要")
+    services.update_public_text(
+        project, people["desk_staff"], title="ワーカーが書き出す事業", summary="市民向けの概要"
+    )
     services.approve_public_text(project, people["desk_manager"])
     services.publish(project, people["desk_manager"])  # autocommit: on_commit runs at once
 

@@ -31,9 +31,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 @pytest.fixture
 def project(people):
     project = factories.project(people)
-    services.update_details(project, people["desk_staff"],
-                            departments=[people["department"].department],
-                            period_start=dt.date(2026, 6, 1), period_end=dt.date(2027, 3, 31))
+    services.update_details(
+        project,
+        people["desk_staff"],
+        departments=[people["department"].department],
+        period_start=dt.date(2026, 6, 1),
+        period_end=dt.date(2027, 3, 31),
+    )
     project.refresh_from_db()
     return project
 
@@ -42,8 +46,12 @@ def _post(client, project, **extra):
     data = {
         "kind": "progress",
         "body": "6月の利用者は延べ1,234人でした。",
-        "figure_0_label": "利用者数", "figure_0_value": "1,234", "figure_0_unit": "人",
-        "figure_1_label": "満足度", "figure_1_value": "87.5", "figure_1_unit": "%",
+        "figure_0_label": "利用者数",
+        "figure_0_value": "1,234",
+        "figure_0_unit": "人",
+        "figure_1_label": "満足度",
+        "figure_1_value": "87.5",
+        "figure_1_unit": "%",
     }
     data.update(extra)
     return client.post(reverse("projects:new_report", args=[project.pk]), data)
@@ -51,18 +59,21 @@ def _post(client, project, **extra):
 
 # --- submission -------------------------------------------------------------------------------
 
+
 def test_submit_a_report_with_figures_and_a_pdf(client, people, project):
     client.force_login(people["business"])
-    response = _post(client, project, files=[
-        SimpleUploadedFile("実証報告書.pdf", pdf_bytes(), content_type="application/pdf")])
+    response = _post(
+        client,
+        project,
+        files=[SimpleUploadedFile("実証報告書.pdf", pdf_bytes(), content_type="application/pdf")],
+    )
     report = Report.objects.get(project=project)
     assert response.status_code == 302
     assert response["Location"] == reverse("projects:report", args=[report.pk])
     assert report.kind == "progress" and report.state == ReportState.SUBMITTED
     assert report.body == "6月の利用者は延べ1,234人でした。"
     assert report.submitted_by == people["business"]
-    figures = list(ReportFigure.objects.filter(report=report).values_list("label", "value",
-                                                                          "unit"))
+    figures = list(ReportFigure.objects.filter(report=report).values_list("label", "value", "unit"))
     assert figures == [("利用者数", Decimal("1234"), "人"), ("満足度", Decimal("87.5"), "%")]
     attachment = ReportAttachment.objects.get(report=report)
     assert attachment.original_name == "実証報告書.pdf"
@@ -73,9 +84,13 @@ def test_submit_a_report_with_figures_and_a_pdf(client, people, project):
     page = client.get(response["Location"])
     html = page.content.decode()
     with translation.override("ja"):
-        assert translation.gettext(
-            "Your report was sent to the desk. You will be told by e-mail when it has "
-            "been reviewed.") in html
+        assert (
+            translation.gettext(
+                "Your report was sent to the desk. You will be told by e-mail when it has "
+                "been reviewed."
+            )
+            in html
+        )
     assert "1,234" in html and "87.5" in html and "満足度" in html
     assert reverse("projects:report_file", args=[attachment.pk]) in html
 
@@ -89,7 +104,7 @@ def test_report_form_works_without_javascript(client, people, project):
     for row in range(5):
         for part in ("label", "value", "unit"):
             assert f'name="figure_{row}_{part}"' in html
-    assert 'multiple' in html and 'name="files"' in html
+    assert "multiple" in html and 'name="files"' in html
     # Each figure input is named by its column and row headers.
     assert 'aria-labelledby="figures-col-value figures-row-1"' in html
     assert 'id="figures-row-5"' in html
@@ -98,8 +113,12 @@ def test_report_form_works_without_javascript(client, people, project):
 def test_an_executable_renamed_pdf_is_refused_and_the_text_kept(client, people, project):
     client.force_login(people["business"])
     with translation.override("en"):
-        response = _post(client, project, body="本文は残ること", files=[
-            SimpleUploadedFile("報告書.pdf", EXE_PE, content_type="application/pdf")])
+        response = _post(
+            client,
+            project,
+            body="本文は残ること",
+            files=[SimpleUploadedFile("報告書.pdf", EXE_PE, content_type="application/pdf")],
+        )
     assert response.status_code == 400
     assert not Report.objects.exists() and not ReportAttachment.objects.exists()
     html = response.content.decode()
@@ -126,11 +145,14 @@ def test_a_value_that_is_not_a_number_is_marked_on_its_row(client, people, proje
     assert "6月の利用者は延べ1,234人でした。" in html and 'value="約90"' in html
 
 
-@pytest.mark.parametrize("value,message", [
-    ("12.345", "at most 12 digits before the decimal point and 2 after"),
-    ("1234567890123", "at most 12 digits before the decimal point and 2 after"),
-    ("NaN", "is not a number"),
-])
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ("12.345", "at most 12 digits before the decimal point and 2 after"),
+        ("1234567890123", "at most 12 digits before the decimal point and 2 after"),
+        ("NaN", "is not a number"),
+    ],
+)
 def test_values_the_database_cannot_keep_are_refused(client, people, project, value, message):
     client.force_login(people["business"])
     with translation.override("en"):
@@ -142,8 +164,14 @@ def test_values_the_database_cannot_keep_are_refused(client, people, project, va
 def test_a_figure_without_a_label_or_value_is_explained(client, people, project):
     client.force_login(people["business"])
     with translation.override("en"):
-        response = _post(client, project, figure_2_label="", figure_2_value="5",
-                         figure_3_label="来場者", figure_3_value="")
+        response = _post(
+            client,
+            project,
+            figure_2_label="",
+            figure_2_value="5",
+            figure_3_label="来場者",
+            figure_3_value="",
+        )
     html = response.content.decode()
     assert response.status_code == 400
     assert "Say what this figure measures." in html
@@ -158,8 +186,13 @@ def test_empty_report_text_is_refused(client, people, project):
 
 
 def test_a_returned_report_can_be_sent_again_from_its_text(client, people, project):
-    report = services.submit_report(project, people["business"], kind="final", body="最終報告",
-                                    figures=[("利用者数", "1200", "人")])
+    report = services.submit_report(
+        project,
+        people["business"],
+        kind="final",
+        body="最終報告",
+        figures=[("利用者数", "1200", "人")],
+    )
     services.review_report(report, people["desk_staff"], accept=False, comment="数字を確認")
     client.force_login(people["colleague"])
     html = client.get(reverse("projects:report", args=[report.pk])).content.decode()
@@ -171,10 +204,17 @@ def test_a_returned_report_can_be_sent_again_from_its_text(client, people, proje
     assert not re.search(r'value="progress"[^>]*checked', html)
 
 
-@pytest.mark.parametrize("role,status", [
-    ("desk_staff", 403), ("department", 403), ("other_business", 404),
-    ("other_department", 404), ("reviewer", 404), ("administrator", 404),
-])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("desk_staff", 403),
+        ("department", 403),
+        ("other_business", 404),
+        ("other_department", 404),
+        ("reviewer", 404),
+        ("administrator", 404),
+    ],
+)
 def test_only_the_business_writes_reports(client, people, project, role, status):
     client.force_login(people[role])
     url = reverse("projects:new_report", args=[project.pk])
@@ -202,6 +242,7 @@ def test_report_posts_are_rate_limited(client, people, project, settings):
 
 # --- e-mails ----------------------------------------------------------------------------------
 
+
 def test_submission_mails_the_whole_desk_without_a_lead(client, people, project):
     idle = factories.user(Role.DESK_STAFF, is_active=False)
     people["desk_manager"].language = "en"
@@ -223,13 +264,15 @@ def test_submission_mails_the_whole_desk_without_a_lead(client, people, project)
 
 
 def test_submission_mails_only_the_lead_when_there_is_one(client, people, project):
-    proposal_services.assign_lead([project.proposal_id], people["desk_manager"],
-                                  people["desk_staff"])
+    proposal_services.assign_lead(
+        [project.proposal_id], people["desk_manager"], people["desk_staff"]
+    )
     OutboundEmail.objects.all().delete()
     client.force_login(people["business"])
     _post(client, project)
     assert list(OutboundEmail.objects.values_list("to", flat=True)) == [
-        people["desk_manager"].email]
+        people["desk_manager"].email
+    ]
 
 
 @pytest.mark.parametrize("accept", [True, False])
@@ -237,12 +280,14 @@ def test_review_mails_every_member_in_their_language(people, project, accept):
     colleague = people["colleague"]
     colleague.language = "en"
     colleague.save()
-    gone = factories.user(Role.BUSINESS, organization=people["business"].organization,
-                          is_active=False)
+    gone = factories.user(
+        Role.BUSINESS, organization=people["business"].organization, is_active=False
+    )
     report = services.submit_report(project, people["business"], kind="progress", body="進捗")
     OutboundEmail.objects.all().delete()
-    services.review_report(report, people["desk_staff"], accept=accept,
-                           comment="内訳を追記してください。")
+    services.review_report(
+        report, people["desk_staff"], accept=accept, comment="内訳を追記してください。"
+    )
     mails = {m.to: m for m in OutboundEmail.objects.all()}
     assert set(mails) == {people["business"].email, colleague.email}
     assert gone.email not in mails and people["other_business"].email not in mails
@@ -264,18 +309,29 @@ def test_review_mails_every_member_in_their_language(people, project, accept):
 
 # --- the report page and its files ------------------------------------------------------------
 
+
 @pytest.fixture
 def report(people, project):
     return services.submit_report(
-        project, people["business"], kind="progress", body="報告本文",
+        project,
+        people["business"],
+        kind="progress",
+        body="報告本文",
         figures=[("利用者数", "1234", "人")],
-        files=[SimpleUploadedFile("写真 一覧.pdf", pdf_bytes())])
+        files=[SimpleUploadedFile("写真 一覧.pdf", pdf_bytes())],
+    )
 
 
 ROLES = [
-    ("business", 200), ("colleague", 200), ("desk_staff", 200), ("desk_manager", 200),
-    ("department", 200), ("other_business", 404), ("other_department", 404),
-    ("reviewer", 404), ("administrator", 404),
+    ("business", 200),
+    ("colleague", 200),
+    ("desk_staff", 200),
+    ("desk_manager", 200),
+    ("department", 200),
+    ("other_business", 404),
+    ("other_department", 404),
+    ("reviewer", 404),
+    ("administrator", 404),
 ]
 
 
@@ -307,8 +363,10 @@ def test_report_file_for_each_role(client, people, report, role, status):
 
 def test_report_pages_need_sign_in(client, report):
     attachment = report.attachments.get()
-    for url in (reverse("projects:report", args=[report.pk]),
-                reverse("projects:report_file", args=[attachment.pk])):
+    for url in (
+        reverse("projects:report", args=[report.pk]),
+        reverse("projects:report_file", args=[attachment.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and reverse("login") in response["Location"]
 
@@ -337,21 +395,29 @@ def test_workspace_runs_constant_queries_for_reports(client, people, project):
 
     one = count()
     for n in range(4):
-        report = services.submit_report(project, people["business"], kind="progress",
-                                        body=str(n))
+        report = services.submit_report(project, people["business"], kind="progress", body=str(n))
         services.review_report(report, people["desk_staff"], accept=False, comment="再提出")
     assert count() == one
 
 
 def test_report_page_runs_constant_queries(client, people, project):
     client.force_login(people["business"])
-    small = services.submit_report(project, people["business"], kind="progress", body="1",
-                                   figures=[("a", "1", "")],
-                                   files=[SimpleUploadedFile("a.pdf", pdf_bytes())])
-    big = services.submit_report(project, people["business"], kind="progress", body="2",
-                                 figures=[(f"f{n}", str(n), "") for n in range(5)],
-                                 files=[SimpleUploadedFile(f"{n}.pdf", pdf_bytes())
-                                        for n in range(4)])
+    small = services.submit_report(
+        project,
+        people["business"],
+        kind="progress",
+        body="1",
+        figures=[("a", "1", "")],
+        files=[SimpleUploadedFile("a.pdf", pdf_bytes())],
+    )
+    big = services.submit_report(
+        project,
+        people["business"],
+        kind="progress",
+        body="2",
+        figures=[(f"f{n}", str(n), "") for n in range(5)],
+        files=[SimpleUploadedFile(f"{n}.pdf", pdf_bytes()) for n in range(4)],
+    )
     counts = []
     for report in (small, big):
         with CaptureQueriesContext(connection) as ctx:

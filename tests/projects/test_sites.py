@@ -23,18 +23,24 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 def make_site(people, name="中央公園", **kw) -> Site:
     department = kw.pop("department", None) or people["department"].department
-    return services.save_site(people["desk_staff"], name=name, address="福岡市中央区1-1",
-                              department=department, **kw)
+    return services.save_site(
+        people["desk_staff"], name=name, address="福岡市中央区1-1", department=department, **kw
+    )
 
 
 def booking_data(site, start="2026-06-01", end="2026-06-30", **extra) -> dict:
-    data = {"booking-site": site.pk, "booking-start": start, "booking-end": end,
-            "booking-conditions": "土日のみ使用可"}
+    data = {
+        "booking-site": site.pk,
+        "booking-start": start,
+        "booking-end": end,
+        "booking-conditions": "土日のみ使用可",
+    }
     data.update({f"booking-{k}": v for k, v in extra.items()})
     return data
 
 
 # --- the site pages ------------------------------------------------------------------------------
+
 
 def _site_endpoint(name, people):
     if name == "sites":
@@ -45,27 +51,52 @@ def _site_endpoint(name, people):
     if name == "site_edit_form":
         return "get", reverse("project_desk:site_edit", args=[make_site(people).pk]), {}
     if name == "site_create":
-        return "post", reverse("project_desk:site_create"), {
-            "name": "市民体育館", "address": "東区2-2",
-            "department": people["department"].department.pk, "is_active": "on"}
+        return (
+            "post",
+            reverse("project_desk:site_create"),
+            {
+                "name": "市民体育館",
+                "address": "東区2-2",
+                "department": people["department"].department.pk,
+                "is_active": "on",
+            },
+        )
     if name == "site_edit":
         site = make_site(people)
-        return "post", reverse("project_desk:site_edit", args=[site.pk]), {
-            "name": "中央公園（北側）", "address": "中央区1-1",
-            "department": people["other_department"].department.pk}
+        return (
+            "post",
+            reverse("project_desk:site_edit", args=[site.pk]),
+            {
+                "name": "中央公園（北側）",
+                "address": "中央区1-1",
+                "department": people["other_department"].department.pk,
+            },
+        )
     project = factories.project(people)
     site = make_site(people)
     if name == "book_site":
         return "post", reverse("project_desk:book_site", args=[project.pk]), booking_data(site)
     if name == "cancel_booking":
-        booking = services.book_site(project, people["desk_staff"], site=site,
-                                     start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30))
+        booking = services.book_site(
+            project,
+            people["desk_staff"],
+            site=site,
+            start=dt.date(2026, 6, 1),
+            end=dt.date(2026, 6, 30),
+        )
         return "post", reverse("project_desk:cancel_booking", args=[booking.pk]), {}
     raise AssertionError(name)
 
 
-SITE_ENDPOINTS = ["sites", "site_create_form", "site_edit_form", "site_create", "site_edit",
-                  "book_site", "cancel_booking"]
+SITE_ENDPOINTS = [
+    "sites",
+    "site_create_form",
+    "site_edit_form",
+    "site_create",
+    "site_edit",
+    "book_site",
+    "cancel_booking",
+]
 
 
 def _call(client, method, url, data):
@@ -102,15 +133,27 @@ def test_the_desk_may(client, people, endpoint, role):
 
 def test_creating_and_editing_a_site(client, people):
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("project_desk:site_create"), {
-        "name": "市民体育館", "address": "東区2-2", "notes": "鍵は管理事務所",
-        "department": people["department"].department.pk, "is_active": "on"})
+    response = client.post(
+        reverse("project_desk:site_create"),
+        {
+            "name": "市民体育館",
+            "address": "東区2-2",
+            "notes": "鍵は管理事務所",
+            "department": people["department"].department.pk,
+            "is_active": "on",
+        },
+    )
     site = Site.objects.get(name="市民体育館")
     assert response["Location"].endswith(f"#site-{site.pk}")
     assert site.is_active and site.notes == "鍵は管理事務所"
-    response = client.post(reverse("project_desk:site_edit", args=[site.pk]), {
-        "name": "市民体育館", "address": "東区2-3",
-        "department": people["other_department"].department.pk})
+    response = client.post(
+        reverse("project_desk:site_edit", args=[site.pk]),
+        {
+            "name": "市民体育館",
+            "address": "東区2-3",
+            "department": people["other_department"].department.pk,
+        },
+    )
     assert response.status_code == 302
     site.refresh_from_db()
     assert site.address == "東区2-3" and not site.is_active
@@ -123,9 +166,15 @@ def test_site_without_an_address_keeps_what_was_typed(client, people):
     client.force_login(people["desk_staff"])
     before = snapshot()
     with translation.override("en"):
-        response = client.post("/en/desk/projects/sites/new/", {
-            "name": "港の倉庫", "address": " ", "notes": "大事なメモ",
-            "department": people["department"].department.pk})
+        response = client.post(
+            "/en/desk/projects/sites/new/",
+            {
+                "name": "港の倉庫",
+                "address": " ",
+                "notes": "大事なメモ",
+                "department": people["department"].department.pk,
+            },
+        )
     assert response.status_code == 400
     body = page_of(response)
     assert "Give the facility&#x27;s address." in body
@@ -138,8 +187,10 @@ def test_site_with_a_department_that_does_not_exist(client, people):
     client.force_login(people["desk_staff"])
     before = snapshot()
     with translation.override("en"):
-        response = client.post("/en/desk/projects/sites/new/", {
-            "name": "港の倉庫", "address": "港1", "department": "99999"})
+        response = client.post(
+            "/en/desk/projects/sites/new/",
+            {"name": "港の倉庫", "address": "港1", "department": "99999"},
+        )
     assert response.status_code == 400
     assert "Choose one of the departments." in page_of(response)
     assert snapshot() == before
@@ -149,12 +200,17 @@ def test_sites_list_shows_each_sites_bookings(client, people):
     project = factories.project(people)
     site = make_site(people, name="天神広場")
     make_site(people, name="使われていない広場")
-    services.book_site(project, people["desk_staff"], site=site, start=dt.date(2026, 7, 1),
-                       end=dt.date(2026, 7, 31))
+    services.book_site(
+        project,
+        people["desk_staff"],
+        site=site,
+        start=dt.date(2026, 7, 1),
+        end=dt.date(2026, 7, 31),
+    )
     client.force_login(people["desk_staff"])
     body = page_of(client.get(reverse("project_desk:sites")))
     assert "天神広場" in body and "使われていない広場" in body
-    assert f'{detail_url(project)}#field-provision' in body
+    assert f"{detail_url(project)}#field-provision" in body
     assert "2026-07-01" in body and "2026-07-31" in body
     assert people["department"].department.name in body
 
@@ -169,33 +225,47 @@ def _queries(client, url) -> int:
 def test_sites_list_query_count_is_constant(client, people):
     project = factories.project(people)
     first = make_site(people, name="広場0")
-    services.book_site(project, people["desk_staff"], site=first, start=dt.date(2026, 4, 1),
-                       end=dt.date(2026, 4, 2))
+    services.book_site(
+        project,
+        people["desk_staff"],
+        site=first,
+        start=dt.date(2026, 4, 1),
+        end=dt.date(2026, 4, 2),
+    )
     client.force_login(people["desk_staff"])
     url = reverse("project_desk:sites")
     one = _queries(client, url)
     other = factories.project(people)
     for index in range(1, 20):
-        site = make_site(people, name=f"広場{index}",
-                         department=factories.department() if index % 2 else None)
+        site = make_site(
+            people, name=f"広場{index}", department=factories.department() if index % 2 else None
+        )
         for month in (5, 6):
-            services.book_site(other if index % 2 else project, people["desk_staff"], site=site,
-                               start=dt.date(2026, month, 1), end=dt.date(2026, month, 2))
+            services.book_site(
+                other if index % 2 else project,
+                people["desk_staff"],
+                site=site,
+                start=dt.date(2026, month, 1),
+                end=dt.date(2026, month, 2),
+            )
     assert _queries(client, url) == one
 
 
 # --- booking from the project's page ----------------------------------------------------------
 
+
 def test_booking_a_site(client, people):
     project = factories.project(people)
     site = make_site(people)
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("project_desk:book_site", args=[project.pk]),
-                           booking_data(site))
+    response = client.post(reverse("project_desk:book_site", args=[project.pk]), booking_data(site))
     assert response.status_code == 302 and response["Location"].endswith("#field-provision")
     booking = SiteBooking.objects.get(project=project)
-    assert (booking.site, booking.start, booking.end) == (site, dt.date(2026, 6, 1),
-                                                          dt.date(2026, 6, 30))
+    assert (booking.site, booking.start, booking.end) == (
+        site,
+        dt.date(2026, 6, 1),
+        dt.date(2026, 6, 30),
+    )
     assert booking.conditions == "土日のみ使用可" and not booking.overlap_confirmed
     body = page_of(client.get(detail_url(project)))
     assert "土日のみ使用可" in body and people["department"].department.name in body
@@ -205,8 +275,9 @@ def test_booking_a_site(client, people):
 def test_double_booking_warns_and_keeps_every_typed_value(client, people):
     site = make_site(people, name="中央公園")
     first = factories.project(people, title="先に予約した案件")
-    services.book_site(first, people["desk_staff"], site=site, start=dt.date(2026, 6, 10),
-                       end=dt.date(2026, 6, 20))
+    services.book_site(
+        first, people["desk_staff"], site=site, start=dt.date(2026, 6, 10), end=dt.date(2026, 6, 20)
+    )
     second = factories.project(people)
     before = snapshot()
     client.force_login(people["desk_staff"])
@@ -250,8 +321,10 @@ def test_booking_that_ends_before_it_starts(client, people):
     before = snapshot()
     client.force_login(people["desk_staff"])
     with translation.override("en"):
-        response = client.post(f"/en/desk/projects/{project.pk}/bookings/",
-                               booking_data(site, start="2026-06-30", end="2026-06-01"))
+        response = client.post(
+            f"/en/desk/projects/{project.pk}/bookings/",
+            booking_data(site, start="2026-06-30", end="2026-06-01"),
+        )
     assert response.status_code == 400
     body = page_of(response)
     assert "The period cannot end before it starts." in body
@@ -275,35 +348,42 @@ def test_booking_an_unavailable_site_is_refused(client, people):
 def test_cancelling_a_booking(client, people):
     project = factories.project(people)
     site = make_site(people)
-    booking = services.book_site(project, people["desk_staff"], site=site,
-                                 start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 2))
+    booking = services.book_site(
+        project, people["desk_staff"], site=site, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 2)
+    )
     client.force_login(people["desk_manager"])
     response = client.post(reverse("project_desk:cancel_booking", args=[booking.pk]))
     assert response.status_code == 302
     assert response["Location"].endswith(f"{detail_url(project)}#field-provision")
     assert not SiteBooking.objects.filter(pk=booking.pk).exists()
     assert AuditEvent.objects.filter(action="project.cancel_booking").exists()
-    assert client.post(reverse("project_desk:cancel_booking", args=[booking.pk])).status_code \
-        == 404
+    assert client.post(reverse("project_desk:cancel_booking", args=[booking.pk])).status_code == 404
 
 
 def test_detail_page_query_count_does_not_grow_with_bookings(client, people):
     project = factories.project(people)
     site = make_site(people)
-    services.book_site(project, people["desk_staff"], site=site, start=dt.date(2026, 4, 1),
-                       end=dt.date(2026, 4, 2))
+    services.book_site(
+        project, people["desk_staff"], site=site, start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 2)
+    )
     client.force_login(people["desk_staff"])
     url = detail_url(project)
     one = _queries(client, url)
     for index in range(12):
         other = make_site(people, name=f"施設{index}", department=factories.department())
-        services.book_site(project, people["desk_staff"], site=other,
-                           start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))
+        services.book_site(
+            project,
+            people["desk_staff"],
+            site=other,
+            start=dt.date(2026, 5, 1),
+            end=dt.date(2026, 5, 31),
+        )
     assert SiteBooking.objects.filter(project=project).count() == 13
     assert _queries(client, url) == one
 
 
 # --- the admin ---------------------------------------------------------------------------------
+
 
 def test_admin_sites_go_through_the_service_and_projects_are_read_only(client, people):
     project = factories.project(people)
@@ -312,13 +392,16 @@ def test_admin_sites_go_through_the_service_and_projects_are_read_only(client, p
     client.force_login(admin)
     assert client.get(reverse("admin:projects_field_changelist")).status_code == 200
     assert client.get(reverse("admin:projects_site_changelist")).status_code == 200
-    assert client.get(reverse("admin:projects_project_change", args=[project.pk])).status_code \
-        == 200
+    assert (
+        client.get(reverse("admin:projects_project_change", args=[project.pk])).status_code == 200
+    )
     for model in ("project", "sitebooking", "report"):
         assert client.get(reverse(f"admin:projects_{model}_add")).status_code == 403, model
     before = snapshot()
-    client.post(reverse("admin:projects_project_change", args=[project.pk]),
-                {"partner_name": "書き換え", "is_published": "on"})
+    client.post(
+        reverse("admin:projects_project_change", args=[project.pk]),
+        {"partner_name": "書き換え", "is_published": "on"},
+    )
     assert snapshot() == before
     from django.contrib import admin as django_admin
 
@@ -345,9 +428,13 @@ def test_admin_save_model_uses_the_service(people):
     site = make_site(people)
 
     class Form:
-        cleaned_data = {"name": " 新しい名前 ", "address": " 新しい住所 ",
-                        "department": people["other_department"].department, "notes": "",
-                        "is_active": False}
+        cleaned_data = {
+            "name": " 新しい名前 ",
+            "address": " 新しい住所 ",
+            "department": people["other_department"].department,
+            "notes": "",
+            "is_active": False,
+        }
 
     class Request:
         user = people["desk_staff"]
@@ -368,11 +455,14 @@ def test_the_same_booking_sent_twice_is_made_once(people):
 
     project = factories.project(people)
     staff = people["desk_staff"]
-    site = project_services.save_site(staff, name="南図書館", address="共創市南区2",
-                                      department=people["department"].department)
+    site = project_services.save_site(
+        staff, name="南図書館", address="共創市南区2", department=people["department"].department
+    )
     start = timezone.localdate()
-    first = project_services.book_site(project, staff, site=site, start=start,
-                                       end=start + dt.timedelta(days=5))
-    again = project_services.book_site(project, staff, site=site, start=start,
-                                       end=start + dt.timedelta(days=5))
+    first = project_services.book_site(
+        project, staff, site=site, start=start, end=start + dt.timedelta(days=5)
+    )
+    again = project_services.book_site(
+        project, staff, site=site, start=start, end=start + dt.timedelta(days=5)
+    )
     assert again.pk == first.pk and SiteBooking.objects.count() == 1

@@ -49,14 +49,23 @@ def test_the_export_holds_every_public_page_and_file(site, tmp_path):
     written = static_export.export_public_site(out)
     pk = site["shown"].pk
     expected = {
-        "index.html", "projects/index.html", f"projects/{pk}/index.html",
-        "projects/statistics/index.html", "projects/opendata/index.html",
-        "projects/opendata/projects.csv", "projects/opendata/projects.json",
+        "index.html",
+        "projects/index.html",
+        f"projects/{pk}/index.html",
+        "projects/statistics/index.html",
+        "projects/opendata/index.html",
+        "projects/opendata/projects.csv",
+        "projects/opendata/projects.json",
         "projects/feed.atom",
-        "en/projects/index.html", f"en/projects/{pk}/index.html",
-        "en/projects/statistics/index.html", "en/projects/opendata/index.html",
-        "en/projects/opendata/projects.csv", "en/projects/opendata/projects.json",
-        "en/projects/feed.atom", "static/css/site.css", "static/favicon.svg",
+        "en/projects/index.html",
+        f"en/projects/{pk}/index.html",
+        "en/projects/statistics/index.html",
+        "en/projects/opendata/index.html",
+        "en/projects/opendata/projects.csv",
+        "en/projects/opendata/projects.json",
+        "en/projects/feed.atom",
+        "static/css/site.css",
+        "static/favicon.svg",
     }
     assert set(written) == expected
     for name in expected:
@@ -74,8 +83,13 @@ def test_the_export_holds_every_public_page_and_file(site, tmp_path):
 
     # The list holds the project; the open data is the live site's.
     assert "AIで呼べる乗合タクシーの実証" in (out / "projects/index.html").read_text()
-    rows = list(csv.reader(io.StringIO(
-        (out / "projects/opendata/projects.csv").read_text(encoding="utf-8-sig"), newline="")))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                (out / "projects/opendata/projects.csv").read_text(encoding="utf-8-sig"), newline=""
+            )
+        )
+    )
     assert rows[0] == HEADER and len(rows) == 2
     data = json.loads((out / "projects/opendata/projects.json").read_text(encoding="utf-8"))
     assert data["count"] == 1 and data["license"]["name"] == "CC BY 4.0"
@@ -97,8 +111,7 @@ def test_every_link_is_relative_and_resolves_inside_the_folder(site, tmp_path):
                 # unless they are filtered lists or files the export does not hold.
                 assert parts.netloc in ("desk.city.example.jp", "creativecommons.org"), link
             continue
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(page),
-                                                   unquote(parts.path)))
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
         assert not target.startswith(".."), (page, link)
         assert (out / target).is_file(), (page, link, target)
         relative += 1
@@ -117,7 +130,7 @@ def test_every_link_is_relative_and_resolves_inside_the_folder(site, tmp_path):
     assert 'href="https://desk.city.example.jp/accounts/login/"' in listing
     assert 'href="https://desk.city.example.jp/projects/list.pdf"' in listing
     # The top page sends visitors to the list.
-    assert 'url=projects/index.html' in (out / "index.html").read_text()
+    assert "url=projects/index.html" in (out / "index.html").read_text()
 
 
 def test_the_export_runs_a_constant_number_of_queries(people, tmp_path):
@@ -145,8 +158,9 @@ def test_the_command_writes_the_folder_and_says_what_it_wrote(site, tmp_path):
     assert (out / "projects/index.html").is_file()
 
     # Japanese only, on request; the folder is replaced as a whole.
-    call_command("export_public_site", "--output", str(out), "--language", "ja",
-                 stdout=io.StringIO())
+    call_command(
+        "export_public_site", "--output", str(out), "--language", "ja", stdout=io.StringIO()
+    )
     assert (out / "projects/index.html").is_file() and not (out / "en").exists()
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no leftovers
 
@@ -168,12 +182,14 @@ def test_the_command_needs_a_folder(db, settings):
 
 
 def test_a_public_change_regenerates_the_configured_export(
-        people, settings, tmp_path, django_capture_on_commit_callbacks):
+    people, settings, tmp_path, django_capture_on_commit_callbacks
+):
     out = tmp_path / "public"
     settings.PUBLIC_SITE_EXPORT_DIR = str(out)
     project = factories.project(people)
-    services.update_public_text(project, people["desk_staff"], title="新しく公開する事業",
-                                summary="概要")
+    services.update_public_text(
+        project, people["desk_staff"], title="新しく公開する事業", summary="概要"
+    )
     services.approve_public_text(project, people["desk_manager"])
     with django_capture_on_commit_callbacks(execute=True):
         services.publish(project, people["desk_manager"])
@@ -191,5 +207,10 @@ def test_the_export_task_writes_the_configured_folder(site, settings, tmp_path):
 
     settings.PUBLIC_SITE_EXPORT_DIR = str(tmp_path / "public")
     count = tasks.export_public_site_task.delay().get()
-    assert count == len(list(p for p in (tmp_path / "public").rglob("*")
-                             if p.is_file() and p.name != static_export.MARKER))
+    assert count == len(
+        list(
+            p
+            for p in (tmp_path / "public").rglob("*")
+            if p.is_file() and p.name != static_export.MARKER
+        )
+    )

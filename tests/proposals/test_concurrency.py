@@ -30,12 +30,14 @@ def _race(proposal_id: int, attempts: list[tuple[str, object, dict]]):
             results[index] = ("ok", proposal.state)
         except services.LifecycleError as exc:
             results[index] = ("error", exc)
-        except Exception as exc:  # noqa: BLE001 — anything else is a failure, shown in the assert
+        except Exception as exc:
             results[index] = ("crash", exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, *attempt)) for i, attempt in enumerate(attempts)]
+    threads = [
+        threading.Thread(target=run, args=(i, *attempt)) for i, attempt in enumerate(attempts)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -49,10 +51,13 @@ def test_two_staff_at_once_exactly_one_wins_on_postgresql(people):
     proposal = factories.draft(people["business"])
     factories.act(proposal, "submit", people["business"])
 
-    results = _race(proposal.pk, [
-        ("start_dialogue", people["desk_staff"], {}),
-        ("not_accept", people["desk_manager"], {"reason": "販売目的のため"}),
-    ])
+    results = _race(
+        proposal.pk,
+        [
+            ("start_dialogue", people["desk_staff"], {}),
+            ("not_accept", people["desk_manager"], {"reason": "販売目的のため"}),
+        ],
+    )
 
     outcomes = sorted(r[0] for r in results)
     assert outcomes == ["error", "ok"], results
@@ -65,7 +70,9 @@ def test_two_staff_at_once_exactly_one_wins_on_postgresql(people):
     assert proposal.state == winner_state
     log = list(ProposalTransition.objects.filter(proposal=proposal).order_by("pk"))
     assert [(e.from_state, e.to_state) for e in log] == [
-        (State.DRAFT, State.SUBMITTED), (State.SUBMITTED, winner_state)]
+        (State.DRAFT, State.SUBMITTED),
+        (State.SUBMITTED, winner_state),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -74,12 +81,17 @@ def test_the_same_action_twice_at_once_is_taken_once(people):
     proposal = factories.draft(people["business"])
     factories.act(proposal, "submit", people["business"])
 
-    results = _race(proposal.pk, [
-        ("start_dialogue", people["desk_staff"], {}),
-        ("start_dialogue", people["desk_manager"], {}),
-    ])
+    results = _race(
+        proposal.pk,
+        [
+            ("start_dialogue", people["desk_staff"], {}),
+            ("start_dialogue", people["desk_manager"], {}),
+        ],
+    )
     assert sorted(r[0] for r in results) == ["error", "ok"], results
-    assert ProposalTransition.objects.filter(proposal=proposal, to_state=State.DIALOGUE).count() == 1
+    assert (
+        ProposalTransition.objects.filter(proposal=proposal, to_state=State.DIALOGUE).count() == 1
+    )
 
 
 @pytest.mark.postgres
@@ -96,12 +108,15 @@ def test_concurrent_submissions_get_distinct_receipt_numbers(people):
             barrier.wait(timeout=10)
             services.transition_proposal(proposal, "submit", member)
             numbers.append(proposal.receipt_number)
-        except Exception as exc:  # noqa: BLE001 — reported by the assertion below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=submit, args=(d.pk, m)) for d, m in zip(drafts, members)]
+    threads = [
+        threading.Thread(target=submit, args=(d.pk, m))
+        for d, m in zip(drafts, members, strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -75,21 +75,36 @@ def world(people, consents):
     startup_org = factories.organization(name="スタートアップ株式会社", is_startup=True)
     startup = factories.user(Role.BUSINESS, organization=startup_org)
     w = {}
-    w["p1"] = build(startup, jst(2026, 3, 31, 23, 30), [
-        (jst(2026, 4, 2, 23, 30), "start_dialogue", staff),
-        (jst(2026, 4, 12, 23, 30), "start_coordination", staff),
-        (jst(2026, 4, 22, 23, 30), "adopt", manager),
-        (jst(2026, 5, 2, 23, 30), "conclude_agreement", staff),
-    ], title="スタートアップの採択案件")
-    w["p2"] = build(biz, jst(2026, 4, 1, 0, 30), [
-        (jst(2026, 4, 5, 0, 30), "start_dialogue", staff),
-        (jst(2026, 4, 9, 0, 30), "start_coordination", staff),
-        (jst(2026, 4, 10, 0, 30), "start_review", staff),
-        (jst(2026, 4, 20, 0, 30), "decline", manager),
-    ], title="不採択の案件")
-    w["p3"] = build(startup, jst(2026, 10, 1, 10, 0), [
-        (jst(2026, 10, 3, 10, 0), "withdraw", startup),
-    ], title="取下げの案件")
+    w["p1"] = build(
+        startup,
+        jst(2026, 3, 31, 23, 30),
+        [
+            (jst(2026, 4, 2, 23, 30), "start_dialogue", staff),
+            (jst(2026, 4, 12, 23, 30), "start_coordination", staff),
+            (jst(2026, 4, 22, 23, 30), "adopt", manager),
+            (jst(2026, 5, 2, 23, 30), "conclude_agreement", staff),
+        ],
+        title="スタートアップの採択案件",
+    )
+    w["p2"] = build(
+        biz,
+        jst(2026, 4, 1, 0, 30),
+        [
+            (jst(2026, 4, 5, 0, 30), "start_dialogue", staff),
+            (jst(2026, 4, 9, 0, 30), "start_coordination", staff),
+            (jst(2026, 4, 10, 0, 30), "start_review", staff),
+            (jst(2026, 4, 20, 0, 30), "decline", manager),
+        ],
+        title="不採択の案件",
+    )
+    w["p3"] = build(
+        startup,
+        jst(2026, 10, 1, 10, 0),
+        [
+            (jst(2026, 10, 3, 10, 0), "withdraw", startup),
+        ],
+        title="取下げの案件",
+    )
     w["p4"] = build(biz, jst(2026, 11, 1, 10, 0), title="回答待ち25日の案件")
     w["p5"] = build(biz, jst(2026, 11, 12, 10, 0), title="回答待ち14日の案件")
     w["p6"] = build(biz, jst(2026, 11, 11, 23, 30), title="回答待ち15日の案件")
@@ -98,9 +113,14 @@ def world(people, consents):
         services.post_message(w["p7"], staff, "ご提案ありがとうございます。担当よりご連絡します。")
     with time_machine.travel(jst(2026, 11, 20, 10, 0), tick=False):
         w["p8"] = factories.draft(biz, title="下書きの案件")
-    w["p9"] = build(biz, jst(2026, 6, 1, 10, 0), [
-        (jst(2026, 6, 3, 10, 0), "not_accept", staff),
-    ], title="受付対象外の案件")
+    w["p9"] = build(
+        biz,
+        jst(2026, 6, 1, 10, 0),
+        [
+            (jst(2026, 6, 3, 10, 0), "not_accept", staff),
+        ],
+        title="受付対象外の案件",
+    )
     for proposal in w.values():
         proposal.refresh_from_db()
     return w
@@ -115,10 +135,15 @@ def referrals(people, world):
 
     def refer(proposal, dept, due, answered=None):
         return Referral.objects.create(
-            proposal=proposal, department=dept, question="実現可能性は？", due_date=due,
-            created_by=staff, answered_at=answered,
+            proposal=proposal,
+            department=dept,
+            question="実現可能性は？",
+            due_date=due,
+            created_by=staff,
+            answered_at=answered,
             opinion="supportive" if answered else "",
-            answered_by=people["department"] if answered else None)
+            answered_by=people["department"] if answered else None,
+        )
 
     return {
         "r1": refer(world["p4"], dept_a, dt.date(2026, 11, 20)),
@@ -129,6 +154,7 @@ def referrals(people, world):
 
 
 # --- The duty to answer -----------------------------------------------------------------------
+
 
 def test_days_waiting_counts_calendar_days_in_japan_until_the_first_response(world):
     w = world
@@ -143,19 +169,30 @@ def test_days_waiting_counts_calendar_days_in_japan_until_the_first_response(wor
     with time_machine.travel(NOW, tick=False):
         assert stats.days_waiting(w["p4"]) == 25
         assert stats.duty_context(w["p6"]) == {
-            "days_waiting": 15, "response_overdue": True, "response_target_days": 14}
+            "days_waiting": 15,
+            "response_overdue": True,
+            "response_target_days": 14,
+        }
         assert stats.duty_context(w["p5"])["response_overdue"] is False
         assert stats.duty_context(w["p7"]) == {
-            "days_waiting": None, "response_overdue": False, "response_target_days": 14}
+            "days_waiting": None,
+            "response_overdue": False,
+            "response_target_days": 14,
+        }
 
 
 def test_overdue_list_holds_exactly_the_open_unanswered_proposals_past_the_target(world):
     overdue = stats.overdue_proposals(TODAY)
     assert [(p.pk, days) for p, days in overdue.items] == [
-        (world["p4"].pk, 25), (world["p6"].pk, 15)]
+        (world["p4"].pk, 25),
+        (world["p6"].pk, 15),
+    ]
     assert overdue.total == 2 and overdue.more == 0
     assert [p.pk for p, _ in stats.overdue_proposals(dt.date(2026, 11, 27)).items] == [
-        world["p4"].pk, world["p6"].pk, world["p5"].pk]
+        world["p4"].pk,
+        world["p6"].pk,
+        world["p5"].pk,
+    ]
     first_page = stats.overdue_proposals(TODAY, limit=1)
     assert (len(first_page.items), first_page.total, first_page.more) == (1, 2, 1)
 
@@ -182,11 +219,17 @@ def test_overdue_referrals_are_the_unanswered_ones_past_due_on_open_proposals(re
 
 # --- Figures ----------------------------------------------------------------------------------
 
+
 def test_funnel_counts_proposals_that_reached_each_stage_or_a_later_one(world):
     assert [(s.state, s.count) for s in stats.funnel()] == [
-        (State.SUBMITTED, 8), (State.DIALOGUE, 2), (State.COORDINATION, 2),
+        (State.SUBMITTED, 8),
+        (State.DIALOGUE, 2),
+        (State.COORDINATION, 2),
         (State.REVIEW, 2),  # p2 was reviewed; p1 was adopted without review
-        (State.ADOPTED, 1), (State.AGREEMENT, 1), (State.IN_FIELD, 0), (State.COMPLETED, 0),
+        (State.ADOPTED, 1),
+        (State.AGREEMENT, 1),
+        (State.IN_FIELD, 0),
+        (State.COMPLETED, 0),
     ]
 
 
@@ -195,10 +238,18 @@ def test_state_counts_adoption_rate_and_startup_share(world):
     by_state = {c.state: (c.count, c.startups) for c in counts}
     assert State.DRAFT not in by_state
     assert by_state == {
-        State.SUBMITTED: (4, 0), State.DIALOGUE: (0, 0), State.REVISION_REQUESTED: (0, 0),
-        State.COORDINATION: (0, 0), State.REVIEW: (0, 0), State.ADOPTED: (0, 0),
-        State.AGREEMENT: (1, 1), State.IN_FIELD: (0, 0), State.COMPLETED: (0, 0),
-        State.NOT_ACCEPTED: (1, 0), State.DECLINED: (1, 0), State.WITHDRAWN: (1, 1),
+        State.SUBMITTED: (4, 0),
+        State.DIALOGUE: (0, 0),
+        State.REVISION_REQUESTED: (0, 0),
+        State.COORDINATION: (0, 0),
+        State.REVIEW: (0, 0),
+        State.ADOPTED: (0, 0),
+        State.AGREEMENT: (1, 1),
+        State.IN_FIELD: (0, 0),
+        State.COMPLETED: (0, 0),
+        State.NOT_ACCEPTED: (1, 0),
+        State.DECLINED: (1, 0),
+        State.WITHDRAWN: (1, 1),
         State.CONSULTATION_CLOSED: (0, 0),
     }
     rate = stats.adoption_rate(counts)
@@ -213,19 +264,23 @@ def test_state_counts_adoption_rate_and_startup_share(world):
 def test_intake_per_month_uses_japan_time_and_lists_the_last_12_months(world):
     months = stats.intake_per_month(TODAY)
     assert [m.month for m in months] == [dt.date(2025, 12, 1)] + [
-        dt.date(2026, n, 1) for n in range(1, 12)]
+        dt.date(2026, n, 1) for n in range(1, 12)
+    ]
     assert {m.month.month: m.count for m in months if m.count} == {
-        3: 1,   # p1, 31 March 23:30
-        4: 1,   # p2, 1 April 00:30 (31 March in UTC)
-        6: 1, 10: 1, 11: 4}
+        3: 1,  # p1, 31 March 23:30
+        4: 1,  # p2, 1 April 00:30 (31 March in UTC)
+        6: 1,
+        10: 1,
+        11: 4,
+    }
     assert sum(m.count for m in months) == 8
 
 
 def test_intake_per_fiscal_year_splits_31_march_from_1_april(world):
     years = stats.intake_per_fiscal_year()
     assert [(y.fiscal_year, y.intake, y.startups, y.decided, y.adopted) for y in years] == [
-        (2025, 1, 1, 1, 1),   # p1
-        (2026, 7, 1, 2, 0),   # p2 … p9 without the draft; p3 from a startup
+        (2025, 1, 1, 1, 1),  # p1
+        (2026, 7, 1, 2, 0),  # p2 … p9 without the draft; p3 from a startup
     ]
     assert years[1].adoption_rate.percent == 0.0
     assert years[0].startup_share.percent == 100.0
@@ -235,7 +290,10 @@ def test_fiscal_years_without_intake_are_listed_with_zero(people, consents):
     build(people["business"], jst(2024, 5, 1, 10, 0))
     build(people["business"], jst(2026, 5, 1, 10, 0))
     assert [(y.fiscal_year, y.intake) for y in stats.intake_per_fiscal_year()] == [
-        (2024, 1), (2025, 0), (2026, 1)]
+        (2024, 1),
+        (2025, 0),
+        (2026, 1),
+    ]
 
 
 def test_median_days_in_each_state_from_the_log(world):
@@ -245,8 +303,8 @@ def test_median_days_in_each_state_from_the_log(world):
     # p6 14 days 10.5 hours, p7 25 → the middle two are 4 and 14.
     assert found[State.SUBMITTED][1] == 8
     assert found[State.SUBMITTED][0] == pytest.approx(9.0, abs=1e-6)
-    assert found[State.DIALOGUE][0] == pytest.approx(7.0, abs=1e-6)        # 10 and 4
-    assert found[State.COORDINATION][0] == pytest.approx(5.5, abs=1e-6)    # 10 and 1
+    assert found[State.DIALOGUE][0] == pytest.approx(7.0, abs=1e-6)  # 10 and 4
+    assert found[State.COORDINATION][0] == pytest.approx(5.5, abs=1e-6)  # 10 and 1
     assert found[State.REVIEW] == (pytest.approx(10.0, abs=1e-6), 1)
     assert found[State.ADOPTED] == (pytest.approx(10.0, abs=1e-6), 1)
     # The agreement has not ended: counted until now (2 May 23:30 → 26 Nov 10:00).
@@ -258,14 +316,18 @@ def test_median_days_in_each_state_from_the_log(world):
 def test_median_of_an_odd_number_of_stays_is_the_middle_one(people, consents):
     staff = people["desk_staff"]
     for days in (1, 3, 8):
-        build(people["business"], jst(2026, 5, 1, 10, 0),
-              [(jst(2026, 5, 1 + days, 10, 0), "start_dialogue", staff)])
+        build(
+            people["business"],
+            jst(2026, 5, 1, 10, 0),
+            [(jst(2026, 5, 1 + days, 10, 0), "start_dialogue", staff)],
+        )
     found = {d.state: d for d in stats.median_days_in_state(jst(2026, 6, 1, 10, 0))}
     assert found[State.SUBMITTED].median_days == pytest.approx(3.0, abs=1e-6)
     assert found[State.SUBMITTED].stays == 3
 
 
 # --- The daily digest -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def desk(people):
@@ -283,15 +345,15 @@ def _absolute(viewname, language, **kwargs):
         return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
 
 
-def test_digest_goes_to_each_active_desk_member_in_their_language(desk, people, world,
-                                                                  referrals):
+def test_digest_goes_to_each_active_desk_member_in_their_language(desk, people, world, referrals):
     assert send_daily_digest(TODAY) == 2
     emails = {e.to: e for e in OutboundEmail.objects.filter(reference="daily-digest:2026-11-26")}
     assert set(emails) == {desk["staff"].email, desk["manager"].email}
 
     english = emails[desk["staff"].email]
     assert english.subject == (
-        "[Kyoso Desk] Overdue answers: 2 proposals past the target, 1 overdue referral")
+        "[Kyoso Desk] Overdue answers: 2 proposals past the target, 1 overdue referral"
+    )
     body = english.body
     assert f"Dear {desk['staff'].full_name}," in body
     for key, days in (("p4", 25), ("p6", 15)):
@@ -327,19 +389,29 @@ def test_nothing_is_sent_when_nothing_is_overdue(desk, people, world):
 
 
 def test_digest_with_only_an_overdue_referral(desk, people, consents):
-    proposal = build(people["business"], jst(2026, 11, 20, 10, 0),
-                     [(jst(2026, 11, 20, 11, 0), "start_dialogue", people["desk_staff"])])
-    Referral.objects.create(proposal=proposal, department=people["department"].department,
-                            question="?", due_date=dt.date(2026, 11, 25),
-                            created_by=people["desk_staff"])
+    proposal = build(
+        people["business"],
+        jst(2026, 11, 20, 10, 0),
+        [(jst(2026, 11, 20, 11, 0), "start_dialogue", people["desk_staff"])],
+    )
+    Referral.objects.create(
+        proposal=proposal,
+        department=people["department"].department,
+        question="?",
+        due_date=dt.date(2026, 11, 25),
+        created_by=people["desk_staff"],
+    )
     assert send_daily_digest(TODAY) == 2
     email = OutboundEmail.objects.get(to=desk["staff"].email)
-    assert email.subject.endswith("Overdue answers: 0 proposals past the target, 1 overdue referral")
+    assert email.subject.endswith(
+        "Overdue answers: 0 proposals past the target, 1 overdue referral"
+    )
     assert "1 day overdue" in email.body
 
 
-def test_digest_arrives_over_smtp_after_the_commit(desk, world, smtp_server,
-                                                   django_capture_on_commit_callbacks):
+def test_digest_arrives_over_smtp_after_the_commit(
+    desk, world, smtp_server, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert send_daily_digest(TODAY) == 2
     smtp_server.wait_for(2)
@@ -355,9 +427,11 @@ def test_command_and_task_send_the_digest(desk, world):
     assert "Queued 2" in out.getvalue()
     with time_machine.travel(jst(2026, 11, 27, 8, 0), tick=False):
         assert digest_task.apply().get() == 2
-    assert set(OutboundEmail.objects.filter(reference__startswith="daily-digest:")
-               .values_list("reference", flat=True)) == {
-        "daily-digest:2026-11-26", "daily-digest:2026-11-27"}
+    assert set(
+        OutboundEmail.objects.filter(reference__startswith="daily-digest:").values_list(
+            "reference", flat=True
+        )
+    ) == {"daily-digest:2026-11-26", "daily-digest:2026-11-27"}
 
 
 def test_command_refuses_a_bad_date(db):
@@ -397,12 +471,12 @@ def test_desk_sees_the_figures_and_overdue_lists(client, people, world, referral
         response = client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
-    overdue = html[html.index('id="overdue-proposals"'):html.index('id="overdue-referrals"')]
+    overdue = html[html.index('id="overdue-proposals"') : html.index('id="overdue-referrals"')]
     for key in ("p4", "p6"):
         assert reverse("proposals:detail", args=[world[key].pk]) in overdue
     for key in ("p5", "p7", "p3", "p8"):
         assert world[key].title not in overdue
-    refs = html[html.index('id="overdue-referrals"'):html.index('id="funnel-heading"')]
+    refs = html[html.index('id="overdue-referrals"') : html.index('id="funnel-heading"')]
     assert people["department"].department.name in refs
     assert world["p4"].title in refs and world["p2"].title not in refs
     assert "2026年度" in html and "2025年度" in html
@@ -413,10 +487,15 @@ def test_desk_sees_the_figures_and_overdue_lists(client, people, world, referral
 def _table(html: str, caption_id: str) -> list[list[str]]:
     """The rows of the table whose caption has ``caption_id``, as cell texts."""
     start = html.index(f'id="{caption_id}"')
-    table = html[start:html.index("</table>", start)]
+    table = html[start : html.index("</table>", start)]
     rows = re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)
-    return [[re.sub(r"<[^>]+>", "", c).strip()
-             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)] for row in rows]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)
+        ]
+        for row in rows
+    ]
 
 
 def test_every_chart_is_an_image_with_a_name_and_its_data_in_a_table(client, people, world):
@@ -429,19 +508,27 @@ def test_every_chart_is_an_image_with_a_name_and_its_data_in_a_table(client, peo
         assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
         assert "aria-labelledby=" in svg and "<script" not in svg and "href" not in svg
     assert _table(html, "funnel-caption")[1:] == [
-        ["Received", "8"], ["In dialogue", "2"], ["Coordinating with departments", "2"],
-        ["Under review", "2"], ["Adopted", "1"], ["Agreement concluded", "1"],
-        ["Field provided / demonstration", "0"], ["Completed", "0"]]
+        ["Received", "8"],
+        ["In dialogue", "2"],
+        ["Coordinating with departments", "2"],
+        ["Under review", "2"],
+        ["Adopted", "1"],
+        ["Agreement concluded", "1"],
+        ["Field provided / demonstration", "0"],
+        ["Completed", "0"],
+    ]
     months = _table(html, "months-caption")
     assert months[1] == ["Dec 2025", "0"] and months[4] == ["Mar 2026", "1"]
     assert months[5] == ["Apr 2026", "1"] and months[-1] == ["Nov 2026", "4"]
     assert _table(html, "fiscal-years-caption")[1:] == [
         ["FY2025", "1", "1 (100.0%)", "1", "1", "100.0%"],
-        ["FY2026", "7", "1 (14.3%)", "2", "0", "0.0%"]]
+        ["FY2026", "7", "1 (14.3%)", "2", "0", "0.0%"],
+    ]
     assert _table(html, "shares-caption")[1:] == [
         ["Adoption rate", "1", "3", "33.3%"],
         ["Startups among all proposals", "2", "8", "25.0%"],
-        ["Startups among adopted proposals", "1", "1", "100.0%"]]
+        ["Startups among adopted proposals", "1", "1", "100.0%"],
+    ]
     durations = {row[0]: row[1:] for row in _table(html, "durations-caption")[1:]}
     assert durations["Received"] == ["9.0", "8"]
     assert durations["Agreement concluded"] == ["207.4", "1"]
@@ -449,8 +536,10 @@ def test_every_chart_is_an_image_with_a_name_and_its_data_in_a_table(client, peo
     # The text alternatives state the numbers too.
     assert "In dialogue: 2 (25.0% of the first stage)" in svgs[0]
     assert "Nov 2026: 4" in svgs[1] and "FY2026: 7" in svgs[2]
-    assert ("Adoption rate: 33.3% (1 of 3); Startups among all proposals: 25.0% (2 of 8); "
-            "Startups among adopted proposals: 100.0% (1 of 1).") in svgs[3]
+    assert (
+        "Adoption rate: 33.3% (1 of 3); Startups among all proposals: 25.0% (2 of 8); "
+        "Startups among adopted proposals: 100.0% (1 of 1)."
+    ) in svgs[3]
     assert "Agreement concluded: 207.4 days" in svgs[4]
 
 
@@ -486,12 +575,17 @@ def test_queries_do_not_grow_with_the_data(client, people, consents):
 
     def add(n, start):
         for i in range(n):
-            steps = [(start + dt.timedelta(days=i, hours=1), "start_dialogue", staff)] \
-                if i % 2 else []
+            steps = (
+                [(start + dt.timedelta(days=i, hours=1), "start_dialogue", staff)] if i % 2 else []
+            )
             p = build(biz, start + dt.timedelta(days=i), steps, prog=prog)
-            Referral.objects.create(proposal=p, department=people["department"].department,
-                                    question="?", due_date=dt.date(2026, 1, 1),
-                                    created_by=staff)
+            Referral.objects.create(
+                proposal=p,
+                department=people["department"].department,
+                question="?",
+                due_date=dt.date(2026, 1, 1),
+                created_by=staff,
+            )
 
     add(3, jst(2025, 10, 1, 10, 0))
     few = _queries(client, staff)
@@ -504,18 +598,24 @@ def test_queries_do_not_grow_with_the_data(client, people, consents):
 
 # --- The partial the proposal page includes ---------------------------------------------------
 
-@pytest.mark.parametrize("key, expected", [
-    ("p4", "25 days without a first response"),
-    ("p5", "14 days without a first response"),
-    ("p7", None),
-])
+
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        ("p4", "25 days without a first response"),
+        ("p5", "14 days without a first response"),
+        ("p7", None),
+    ],
+)
 def test_days_waiting_partial(world, key, expected):
     from django.template.loader import render_to_string
 
     proposal = world[key]
     with translation.override("en"):
-        html = render_to_string("proposals/desk/_days_waiting.html", {
-            "proposal": proposal, **stats.duty_context(proposal, TODAY)})
+        html = render_to_string(
+            "proposals/desk/_days_waiting.html",
+            {"proposal": proposal, **stats.duty_context(proposal, TODAY)},
+        )
     if expected is None:
         assert html.strip() == ""
         return

@@ -37,8 +37,13 @@ def post(client, proposal, body, visibility=None, files=()):
 
 def test_desk_message_reaches_the_business_by_page_and_email(client, people, case):
     client.force_login(people["desk_staff"])
-    response = post(client, case, "面談の候補日をお知らせください。", "business",
-                    [SimpleUploadedFile("面談資料.pdf", PDF, content_type="application/pdf")])
+    response = post(
+        client,
+        case,
+        "面談の候補日をお知らせください。",
+        "business",
+        [SimpleUploadedFile("面談資料.pdf", PDF, content_type="application/pdf")],
+    )
     assert response.status_code == 302
     message = Message.objects.get()
     assert message.visibility == "business" and message.attachments.count() == 1
@@ -55,8 +60,13 @@ def test_desk_message_reaches_the_business_by_page_and_email(client, people, cas
 
 def test_internal_notes_never_reach_the_business_departments_or_reviewers(client, people, case):
     client.force_login(people["desk_staff"])
-    post(client, case, "社内メモ：この事業者は過去にも提案あり", "internal",
-         [SimpleUploadedFile("内部.pdf", PDF, content_type="application/pdf")])
+    post(
+        client,
+        case,
+        "社内メモ：この事業者は過去にも提案あり",
+        "internal",
+        [SimpleUploadedFile("内部.pdf", PDF, content_type="application/pdf")],
+    )
     note = Message.objects.get()
     assert note.visibility == "internal"
     assert not OutboundEmail.objects.exists()
@@ -94,8 +104,12 @@ def test_business_message_notifies_the_lead(client, people, case):
 
     Proposal.objects.filter(pk=case.pk).update(lead=people["desk_staff"])
     client.force_login(people["business"])
-    post(client, case, "資料を追加しました", files=[
-        SimpleUploadedFile("追加資料.pdf", PDF, content_type="application/pdf")])
+    post(
+        client,
+        case,
+        "資料を追加しました",
+        files=[SimpleUploadedFile("追加資料.pdf", PDF, content_type="application/pdf")],
+    )
     assert OutboundEmail.objects.filter(to=people["desk_staff"].email).count() == 1
 
 
@@ -103,16 +117,21 @@ def test_an_empty_message_or_a_bad_file_is_refused_and_the_text_kept(client, peo
     client.force_login(people["business"])
     response = post(client, case, "   ")
     assert response.status_code == 400
-    response = post(client, case, "実行ファイルを添付", files=[
-        SimpleUploadedFile("見積.pdf", b"MZ\x90\x00" + b"\x00" * 60)])
+    response = post(
+        client,
+        case,
+        "実行ファイルを添付",
+        files=[SimpleUploadedFile("見積.pdf", b"MZ\x90\x00" + b"\x00" * 60)],
+    )
     assert response.status_code == 400
     assert "実行ファイルを添付" in response.content.decode()
     assert not Message.objects.exists() and not Attachment.objects.exists()
 
 
 def test_status_changes_email_the_business_with_the_business_label(client, people, case):
-    factories.act(case, "request_revision", people["desk_staff"],
-                  note="費用の内訳を添付してください")
+    factories.act(
+        case, "request_revision", people["desk_staff"], note="費用の内訳を添付してください"
+    )
     email = OutboundEmail.objects.get(to=people["business"].email)
     assert str(case.business_label) in email.subject
     assert "費用の内訳を添付してください" in email.body
@@ -133,15 +152,27 @@ def test_answering_a_revision_request_and_resubmitting(client, people, case):
     client.force_login(people["business"])
     detail = client.get(reverse("proposals:detail", args=[case.pk])).content.decode()
     assert reverse("proposals:step", args=[case.pk, "content"]) in detail
-    response = client.post(reverse("proposals:step", args=[case.pk, "content"]), {
-        "title": case.title, "summary": case.summary, "problem": case.problem,
-        "solution": case.solution, "expected_effect": "移動時間を30%短縮"})
+    response = client.post(
+        reverse("proposals:step", args=[case.pk, "content"]),
+        {
+            "title": case.title,
+            "summary": case.summary,
+            "problem": case.problem,
+            "solution": case.solution,
+            "expected_effect": "移動時間を30%短縮",
+        },
+    )
     assert response.status_code == 302
     consents = client.get(reverse("proposals:step", args=[case.pk, "consents"])).content.decode()
     assert 'name="consent_' not in consents  # consents were given at submission
-    response = client.post(reverse("proposals:submit", args=[case.pk]),
-                           {"action": "resubmit", "expected_state": "revision_requested",
-                            "note": "数値を追記しました"})
+    response = client.post(
+        reverse("proposals:submit", args=[case.pk]),
+        {
+            "action": "resubmit",
+            "expected_state": "revision_requested",
+            "note": "数値を追記しました",
+        },
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == State.DIALOGUE and case.expected_effect == "移動時間を30%短縮"
@@ -152,25 +183,29 @@ def test_answering_a_revision_request_and_resubmitting(client, people, case):
 def test_withdrawing_needs_a_reason_and_a_confirmation(client, people, case):
     client.force_login(people["business"])
     url = reverse("proposals:transition", args=[case.pk])
-    response = client.post(url, {"action": "withdraw", "expected_state": "dialogue", "reason": "",
-                                 "confirm": "1"})
+    response = client.post(
+        url, {"action": "withdraw", "expected_state": "dialogue", "reason": "", "confirm": "1"}
+    )
     assert response.status_code == 400
     reason = "社内体制の変更のため"
-    response = client.post(url, {"action": "withdraw", "expected_state": "dialogue",
-                                 "reason": reason})
+    response = client.post(
+        url, {"action": "withdraw", "expected_state": "dialogue", "reason": reason}
+    )
     assert response.status_code == 400  # not confirmed: nothing happens, the reason stays
     assert reason in response.content.decode()
     case.refresh_from_db()
     assert case.state == State.DIALOGUE
-    response = client.post(url, {"action": "withdraw", "expected_state": "dialogue",
-                                 "reason": reason, "confirm": "1"})
+    response = client.post(
+        url, {"action": "withdraw", "expected_state": "dialogue", "reason": reason, "confirm": "1"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == State.WITHDRAWN
 
 
 def test_the_detail_page_runs_a_constant_number_of_queries_with_many_messages(
-        client, people, case, django_assert_max_num_queries):
+    client, people, case, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -182,10 +217,18 @@ def test_the_detail_page_runs_a_constant_number_of_queries_with_many_messages(
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
-    post(client, case, "最初のメッセージ", files=[
-        SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")])
+    post(
+        client,
+        case,
+        "最初のメッセージ",
+        files=[SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")],
+    )
     few = count()
     for i in range(15):
-        post(client, case, f"メッセージ {i}", files=[
-            SimpleUploadedFile(f"{i}.pdf", PDF, content_type="application/pdf")])
+        post(
+            client,
+            case,
+            f"メッセージ {i}",
+            files=[SimpleUploadedFile(f"{i}.pdf", PDF, content_type="application/pdf")],
+        )
     assert count() == few

@@ -36,15 +36,18 @@ RECEIVED = dt.datetime(2026, 11, 26, 14, 5, tzinfo=JST)
 def _cjk_font_installed() -> bool:
     if not shutil.which("fc-list"):
         return False
-    families = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True,
-                              text=True, timeout=30).stdout
+    families = subprocess.run(
+        ["fc-list", ":lang=ja", "family"], capture_output=True, text=True, timeout=30
+    ).stdout
     return any(name in families for name in ("IPAexGothic", "IPAexMincho", "Noto Sans CJK JP"))
 
 
 @pytest.fixture
 def cjk_font():
-    require(_cjk_font_installed(),
-            "no Japanese font: apt-get install fonts-ipaexfont-gothic fonts-ipaexfont-mincho")
+    require(
+        _cjk_font_installed(),
+        "no Japanese font: apt-get install fonts-ipaexfont-gothic fonts-ipaexfont-mincho",
+    )
 
 
 @pytest.fixture
@@ -104,10 +107,21 @@ def test_the_receipt_is_a_japanese_a4_pdf_with_its_font_embedded(submitted, cjk_
     text = squeeze(pdf_text(data))
     proposal, organization = submitted, submitted.organization
     for expected in [
-        "受付票", proposal.receipt_number, organization.name, organization.corporate_number,
-        "AIオンデマンド交通の実証（東区）", "共創市", "共創デスク",
-        "令和8年11月26日", "2026年11月26日", "14時05分", "2026年度（令和8年度）",
-        "提案", proposal.programme.name, "窓口から担当者がご連絡します", "1/1",
+        "受付票",
+        proposal.receipt_number,
+        organization.name,
+        organization.corporate_number,
+        "AIオンデマンド交通の実証（東区）",
+        "共創市",
+        "共創デスク",
+        "令和8年11月26日",
+        "2026年11月26日",
+        "14時05分",
+        "2026年度（令和8年度）",
+        "提案",
+        proposal.programme.name,
+        "窓口から担当者がご連絡します",
+        "1/1",
     ]:
         assert squeeze(expected) in text, f"{expected!r} is missing from the receipt"
     for consent in proposal.consents.select_related("document"):
@@ -117,15 +131,21 @@ def test_the_receipt_is_a_japanese_a4_pdf_with_its_font_embedded(submitted, cjk_
 
 
 def test_poppler_reads_the_same_text_and_fonts(submitted, cjk_font):
-    require(bool(shutil.which("pdftotext") and shutil.which("pdffonts")),
-            "needs poppler-utils (pdftotext, pdffonts)")
+    require(
+        bool(shutil.which("pdftotext") and shutil.which("pdffonts")),
+        "needs poppler-utils (pdftotext, pdffonts)",
+    )
     data = documents.render_receipt_pdf(submitted)
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                          timeout=30, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, timeout=30, check=True
+    ).stdout.decode()
     for expected in ["受付票", submitted.receipt_number, submitted.organization.name, "令和8年"]:
         assert squeeze(expected) in squeeze(text)
-    fonts = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, timeout=30,
-                           check=True).stdout.decode().splitlines()[2:]
+    fonts = (
+        subprocess.run(["pdffonts", "-"], input=data, capture_output=True, timeout=30, check=True)
+        .stdout.decode()
+        .splitlines()[2:]
+    )
     ipa = [line for line in fonts if "IPAex" in line]
     assert ipa and all(line.split()[-5] == "yes" for line in ipa), fonts  # the "emb" column
 
@@ -177,8 +197,10 @@ def test_documents_load_nothing_from_outside(db, cjk_font, tmp_path):
 
     image = tmp_path / "secret.png"
     image.write_bytes(png_bytes())
-    html = (f'<html><body><p>本文</p><img src="{image.as_uri()}" alt="">'
-            f'<img src="http://127.0.0.1:9/x.png" alt=""></body></html>')
+    html = (
+        f'<html><body><p>本文</p><img src="{image.as_uri()}" alt="">'
+        f'<img src="http://127.0.0.1:9/x.png" alt=""></body></html>'
+    )
     # The same page with WeasyPrint's ordinary fetcher does load the file: the check can fail.
     assert _images(weasyprint.HTML(string=html, url_fetcher=URLFetcher()).write_pdf()) == 1
     assert _images(weasyprint.HTML(string=html, url_fetcher=url_fetcher()).write_pdf()) == 0

@@ -33,7 +33,7 @@ def world(people):
     w = {
         "bousai": submitted(biz, "防災ドローンによる河川監視", prog=prog),
         "ai": submitted(other, "AI配車のオンデマンド交通", prog=prog),
-        "formula": submitted(other, "=HYPERLINK(\"http://x\")", prog=prog),
+        "formula": submitted(other, '=HYPERLINK("http://x")', prog=prog),
         "draft": factories.draft(biz, title="下書きの提案", prog=prog),
         "prog": prog,
     }
@@ -51,8 +51,9 @@ def read_csv(raw: bytes) -> list[list[str]]:
 
 def test_inline_export_of_ticked_rows(client, people, world):
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("desk:export"), {
-        "ids": [world["bousai"].pk, world["ai"].pk], "query": "sort=title"})
+    response = client.post(
+        reverse("desk:export"), {"ids": [world["bousai"].pk, world["ai"].pk], "query": "sort=title"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -73,7 +74,9 @@ def test_inline_export_of_ticked_rows(client, people, world):
     assert ai["担当者"] == people["desk_manager"].full_name
     assert ai["初回応答日"] != "" and ai["未応答日数"] == ""
     assert set(ai["照会先部局"].split("、")) == {
-        people["department"].department.name, people["other_department"].department.name}
+        people["department"].department.name,
+        people["other_department"].department.name,
+    }
     bousai = by_title["防災ドローンによる河川監視"]
     assert bousai["スタートアップ"] == "いいえ" and bousai["未応答日数"] == "0"
     assert bousai["概要"] == "高齢者の移動を支える"
@@ -84,7 +87,7 @@ def test_inline_export_of_everything_matching_and_no_drafts(client, people, worl
     response = client.post(reverse("desk:export"), {"all_matching": "1", "query": "startup=yes"})
     table = read_csv(response.content)
     titles = {row[5] for row in table[1:]}
-    assert titles == {"AI配車のオンデマンド交通", "'=HYPERLINK(\"http://x\")"}
+    assert titles == {"AI配車のオンデマンド交通", '\'=HYPERLINK("http://x")'}
     response = client.post(reverse("desk:export"), {"all_matching": "1", "query": ""})
     titles = {row[5] for row in read_csv(response.content)[1:]}
     assert len(titles) == 3 and "下書きの提案" not in titles
@@ -94,16 +97,18 @@ def test_cells_that_would_run_as_formulas_are_neutralised(client, people, world)
     client.force_login(people["desk_staff"])
     response = client.post(reverse("desk:export"), {"ids": [world["formula"].pk]})
     row = read_csv(response.content)[1]
-    assert row[5] == "'=HYPERLINK(\"http://x\")"
+    assert row[5] == '\'=HYPERLINK("http://x")'
 
 
 def test_large_export_runs_as_a_job_with_progress_and_a_private_download(
-        client, people, world, settings, django_capture_on_commit_callbacks):
+    client, people, world, settings, django_capture_on_commit_callbacks
+):
     settings.EXPORT_INLINE_MAX_ROWS = 2
     client.force_login(people["desk_staff"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(reverse("desk:export"), {"all_matching": "1",
-                                                        "query": "sort=title&page=3"})
+        response = client.post(
+            reverse("desk:export"), {"all_matching": "1", "query": "sort=title&page=3"}
+        )
     assert len(callbacks) == 1  # the task was queued on commit (and ran: no broker)
     job = ExportJob.objects.get()
     assert response.status_code == 302
@@ -135,8 +140,9 @@ def test_large_export_runs_as_a_job_with_progress_and_a_private_download(
 
 
 def test_status_page_refreshes_while_running(client, people):
-    job = ExportJob.objects.create(requested_by=people["desk_staff"], total=200, processed=50,
-                                   status=ExportJob.Status.RUNNING)
+    job = ExportJob.objects.create(
+        requested_by=people["desk_staff"], total=200, processed=50, status=ExportJob.Status.RUNNING
+    )
     client.force_login(people["desk_staff"])
     page = client.get(reverse("desk:export_status", args=[job.pk])).content.decode()
     assert '<meta http-equiv="refresh" content="2">' in page
@@ -156,8 +162,9 @@ def test_build_export_streams_in_chunks_and_reports_progress(people, world):
 
 
 def test_build_export_records_a_failure_with_a_message(people, world):
-    job = ExportJob.objects.create(requested_by=people["desk_staff"],
-                                   query={"programme": ["99999"]})
+    job = ExportJob.objects.create(
+        requested_by=people["desk_staff"], query={"programme": ["99999"]}
+    )
     assert exports.build_export(job.pk) == ExportJob.Status.FAILED
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED and job.error and not job.file
@@ -176,8 +183,12 @@ def test_build_export_uses_the_requesters_rights(people, world):
 
 def test_bad_export_requests_get_a_message(client, people, world):
     client.force_login(people["desk_staff"])
-    for data in ({}, {"ids": ["abc"]}, {"all_matching": "1", "query": "state=bogus"},
-                 {"all_matching": "1", "query": "q=存在しない語"}):
+    for data in (
+        {},
+        {"ids": ["abc"]},
+        {"all_matching": "1", "query": "state=bogus"},
+        {"all_matching": "1", "query": "q=存在しない語"},
+    ):
         response = client.post(reverse("desk:export"), data, follow=True)
         assert response.status_code == 200
         assert "message-error" in response.content.decode(), data
@@ -192,8 +203,9 @@ def test_export_of_all_matching_follows_the_inbox_order(client, people, world, s
     client.force_login(people["desk_staff"])
     body = client.get(reverse("desk:inbox"), {"sort": sort}).content.decode()
     table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    in_inbox = [html.unescape(t) for t in re.findall(r'<a href="/proposals/\d+/">([^<]+)</a>',
-                                                     table)]
+    in_inbox = [
+        html.unescape(t) for t in re.findall(r'<a href="/proposals/\d+/">([^<]+)</a>', table)
+    ]
     response = client.post(reverse("desk:export"), {"all_matching": "1", "query": f"sort={sort}"})
     exported = [row[5].removeprefix("'") for row in read_csv(response.content)[1:]]
     assert exported == in_inbox and len(exported) == 3

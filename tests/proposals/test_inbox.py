@@ -28,7 +28,7 @@ INBOX = "/desk/"
 def rows(response) -> list[str]:
     """The titles in the inbox table, in order."""
     body = response.content.decode()
-    table = body.split('<tbody>', 1)[1].split('</tbody>', 1)[0] if "<tbody>" in body else ""
+    table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in body else ""
     return re.findall(r'<a href="/proposals/\d+/">([^<]+)</a>', table)
 
 
@@ -49,12 +49,17 @@ def world(people):
     other.organization.save()
     prog_a, prog_b = factories.programme(), factories.programme()
     theme = Theme.objects.create(
-        title="防災の課題", department=people["department"].department, programme=prog_a,
-        opens_at=timezone.now() - dt.timedelta(days=30), closes_at=timezone.now() + dt.timedelta(days=1))
+        title="防災の課題",
+        department=people["department"].department,
+        programme=prog_a,
+        opens_at=timezone.now() - dt.timedelta(days=30),
+        closes_at=timezone.now() + dt.timedelta(days=1),
+    )
     w = {
         "bousai": submitted(biz, "防災ドローンによる河川監視", prog=prog_a, theme=theme),
-        "fukushi": submitted(biz, "福祉施設の見守りセンサー", prog=prog_a,
-                             summary="高齢者福祉の現場で使う"),
+        "fukushi": submitted(
+            biz, "福祉施設の見守りセンサー", prog=prog_a, summary="高齢者福祉の現場で使う"
+        ),
         "ai": submitted(other, "AI配車のオンデマンド交通", prog=prog_b),
         "park": submitted(other, "公園の利活用", prog=prog_b, kind=Kind.CONSULTATION),
         "library": submitted(biz, "図書館データの公開", prog=prog_b),
@@ -68,7 +73,8 @@ def world(people):
     Proposal.objects.filter(pk=w["ai"].pk).update(lead=desk)
     # Waiting 20 days without an answer: past the 14-day target.
     Proposal.objects.filter(pk=w["fukushi"].pk).update(
-        submitted_at=timezone.now() - dt.timedelta(days=20))
+        submitted_at=timezone.now() - dt.timedelta(days=20)
+    )
     # Referred to department A, whose answer is overdue.
     referral = factories.refer(w["library"], people["department"].department, desk)
     referral.due_date = timezone.localdate() - dt.timedelta(days=1)
@@ -84,13 +90,17 @@ def titles(*proposals) -> set[str]:
 
 # --- who gets in ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["business", "department", "reviewer", "administrator"])
 def test_other_roles_get_404_on_every_inbox_and_export_url(client, people, world, role):
     job = ExportJob.objects.create(requested_by=people["desk_staff"], total=1)
     client.force_login(people[role])
     pk = world["bousai"].pk
-    for url in [reverse("desk:inbox"), reverse("desk:export_status", args=[job.pk]),
-                reverse("desk:export_download", args=[job.pk])]:
+    for url in [
+        reverse("desk:inbox"),
+        reverse("desk:export_status", args=[job.pk]),
+        reverse("desk:export_download", args=[job.pk]),
+    ]:
         response = client.get(url)
         assert response.status_code == 404, (role, url)
         assert world["bousai"].title not in response.content.decode()
@@ -102,8 +112,11 @@ def test_other_roles_get_404_on_every_inbox_and_export_url(client, people, world
 
 def test_anonymous_is_sent_to_sign_in(client, world, people):
     job = ExportJob.objects.create(requested_by=people["desk_staff"], total=1)
-    urls = [reverse("desk:inbox"), reverse("desk:export_status", args=[job.pk]),
-            reverse("desk:export_download", args=[job.pk])]
+    urls = [
+        reverse("desk:inbox"),
+        reverse("desk:export_status", args=[job.pk]),
+        reverse("desk:export_download", args=[job.pk]),
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302
@@ -141,6 +154,7 @@ def test_each_row_shows_what_the_desk_needs(client, people, world):
 
 
 # --- filters ----------------------------------------------------------------------------------
+
 
 def test_each_filter_narrows_the_list(client, people, world):
     client.force_login(people["desk_staff"])
@@ -185,25 +199,29 @@ def test_state_counts_come_from_one_query_and_respect_the_other_filters(client, 
 
 
 def rows_of(body: str) -> list[str]:
-    table = body.split('<tbody>', 1)[1].split('</tbody>', 1)[0] if "<tbody>" in body else ""
+    table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in body else ""
     return re.findall(r'<a href="/proposals/\d+/">([^<]+)</a>', table)
 
 
 # --- keyword search ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query,expected", [
-    ("防災", {"bousai"}),                # two characters: no trigram, still found
-    ("福祉", {"fukushi"}),               # in the title and the summary
-    ("高齢者福祉", {"fukushi"}),          # in the summary only
-    ("ai", {"ai"}),                      # ASCII, any case
-    ("AI", {"ai"}),
-    ("ミライ交通", {"ai", "park"}),        # the organisation's name
-    ("ミライ 公園", {"park"}),             # every word must match
-    ("  防災  ", {"bousai"}),             # stripped
-    ("河川監視ドローン", set()),
-    ("100%", set()),                     # LIKE's wildcards are searched for literally
-    ("a_i", set()),
-])
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("防災", {"bousai"}),  # two characters: no trigram, still found
+        ("福祉", {"fukushi"}),  # in the title and the summary
+        ("高齢者福祉", {"fukushi"}),  # in the summary only
+        ("ai", {"ai"}),  # ASCII, any case
+        ("AI", {"ai"}),
+        ("ミライ交通", {"ai", "park"}),  # the organisation's name
+        ("ミライ 公園", {"park"}),  # every word must match
+        ("  防災  ", {"bousai"}),  # stripped
+        ("河川監視ドローン", set()),
+        ("100%", set()),  # LIKE's wildcards are searched for literally
+        ("a_i", set()),
+    ],
+)
 def test_keyword_search(client, people, world, query, expected):
     client.force_login(people["desk_staff"])
     response = client.get(INBOX, {"q": query})
@@ -227,20 +245,25 @@ def test_search_never_reveals_drafts(client, people, world):
 
 # --- bad input ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query,field", [
-    ("programme=99999", "programme"),
-    ("state=bogus", "state"),
-    ("lead=abc", "lead"),
-    ("fiscal_year=1800", "fiscal_year"),
-    ("sort=password", "sort"),
-    ("overdue=maybe", "overdue"),
-    ("q=" + "!" * 5, "q"),
-    ("q=%E2%80%BB%EF%BC%81%EF%BC%9F", "q"),  # ※！？ — full-width symbols only
-    ("q=" + "防" * 1000, "q"),
-    ("q=%E9%98%B2%00", "q"),  # a NUL character, which PostgreSQL text cannot hold
-])
-def test_bad_filter_values_give_a_clear_message_and_an_empty_list(client, people, world, query,
-                                                                   field):
+
+@pytest.mark.parametrize(
+    "query,field",
+    [
+        ("programme=99999", "programme"),
+        ("state=bogus", "state"),
+        ("lead=abc", "lead"),
+        ("fiscal_year=1800", "fiscal_year"),
+        ("sort=password", "sort"),
+        ("overdue=maybe", "overdue"),
+        ("q=" + "!" * 5, "q"),
+        ("q=%E2%80%BB%EF%BC%81%EF%BC%9F", "q"),  # ※！？ — full-width symbols only
+        ("q=" + "防" * 1000, "q"),
+        ("q=%E9%98%B2%00", "q"),  # a NUL character, which PostgreSQL text cannot hold
+    ],
+)
+def test_bad_filter_values_give_a_clear_message_and_an_empty_list(
+    client, people, world, query, field
+):
     client.force_login(people["desk_staff"])
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(f"{INBOX}?{query}")
@@ -269,13 +292,17 @@ def test_any_page_number_shows_a_page(client, people, world, page):
 
 # --- sorting and pagination -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("after_filtering", [True, False])
 def test_sorting_by_each_column(client, people, world, monkeypatch, after_filtering):
     from proposals.filters import InboxFilter
 
     # Both ways of sorting: after filtering (few rows) and in index order (many rows).
-    monkeypatch.setattr(InboxFilter, "plan_page", lambda self, total, offset: setattr(
-        self, "sort_after_filtering", after_filtering))
+    monkeypatch.setattr(
+        InboxFilter,
+        "plan_page",
+        lambda self, total, offset: setattr(self, "sort_after_filtering", after_filtering),
+    )
     client.force_login(people["desk_staff"])
     visible = [world[k] for k in ("bousai", "fukushi", "ai", "park", "library")]
     by_title = sorted(visible, key=lambda p: p.title)
@@ -327,6 +354,7 @@ def test_pagination_keeps_the_filter_in_the_url(client, people):
 
 # --- constant queries ---------------------------------------------------------------------------
 
+
 def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
@@ -334,14 +362,21 @@ def _count(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("query", ["", "?q=防災&state=submitted&startup=no&overdue=no",
-                                   "?lead=unassigned&sort=-waiting&department=DEPT",
-                                   "?q=見守り ai&programme=PROG&sort=state"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?q=防災&state=submitted&startup=no&overdue=no",
+        "?lead=unassigned&sort=-waiting&department=DEPT",
+        "?q=見守り ai&programme=PROG&sort=state",
+    ],
+)
 def test_inbox_runs_a_constant_number_of_queries(client, people, query):
     biz, desk = people["business"], people["desk_staff"]
     prog = factories.programme()
     query = query.replace("DEPT", str(people["department"].department.pk)).replace(
-        "PROG", str(prog.pk))
+        "PROG", str(prog.pk)
+    )
 
     def add(n):
         for _ in range(n):
@@ -362,12 +397,15 @@ def test_inbox_runs_a_constant_number_of_queries(client, people, query):
 
 # --- bulk assignment ------------------------------------------------------------------------------
 
+
 def test_desk_assigns_ticked_proposals_to_a_colleague(client, people, world):
     client.force_login(people["desk_staff"])
     manager = people["desk_manager"]
     picked = [world["bousai"].pk, world["park"].pk]
-    response = client.post(reverse("desk:assign"), {
-        "ids": picked, "lead": manager.pk, "query": "startup=no&sort=title"})
+    response = client.post(
+        reverse("desk:assign"),
+        {"ids": picked, "lead": manager.pk, "query": "startup=no&sort=title"},
+    )
     assert response.status_code == 302
     assert response["Location"] == f"{INBOX}?startup=no&sort=title"  # back to the same list
     assert set(Proposal.objects.filter(lead=manager).values_list("pk", flat=True)) == set(picked)
@@ -378,11 +416,16 @@ def test_desk_assigns_ticked_proposals_to_a_colleague(client, people, world):
 def test_assign_all_matching_the_filter(client, people, world):
     client.force_login(people["desk_manager"])
     staff = people["desk_staff"]
-    response = client.post(reverse("desk:assign"), {
-        "all_matching": "1", "lead": staff.pk, "query": f"programme={world['prog_a'].pk}"})
+    response = client.post(
+        reverse("desk:assign"),
+        {"all_matching": "1", "lead": staff.pk, "query": f"programme={world['prog_a'].pk}"},
+    )
     assert response.status_code == 302
     assert set(Proposal.objects.filter(lead=staff).values_list("pk", flat=True)) == {
-        world["bousai"].pk, world["fukushi"].pk, world["ai"].pk}
+        world["bousai"].pk,
+        world["fukushi"].pk,
+        world["ai"].pk,
+    }
     assert Proposal.objects.get(pk=world["draft"].pk).lead_id is None  # drafts never
 
 
@@ -395,8 +438,9 @@ def test_remove_the_lead(client, people, world):
 @pytest.mark.parametrize("role", ["business", "department", "reviewer", "administrator"])
 def test_only_a_desk_user_may_lead(client, people, world, role):
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("desk:assign"), {
-        "ids": [world["bousai"].pk], "lead": people[role].pk}, follow=True)
+    response = client.post(
+        reverse("desk:assign"), {"ids": [world["bousai"].pk], "lead": people[role].pk}, follow=True
+    )
     assert "message-error" in response.content.decode()
     assert Proposal.objects.get(pk=world["bousai"].pk).lead_id is None
     with pytest.raises(services.InboxActionError):
@@ -420,12 +464,15 @@ def test_assign_lead_is_one_update_and_counts(people, world):
     assert services.assign_lead(queryset, people["desk_staff"], people["desk_manager"]) == 3
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"lead": "1"}, "Tick at least one"),
-    ({"ids": ["x"], "lead": "1"}, "could not be read"),
-    ({"ids": ["1"], "lead": ""}, "Choose who"),
-    ({"all_matching": "1", "lead": "LEAD", "query": "programme=99999"}, "not valid"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"lead": "1"}, "Tick at least one"),
+        ({"ids": ["x"], "lead": "1"}, "could not be read"),
+        ({"ids": ["1"], "lead": ""}, "Choose who"),
+        ({"all_matching": "1", "lead": "LEAD", "query": "programme=99999"}, "not valid"),
+    ],
+)
 def test_bad_bulk_input_gives_a_message(client, people, world, data, message):
     from django.utils import translation
 
@@ -441,12 +488,15 @@ def test_bad_bulk_input_gives_a_message(client, people, world, data, message):
 
 def test_desk_user_role_check_is_by_role_not_by_name(people):
     assert {u.pk for u in services.desk_users()} == {
-        people["desk_staff"].pk, people["desk_manager"].pk}
+        people["desk_staff"].pk,
+        people["desk_manager"].pk,
+    }
     factories.user(Role.DESK_STAFF, is_active=False)
     assert services.desk_users().count() == 3  # a former lead can still be filtered by
 
 
 # --- PostgreSQL: the trigram index --------------------------------------------------------------
+
 
 @pytest.mark.postgres
 def test_postgres_database_can_index_japanese_trigrams(db):
@@ -458,8 +508,9 @@ def test_postgres_database_can_index_japanese_trigrams(db):
         assert ctype not in ("C", "POSIX"), f"LC_CTYPE is {ctype}: create the database with C.UTF-8"
         cursor.execute("SELECT show_trgm('防災対策')")
         assert len(cursor.fetchone()[0]) >= 2
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s",
-                       ["proposal_search_text_trgm"])
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["proposal_search_text_trgm"]
+        )
         assert "gin_trgm_ops" in cursor.fetchone()[0]
 
 

@@ -49,8 +49,10 @@ def test_start_creates_a_draft_for_the_members_organisation(client, member, prog
     client.force_login(member)
     page = client.get(reverse("proposals:start"))
     assert page.status_code == 200
-    response = client.post(reverse("proposals:start"), {
-        "kind": "proposal", "programme": programme.pk, "title": "AIオンデマンド交通"})
+    response = client.post(
+        reverse("proposals:start"),
+        {"kind": "proposal", "programme": programme.pk, "title": "AIオンデマンド交通"},
+    )
     proposal = Proposal.objects.get(title="AIオンデマンド交通")
     assert response.status_code == 302
     assert response["Location"] == step_url(proposal, "organization")
@@ -58,7 +60,9 @@ def test_start_creates_a_draft_for_the_members_organisation(client, member, prog
     assert proposal.state == State.DRAFT
 
 
-@pytest.mark.parametrize("role", [Role.DESK_STAFF, Role.DEPARTMENT, Role.REVIEWER, Role.ADMINISTRATOR])
+@pytest.mark.parametrize(
+    "role", [Role.DESK_STAFF, Role.DEPARTMENT, Role.REVIEWER, Role.ADMINISTRATOR]
+)
 def test_only_business_members_can_start(client, programme, role):
     client.force_login(factories.user(role))
     assert client.get(reverse("proposals:start")).status_code == 404
@@ -66,11 +70,15 @@ def test_only_business_members_can_start(client, programme, role):
 
 
 def test_ineligible_programme_is_refused_with_the_reason(client, db):
-    sole = factories.user(Role.BUSINESS, organization=factories.organization(is_sole_proprietor=True))
+    sole = factories.user(
+        Role.BUSINESS, organization=factories.organization(is_sole_proprietor=True)
+    )
     prog = factories.programme(allows_sole_proprietors=False)
     client.force_login(sole)
-    response = client.post(reverse("proposals:start"), {
-        "kind": "proposal", "programme": prog.pk, "title": "個人事業主の提案"})
+    response = client.post(
+        reverse("proposals:start"),
+        {"kind": "proposal", "programme": prog.pk, "title": "個人事業主の提案"},
+    )
     assert response.status_code == 200
     assert "個人事業主" in response.content.decode()
     assert 'value="個人事業主の提案"' in response.content.decode()  # what was typed stays
@@ -79,9 +87,15 @@ def test_ineligible_programme_is_refused_with_the_reason(client, db):
 
 def test_a_step_saves_and_continues_or_stays(client, member, draft):
     client.force_login(member)
-    data = {"kind": "proposal", "programme": draft.programme_id, "title": "見守りサービスの実証",
-            "summary": "高齢者の見守り", "problem": "孤立", "solution": "センサー",
-            "expected_effect": "早期発見"}
+    data = {
+        "kind": "proposal",
+        "programme": draft.programme_id,
+        "title": "見守りサービスの実証",
+        "summary": "高齢者の見守り",
+        "problem": "孤立",
+        "solution": "センサー",
+        "expected_effect": "早期発見",
+    }
     response = client.post(step_url(draft, "content"), {**data, "continue": ""})
     assert response["Location"] == step_url(draft, "requests")
     draft.refresh_from_db()
@@ -94,23 +108,37 @@ def test_a_step_saves_and_continues_or_stays(client, member, draft):
 
 def test_a_validation_error_keeps_and_saves_everything_else(client, member, draft):
     client.force_login(member)
-    response = client.post(step_url(draft, "content"), {
-        "kind": "proposal", "programme": draft.programme_id, "title": "",
-        "summary": "消えてはいけない要約", "problem": "課題"})
+    response = client.post(
+        step_url(draft, "content"),
+        {
+            "kind": "proposal",
+            "programme": draft.programme_id,
+            "title": "",
+            "summary": "消えてはいけない要約",
+            "problem": "課題",
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert 'aria-invalid="true"' in body and 'id="id_title-error"' in body
     assert "消えてはいけない要約" in body
     draft.refresh_from_db()
     assert draft.summary == "消えてはいけない要約"  # saved although the title was missing
-    assert draft.title == "見守りサービスの実証"      # the invalid field kept its old value
+    assert draft.title == "見守りサービスの実証"  # the invalid field kept its old value
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_and_the_rest_saved(client, member, draft):
     client.force_login(member)
-    response = client.post(step_url(draft, "requests"), {
-        "city_cost": "none", "desired_location": "中央区の公民館", "desired_start": "2027-03-01",
-        "desired_end": "2026-04-01", "ask_field": "on"})
+    response = client.post(
+        step_url(draft, "requests"),
+        {
+            "city_cost": "none",
+            "desired_location": "中央区の公民館",
+            "desired_start": "2027-03-01",
+            "desired_end": "2026-04-01",
+            "ask_field": "on",
+        },
+    )
     assert response.status_code == 400
     draft.refresh_from_db()
     assert draft.desired_location == "中央区の公民館"
@@ -121,13 +149,16 @@ def test_a_period_that_ends_before_it_starts_is_refused_and_the_rest_saved(clien
 def test_desired_departments_are_saved(client, member, draft):
     departments = [factories.department(), factories.department()]
     client.force_login(member)
-    client.post(step_url(draft, "requests"), {
-        "city_cost": "none", "desired_departments": [d.pk for d in departments]})
+    client.post(
+        step_url(draft, "requests"),
+        {"city_cost": "none", "desired_departments": [d.pk for d in departments]},
+    )
     assert set(draft.desired_departments.all()) == set(departments)
 
 
 def test_a_pdf_with_a_japanese_name_is_attached_stored_privately_and_downloaded(
-        client, member, draft, settings):
+    client, member, draft, settings
+):
     client.force_login(member)
     upload = SimpleUploadedFile("提案書_最終版.pdf", PDF, content_type="application/pdf")
     response = client.post(step_url(draft, "attachments"), {"files": [upload], "continue": ""})
@@ -165,11 +196,14 @@ def test_a_file_over_the_limit_is_refused_with_the_limit_stated(client, member, 
     assert not Attachment.objects.exists()
 
 
-def test_a_file_can_be_removed_from_a_draft(client, member, draft,
-                                           django_capture_on_commit_callbacks):
+def test_a_file_can_be_removed_from_a_draft(
+    client, member, draft, django_capture_on_commit_callbacks
+):
     client.force_login(member)
-    client.post(step_url(draft, "attachments"),
-                {"files": [SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")]})
+    client.post(
+        step_url(draft, "attachments"),
+        {"files": [SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")]},
+    )
     attachment = Attachment.objects.get()
     path = attachment.file.path
     with django_capture_on_commit_callbacks(execute=True):
@@ -184,8 +218,10 @@ def test_a_file_can_be_removed_from_a_draft(client, member, draft,
 def test_consents_are_recorded_with_their_version_and_time(client, member, draft):
     client.force_login(member)
     kinds = [k for k, _ in ConsentDocument.Kind.choices]
-    client.post(step_url(draft, "consents"), {
-        **{f"consent_{k}": "on" for k in kinds}, "confidential_fields": ["solution"]})
+    client.post(
+        step_url(draft, "consents"),
+        {**{f"consent_{k}": "on" for k in kinds}, "confidential_fields": ["solution"]},
+    )
     consents = ProposalConsent.objects.filter(proposal=draft).select_related("document")
     assert sorted(c.document.kind for c in consents) == sorted(kinds)
     assert all(c.document.version == "2026-04" and c.accepted_at for c in consents)
@@ -198,9 +234,17 @@ def test_consents_are_recorded_with_their_version_and_time(client, member, draft
 
 def _complete(client, draft):
     kinds = [k for k, _ in ConsentDocument.Kind.choices]
-    client.post(step_url(draft, "content"), {
-        "kind": "proposal", "programme": draft.programme_id, "title": draft.title,
-        "summary": "要約", "problem": "課題", "solution": "解決策"})
+    client.post(
+        step_url(draft, "content"),
+        {
+            "kind": "proposal",
+            "programme": draft.programme_id,
+            "title": draft.title,
+            "summary": "要約",
+            "problem": "課題",
+            "solution": "解決策",
+        },
+    )
     client.post(step_url(draft, "consents"), {f"consent_{k}": "on" for k in kinds})
 
 
@@ -216,8 +260,10 @@ def test_confirm_lists_what_is_missing_until_the_draft_is_complete(client, membe
 def test_submission_gives_a_receipt_number_page_email_and_pdf_link(client, member, draft):
     client.force_login(member)
     _complete(client, draft)
-    response = client.post(reverse("proposals:submit", args=[draft.pk]),
-                           {"action": "submit", "expected_state": "draft"})
+    response = client.post(
+        reverse("proposals:submit", args=[draft.pk]),
+        {"action": "submit", "expected_state": "draft"},
+    )
     assert response["Location"] == reverse("proposals:receipt", args=[draft.pk])
     draft.refresh_from_db()
     assert draft.state == State.SUBMITTED and draft.receipt_number.startswith("KD-")
@@ -226,7 +272,7 @@ def test_submission_gives_a_receipt_number_page_email_and_pdf_link(client, membe
     assert reverse("proposals:receipt_pdf", args=[draft.pk]) in page
     email = OutboundEmail.objects.get(to=member.email)
     assert draft.receipt_number in email.subject
-    assert "/proposals/%d/receipt.pdf" % draft.pk in email.body
+    assert f"/proposals/{draft.pk}/receipt.pdf" in email.body
 
 
 def test_a_double_click_on_submit_makes_exactly_one_submission(client, member, draft):
@@ -243,8 +289,10 @@ def test_a_double_click_on_submit_makes_exactly_one_submission(client, member, d
 
 def test_an_incomplete_draft_is_not_submitted(client, member, draft):
     client.force_login(member)
-    response = client.post(reverse("proposals:submit", args=[draft.pk]),
-                           {"action": "submit", "expected_state": "draft"})
+    response = client.post(
+        reverse("proposals:submit", args=[draft.pk]),
+        {"action": "submit", "expected_state": "draft"},
+    )
     assert response["Location"] == step_url(draft, "confirm")
     draft.refresh_from_db()
     assert draft.state == State.DRAFT
@@ -269,8 +317,13 @@ def test_receipt_pdf_is_served_to_the_business_only(client, member, draft, peopl
 
 def test_a_post_from_an_expired_session_is_restored_after_signing_in(client, member, draft):
     # No session: the POST reaches the step as an anonymous visitor.
-    data = {"kind": "proposal", "programme": draft.programme_id, "title": draft.title,
-            "summary": "セッション切れでも残る要約", "continue": ""}
+    data = {
+        "kind": "proposal",
+        "programme": draft.programme_id,
+        "title": draft.title,
+        "summary": "セッション切れでも残る要約",
+        "continue": "",
+    }
     response = client.post(step_url(draft, "content"), data)
     assert response.status_code == 302 and reverse("login") in response["Location"]
     draft.refresh_from_db()
@@ -284,8 +337,10 @@ def test_a_post_from_an_expired_session_is_restored_after_signing_in(client, mem
 
 def test_another_business_reaches_nothing_by_guessing(client, member, draft, people):
     client.force_login(member)
-    client.post(step_url(draft, "attachments"),
-                {"files": [SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")]})
+    client.post(
+        step_url(draft, "attachments"),
+        {"files": [SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")]},
+    )
     attachment = Attachment.objects.get()
     client.force_login(people["other_business"])
     for url in [step_url(draft, s) for s in ("organization", "content", "consents", "confirm")] + [
@@ -294,10 +349,12 @@ def test_another_business_reaches_nothing_by_guessing(client, member, draft, peo
         reverse("proposals:receipt", args=[draft.pk]),
     ]:
         assert client.get(url).status_code == 404, url
-    for url in [reverse("proposals:submit", args=[draft.pk]),
-                reverse("proposals:remove_file", args=[draft.pk, attachment.pk]),
-                reverse("proposals:post_message", args=[draft.pk]),
-                step_url(draft, "content")]:
+    for url in [
+        reverse("proposals:submit", args=[draft.pk]),
+        reverse("proposals:remove_file", args=[draft.pk, attachment.pk]),
+        reverse("proposals:post_message", args=[draft.pk]),
+        step_url(draft, "content"),
+    ]:
         assert client.post(url, {"title": "乗っ取り", "body": "x"}).status_code == 404, url
     draft.refresh_from_db()
     assert draft.title == "見守りサービスの実証" and Attachment.objects.count() == 1
@@ -305,12 +362,17 @@ def test_another_business_reaches_nothing_by_guessing(client, member, draft, peo
 
 def test_the_desk_cannot_open_a_draft_or_its_files(client, member, draft, people):
     client.force_login(member)
-    client.post(step_url(draft, "attachments"),
-                {"files": [SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")]})
+    client.post(
+        step_url(draft, "attachments"),
+        {"files": [SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")]},
+    )
     attachment = Attachment.objects.get()
     for role in ("desk_staff", "desk_manager", "department", "reviewer"):
         client.force_login(people[role])
-        assert client.get(reverse("proposals:download", args=[draft.pk, attachment.pk])).status_code == 404
+        assert (
+            client.get(reverse("proposals:download", args=[draft.pk, attachment.pk])).status_code
+            == 404
+        )
         assert client.get(step_url(draft, "content")).status_code == 404
 
 
@@ -328,7 +390,10 @@ def test_submission_is_rate_limited_per_ip(client, member, draft, settings):
     client.force_login(member)
     url = reverse("proposals:submit", args=[draft.pk])
     for _ in range(2):
-        assert client.post(url, {"expected_state": "draft"}, REMOTE_ADDR="203.0.113.9").status_code == 302
+        assert (
+            client.post(url, {"expected_state": "draft"}, REMOTE_ADDR="203.0.113.9").status_code
+            == 302
+        )
     blocked = client.post(url, {"expected_state": "draft"}, REMOTE_ADDR="203.0.113.9")
     assert blocked.status_code == 429
     assert "Retry-After" in blocked
@@ -337,10 +402,12 @@ def test_submission_is_rate_limited_per_ip(client, member, draft, settings):
 
 
 def test_a_real_30_mb_file_is_refused_at_the_default_limit_with_the_limit_stated(
-        client, member, draft):
+    client, member, draft
+):
     client.force_login(member)
-    big = SimpleUploadedFile("説明資料.pdf", PDF + b"0" * (30 * 1024 * 1024),
-                             content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "説明資料.pdf", PDF + b"0" * (30 * 1024 * 1024), content_type="application/pdf"
+    )
     response = client.post(step_url(draft, "attachments"), {"files": [big]})
     assert response.status_code == 400
     body = response.content.decode()

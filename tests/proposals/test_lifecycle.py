@@ -36,13 +36,18 @@ JST = ZoneInfo("Asia/Tokyo")
 # --- the lifecycle as declared on the model ----------------------------------------------------
 
 FSM_FIELD = Proposal._meta.get_field("state")
-ALL_TRANSITIONS = sorted(FSM_FIELD.get_all_transitions(Proposal),
-                         key=lambda t: (t.name, str(t.source)))
+ALL_TRANSITIONS = sorted(
+    FSM_FIELD.get_all_transitions(Proposal), key=lambda t: (t.name, str(t.source))
+)
 TRANSITION_NAMES = sorted({t.name for t in ALL_TRANSITIONS})
 BY_CASE = {(t.name, str(t.source)): t for t in ALL_TRANSITIONS}
 TRANSITION_CASES = sorted(BY_CASE)
-ILLEGAL_CASES = [(action, state) for action in TRANSITION_NAMES for state in State.values
-                 if (action, state) not in BY_CASE]
+ILLEGAL_CASES = [
+    (action, state)
+    for action in TRANSITION_NAMES
+    for state in State.values
+    if (action, state) not in BY_CASE
+]
 
 
 def _condition_names(t) -> set[str]:
@@ -78,9 +83,20 @@ def _shortest_paths(kind: str) -> dict[str, list[str]]:
 
 PATHS = {kind: _shortest_paths(kind) for kind in Kind.values}
 
-ROLE_NAMES = ["business", "colleague", "other_business", "desk_staff", "desk_manager",
-              "department", "other_department", "reviewer", "other_reviewer", "administrator",
-              "inactive", "anonymous"]
+ROLE_NAMES = [
+    "business",
+    "colleague",
+    "other_business",
+    "desk_staff",
+    "desk_manager",
+    "department",
+    "other_department",
+    "reviewer",
+    "other_reviewer",
+    "administrator",
+    "inactive",
+    "anonymous",
+]
 
 
 def allowed_roles(action: str) -> set[str]:
@@ -110,8 +126,9 @@ def user_for(role: str, people, action: str, proposal: Proposal):
     if role == "inactive":
         # The most dangerous inactive user: one who would be allowed if active.
         if action in rules.BUSINESS_ACTIONS:
-            return factories.user(Role.BUSINESS, organization=proposal.organization,
-                                  is_active=False)
+            return factories.user(
+                Role.BUSINESS, organization=proposal.organization, is_active=False
+            )
         return factories.user(Role.DESK_MANAGER, is_active=False)
     return people[role]
 
@@ -170,6 +187,7 @@ def _fast_passwords(settings):
 
 # --- the declaration itself --------------------------------------------------------------------
 
+
 def test_every_transition_method_is_named_by_rules_and_service():
     method_names = set(TRANSITION_NAMES)
     assert method_names == set(rules.ALL_ACTIONS)
@@ -195,9 +213,11 @@ def test_every_source_state_is_reachable_for_the_generated_cases():
 
 # --- every transition, every source, every role ------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ROLE_NAMES)
-@pytest.mark.parametrize("action,source", TRANSITION_CASES,
-                         ids=[f"{a}-from-{s}" for a, s in TRANSITION_CASES])
+@pytest.mark.parametrize(
+    "action,source", TRANSITION_CASES, ids=[f"{a}-from-{s}" for a, s in TRANSITION_CASES]
+)
 def test_transition_by_role(people, action, source, role):
     t = BY_CASE[(action, source)]
     proposal = reach(source, people, kind=kind_for(t))
@@ -218,15 +238,19 @@ def test_transition_by_role(people, action, source, role):
         assert_untouched(proposal, source, logs)
 
 
-@pytest.mark.parametrize("action,state", ILLEGAL_CASES,
-                         ids=[f"{a}-in-{s}" for a, s in ILLEGAL_CASES])
+@pytest.mark.parametrize(
+    "action,state", ILLEGAL_CASES, ids=[f"{a}-in-{s}" for a, s in ILLEGAL_CASES]
+)
 def test_action_without_a_source_for_the_state_is_not_allowed_now(people, action, state):
     proposal = reach(state, people)
     logs = log_count(proposal)
     actor = actor_for(action, people)
     # A draft is invisible to the desk: it is told it may not act, not that the draft exists.
-    expected = (services.NotPermitted if state == State.DRAFT and not actor.is_business
-                else services.NotAllowedNow)
+    expected = (
+        services.NotPermitted
+        if state == State.DRAFT and not actor.is_business
+        else services.NotAllowedNow
+    )
     with pytest.raises(expected) as info:
         factories.act(proposal, action, actor)
     assert info.value.message.strip()
@@ -242,11 +266,16 @@ def test_unknown_action_is_not_allowed(people):
 
 # --- conditions --------------------------------------------------------------------------------
 
+
 def _theme(prog) -> Theme:
     now = timezone.now()
-    return Theme.objects.create(title="移動の課題", department=factories.department(),
-                                programme=prog, opens_at=now - dt.timedelta(days=10),
-                                closes_at=now + dt.timedelta(days=18))
+    return Theme.objects.create(
+        title="移動の課題",
+        department=factories.department(),
+        programme=prog,
+        opens_at=now - dt.timedelta(days=10),
+        closes_at=now + dt.timedelta(days=18),
+    )
 
 
 def test_adopt_from_coordination_without_review_when_none_is_required(people):
@@ -274,12 +303,15 @@ def test_adopt_from_coordination_refused_when_review_is_required(people, setup):
     assert db_state(proposal) == State.ADOPTED
 
 
-@pytest.mark.parametrize("action,state", [
-    ("start_review", State.COORDINATION),
-    ("adopt", State.COORDINATION),
-    ("decline", State.DIALOGUE),
-    ("decline", State.COORDINATION),
-])
+@pytest.mark.parametrize(
+    "action,state",
+    [
+        ("start_review", State.COORDINATION),
+        ("adopt", State.COORDINATION),
+        ("decline", State.DIALOGUE),
+        ("decline", State.COORDINATION),
+    ],
+)
 def test_decisions_do_not_apply_to_a_consultation(people, action, state):
     proposal = reach(state, people, kind=Kind.CONSULTATION)
     logs = log_count(proposal)
@@ -310,9 +342,16 @@ def test_close_consultation_refused_for_a_proposal(people, state):
 def _bare_draft(member, prog=None, **kw):
     """A draft with every field filled in but no consent accepted."""
     prog = prog or factories.programme()
-    return services.create_draft(member, kind=Kind.PROPOSAL, programme=prog,
-                                 title="AI配車", summary="移動支援", problem="交通空白地",
-                                 solution="AI配車", **kw)
+    return services.create_draft(
+        member,
+        kind=Kind.PROPOSAL,
+        programme=prog,
+        title="AI配車",
+        summary="移動支援",
+        problem="交通空白地",
+        solution="AI配車",
+        **kw,
+    )
 
 
 def test_submit_refused_while_consents_are_missing(people):
@@ -340,8 +379,9 @@ def test_submit_refused_while_consents_are_missing(people):
 
 @pytest.mark.parametrize("allows", [False, True])
 def test_sole_proprietor_and_programme_eligibility(people, allows):
-    member = factories.user(Role.BUSINESS,
-                            organization=factories.organization(is_sole_proprietor=True))
+    member = factories.user(
+        Role.BUSINESS, organization=factories.organization(is_sole_proprietor=True)
+    )
     prog = factories.programme(allows_sole_proprietors=allows)
     proposal = factories.draft(member, prog=prog)
     if allows:
@@ -357,8 +397,9 @@ def test_sole_proprietor_and_programme_eligibility(people, allows):
 
 @pytest.mark.parametrize("is_startup", [False, True])
 def test_startups_only_programme(people, is_startup):
-    member = factories.user(Role.BUSINESS,
-                            organization=factories.organization(is_startup=is_startup))
+    member = factories.user(
+        Role.BUSINESS, organization=factories.organization(is_startup=is_startup)
+    )
     proposal = factories.draft(member, prog=factories.programme(startups_only=True))
     if is_startup:
         factories.act(proposal, "submit", member)
@@ -373,29 +414,38 @@ def test_startups_only_programme(people, is_startup):
 
 def test_submit_lists_every_problem_at_once(people):
     factories.consent_documents()
-    member = factories.user(Role.BUSINESS,
-                            organization=factories.organization(is_sole_proprietor=True))
+    member = factories.user(
+        Role.BUSINESS, organization=factories.organization(is_sole_proprietor=True)
+    )
     prog = factories.programme(allows_sole_proprietors=False, startups_only=True)
     proposal = services.create_draft(member, kind=Kind.PROPOSAL, programme=prog, title="題名")
     with translation.override("en"):
         with pytest.raises(services.NotAllowedNow) as info:
             factories.act(proposal, "submit", member)
     message = info.value.message
-    for fragment in ["Enter a summary.", "Describe the problem", "Describe the proposed solution",
-                     "Sole proprietors cannot propose", "startups only", "Accept the current text"]:
+    for fragment in [
+        "Enter a summary.",
+        "Describe the problem",
+        "Describe the proposed solution",
+        "Sole proprietors cannot propose",
+        "startups only",
+        "Accept the current text",
+    ]:
         assert fragment in message
     assert_untouched(proposal, State.DRAFT, 0)
 
 
 # --- reasons, notes and outcomes -----------------------------------------------------------------
 
-REASON_CASES = [(a, s) for a, s in TRANSITION_CASES
-                if a in {"adopt", "decline", "not_accept", "withdraw"}]
+REASON_CASES = [
+    (a, s) for a, s in TRANSITION_CASES if a in {"adopt", "decline", "not_accept", "withdraw"}
+]
 
 
 @pytest.mark.parametrize("reason", ["", "   \n\t　"], ids=["empty", "whitespace"])
-@pytest.mark.parametrize("action,source", REASON_CASES,
-                         ids=[f"{a}-from-{s}" for a, s in REASON_CASES])
+@pytest.mark.parametrize(
+    "action,source", REASON_CASES, ids=[f"{a}-from-{s}" for a, s in REASON_CASES]
+)
 def test_decision_without_reason_is_refused(people, action, source, reason):
     proposal = reach(source, people, kind=kind_for(BY_CASE[(action, source)]))
     logs = log_count(proposal)
@@ -443,16 +493,15 @@ def test_complete_records_the_outcome(people, outcome):
 
 # --- stale information ---------------------------------------------------------------------------
 
+
 def test_expected_state_that_differs_is_a_conflicting_change(people):
     proposal = reach(State.SUBMITTED, people)
     logs = log_count(proposal)
     with pytest.raises(services.ConflictingChange):
-        factories.act(proposal, "start_dialogue", people["desk_staff"],
-                      expected_state=State.DRAFT)
+        factories.act(proposal, "start_dialogue", people["desk_staff"], expected_state=State.DRAFT)
     assert_untouched(proposal, State.SUBMITTED, logs)
 
-    factories.act(proposal, "start_dialogue", people["desk_staff"],
-                  expected_state=State.SUBMITTED)
+    factories.act(proposal, "start_dialogue", people["desk_staff"], expected_state=State.SUBMITTED)
     assert db_state(proposal) == State.DIALOGUE
 
 
@@ -471,7 +520,10 @@ def test_two_stale_copies_first_wins(people, second_action):
     assert log_count(original) == logs + 1
     last = ProposalTransition.objects.filter(proposal=original).order_by("-pk").first()
     assert (last.action, last.actor, last.from_state) == (
-        "start_dialogue", people["desk_staff"], State.SUBMITTED)
+        "start_dialogue",
+        people["desk_staff"],
+        State.SUBMITTED,
+    )
     # The losing copy is brought up to date, so a retry acts on the truth.
     assert second.state == State.DIALOGUE
 
@@ -493,20 +545,37 @@ def test_two_stale_drafts_submitted_twice_consume_one_receipt_number(people):
 
 # --- messages in the user's language -------------------------------------------------------------
 
+
 def test_messages_in_japanese_by_default_and_english_on_request(people):
     submitted = reach(State.SUBMITTED, people)
     cases = [
-        (lambda: factories.act(submitted, "start_dialogue", people["business"]),
-         "not permitted", services.NotPermitted),
-        (lambda: factories.act(submitted, "resubmit", people["business"]),
-         "is not possible while", services.NotAllowedNow),
-        (lambda: factories.act(submitted, "not_accept", people["desk_staff"], reason=""),
-         "Give a reason", services.ReasonRequired),
-        (lambda: factories.act(submitted, "start_dialogue", people["desk_staff"],
-                               expected_state=State.DRAFT),
-         "Someone else changed", services.ConflictingChange),
-        (lambda: factories.act(submitted, "close_consultation", people["desk_staff"]),
-         "does not apply", services.NotAllowedNow),
+        (
+            lambda: factories.act(submitted, "start_dialogue", people["business"]),
+            "not permitted",
+            services.NotPermitted,
+        ),
+        (
+            lambda: factories.act(submitted, "resubmit", people["business"]),
+            "is not possible while",
+            services.NotAllowedNow,
+        ),
+        (
+            lambda: factories.act(submitted, "not_accept", people["desk_staff"], reason=""),
+            "Give a reason",
+            services.ReasonRequired,
+        ),
+        (
+            lambda: factories.act(
+                submitted, "start_dialogue", people["desk_staff"], expected_state=State.DRAFT
+            ),
+            "Someone else changed",
+            services.ConflictingChange,
+        ),
+        (
+            lambda: factories.act(submitted, "close_consultation", people["desk_staff"]),
+            "does not apply",
+            services.NotAllowedNow,
+        ),
     ]
     for call, fragment, error in cases:
         assert_bilingual(call, fragment, error)
@@ -514,12 +583,15 @@ def test_messages_in_japanese_by_default_and_english_on_request(people):
 
 
 def test_submission_problems_in_english_on_request(people):
-    member = factories.user(Role.BUSINESS,
-                            organization=factories.organization(is_sole_proprietor=True))
+    member = factories.user(
+        Role.BUSINESS, organization=factories.organization(is_sole_proprietor=True)
+    )
     proposal = factories.draft(member, prog=factories.programme(allows_sole_proprietors=False))
-    assert_bilingual(lambda: factories.act(proposal, "submit", member),
-                     "Sole proprietors cannot propose in this programme.",
-                     services.NotAllowedNow)
+    assert_bilingual(
+        lambda: factories.act(proposal, "submit", member),
+        "Sole proprietors cannot propose in this programme.",
+        services.NotAllowedNow,
+    )
 
 
 # --- receipt numbers -----------------------------------------------------------------------------
@@ -554,8 +626,10 @@ def test_receipt_number_fiscal_year_changes_on_1_april_japan_time(people):
     with time_machine.travel(dt.datetime(2027, 4, 1, 0, 0, tzinfo=JST), tick=False):
         factories.act(proposals[1], "submit", people["business"])
         factories.act(proposals[2], "submit", people["business"])
-    found = [Proposal.objects.values_list("receipt_number", "fiscal_year").get(pk=p.pk)
-             for p in proposals]
+    found = [
+        Proposal.objects.values_list("receipt_number", "fiscal_year").get(pk=p.pk)
+        for p in proposals
+    ]
     assert found[0][1] == 2026 and RECEIPT.match(found[0][0]).group(1) == "2026"
     assert found[1] == ("KD-2027-00001", 2027)
     assert found[2] == ("KD-2027-00002", 2027)
@@ -564,9 +638,15 @@ def test_receipt_number_fiscal_year_changes_on_1_april_japan_time(people):
 def test_consent_documents_in_the_future_are_not_required_yet(people):
     """Only the texts in force are asked for (current() reads the clock)."""
     factories.consent_documents()
-    ConsentDocument.objects.create(kind="notes", version="2099-04", title="未来の留意事項",
-                                   title_en="Future notes", body="本文", body_en="Text",
-                                   effective_from=timezone.now() + dt.timedelta(days=30))
+    ConsentDocument.objects.create(
+        kind="notes",
+        version="2099-04",
+        title="未来の留意事項",
+        title_en="Future notes",
+        body="本文",
+        body_en="Text",
+        effective_from=timezone.now() + dt.timedelta(days=30),
+    )
     proposal = factories.draft(people["business"])
     factories.act(proposal, "submit", people["business"])
     assert db_state(proposal) == State.SUBMITTED

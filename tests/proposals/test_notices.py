@@ -38,15 +38,19 @@ JST = ZoneInfo("Asia/Tokyo")
 RECEIVED = dt.datetime(2026, 10, 5, 10, 0, tzinfo=JST)
 # 00:30 in Japan is still the previous day in UTC: the notice must carry the Japanese date.
 DECIDED = dt.datetime(2026, 11, 26, 0, 30, tzinfo=JST)
-ADOPT_REASON = "社会性と実証可能性が高いと判断しました。\n安全管理計画の提出を条件とします。（理由XQ7）"
+ADOPT_REASON = (
+    "社会性と実証可能性が高いと判断しました。\n安全管理計画の提出を条件とします。（理由XQ7）"
+)
 DECLINE_REASON = "関係部局との調整の結果、現時点での実現は困難と判断しました。\n路線バスとの競合が解消されないため。（理由ZK3）"
 NOTICE = "proposals/pdf/notice.html"
 
 
 @pytest.fixture
 def cjk_font():
-    require(_cjk_font_installed(),
-            "no Japanese font: apt-get install fonts-ipaexfont-gothic fonts-ipaexfont-mincho")
+    require(
+        _cjk_font_installed(),
+        "no Japanese font: apt-get install fonts-ipaexfont-gothic fonts-ipaexfont-mincho",
+    )
 
 
 def _in_review(people, *, title="AIオンデマンド交通の実証（東区）", **kw) -> Proposal:
@@ -92,18 +96,29 @@ def _check_japanese_a4(data: bytes) -> str:
 
 # --- the document -----------------------------------------------------------------------------
 
+
 def test_the_adoption_notice(adopted, cjk_font):
     assert adopted.state == State.ADOPTED
     text = _check_japanese_a4(documents.render_decision_notice_pdf(adopted))
     organization = adopted.organization
     for expected in [
-        "採択通知書", adopted.receipt_number, organization.name, "代表太郎様",
-        "AIオンデマンド交通の実証（東区）", "共創市長", "共創デスク",
-        "令和8年11月26日", "2026年11月26日",  # the decision, in Japan time
+        "採択通知書",
+        adopted.receipt_number,
+        organization.name,
+        "代表太郎様",
+        "AIオンデマンド交通の実証（東区）",
+        "共創市長",
+        "共創デスク",
+        "令和8年11月26日",
+        "2026年11月26日",  # the decision, in Japan time
         "令和8年10月5日付けで受け付けた",  # the day the proposal was received
-        "採択することに決定しました", "決定採択",
-        "社会性と実証可能性が高いと判断しました。", "安全管理計画の提出を条件とします。（理由XQ7）",
-        "今後の流れ", "協定の締結", adopted.programme.name,
+        "採択することに決定しました",
+        "決定採択",
+        "社会性と実証可能性が高いと判断しました。",
+        "安全管理計画の提出を条件とします。（理由XQ7）",
+        "今後の流れ",
+        "協定の締結",
+        adopted.programme.name,
     ]:
         assert squeeze(expected) in text, f"{expected!r} is missing from the adoption notice"
     assert "不採択" not in text
@@ -114,21 +129,36 @@ def test_the_adoption_notice(adopted, cjk_font):
 def test_the_reasons_keep_their_line_breaks(adopted, cjk_font):
     require(bool(shutil.which("pdftotext")), "needs poppler-utils (pdftotext)")
     data = documents.render_decision_notice_pdf(adopted)
-    lines = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                           timeout=30, check=True).stdout.decode().splitlines()
+    lines = (
+        subprocess.run(
+            ["pdftotext", "-layout", "-", "-"],
+            input=data,
+            capture_output=True,
+            timeout=30,
+            check=True,
+        )
+        .stdout.decode()
+        .splitlines()
+    )
     first = next(i for i, line in enumerate(lines) if "高いと判断しました。" in line)
     assert "安全管理計画" not in lines[first], "the second line of the reason ran into the first"
-    assert any("安全管理計画" in line for line in lines[first + 1:first + 3])
+    assert any("安全管理計画" in line for line in lines[first + 1 : first + 3])
 
 
 def test_the_declining_notice(declined, cjk_font):
     assert declined.state == State.DECLINED
     text = _check_japanese_a4(documents.render_decision_notice_pdf(declined))
     for expected in [
-        "不採択通知書", declined.receipt_number, declined.organization.name, "防災ドローンの実証",
-        "令和8年11月26日", "採択しないことに決定しましたので、その理由を付して通知します",
-        "決定不採択", "関係部局との調整の結果、現時点での実現は困難と判断しました。",
-        "路線バスとの競合が解消されないため。（理由ZK3）", "公表しません",
+        "不採択通知書",
+        declined.receipt_number,
+        declined.organization.name,
+        "防災ドローンの実証",
+        "令和8年11月26日",
+        "採択しないことに決定しましたので、その理由を付して通知します",
+        "決定不採択",
+        "関係部局との調整の結果、現時点での実現は困難と判断しました。",
+        "路線バスとの競合が解消されないため。（理由ZK3）",
+        "公表しません",
     ]:
         assert squeeze(expected) in text, f"{expected!r} is missing from the declining notice"
     assert "今後の流れ" not in text
@@ -136,23 +166,35 @@ def test_the_declining_notice(declined, cjk_font):
 
 
 def test_poppler_reads_the_notice_and_sees_the_font_embedded(declined, cjk_font):
-    require(bool(shutil.which("pdftotext") and shutil.which("pdffonts")),
-            "needs poppler-utils (pdftotext, pdffonts)")
+    require(
+        bool(shutil.which("pdftotext") and shutil.which("pdffonts")),
+        "needs poppler-utils (pdftotext, pdffonts)",
+    )
     data = documents.render_decision_notice_pdf(declined)
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                          timeout=30, check=True).stdout.decode()
-    for expected in ["不採択通知書", declined.receipt_number, declined.organization.name,
-                     "令和8年11月26日", "（理由ZK3）"]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, timeout=30, check=True
+    ).stdout.decode()
+    for expected in [
+        "不採択通知書",
+        declined.receipt_number,
+        declined.organization.name,
+        "令和8年11月26日",
+        "（理由ZK3）",
+    ]:
         assert squeeze(expected) in squeeze(text), expected
-    fonts = subprocess.run(["pdffonts", "-"], input=data, capture_output=True, timeout=30,
-                           check=True).stdout.decode().splitlines()[2:]
+    fonts = (
+        subprocess.run(["pdffonts", "-"], input=data, capture_output=True, timeout=30, check=True)
+        .stdout.decode()
+        .splitlines()[2:]
+    )
     ipa = [line for line in fonts if "IPAex" in line]
     assert ipa and all(line.split()[-5] == "yes" for line in ipa), fonts  # the "emb" column
 
 
 def test_the_addressee_a_sole_proprietor_and_a_company(people, cjk_font):
-    sole = factories.organization(is_sole_proprietor=True, name="山田デザイン事務所",
-                                  representative_name="山田 花子")
+    sole = factories.organization(
+        is_sole_proprietor=True, name="山田デザイン事務所", representative_name="山田 花子"
+    )
     member = factories.user("business", organization=sole)
     with time_machine.travel(RECEIVED, tick=False):
         proposal = factories.draft(member, title="空き店舗の活用")
@@ -163,8 +205,9 @@ def test_the_addressee_a_sole_proprietor_and_a_company(people, cjk_font):
     text = squeeze(pdf_text(documents.render_decision_notice_pdf(proposal)))
     assert "山田デザイン事務所山田花子様" in text and "御中" not in text
 
-    company = factories.organization(name="A&B株式会社", representative_title="代表取締役",
-                                     representative_name="共創 一郎")
+    company = factories.organization(
+        name="A&B株式会社", representative_title="代表取締役", representative_name="共創 一郎"
+    )
     member = factories.user("business", organization=company)
     with time_machine.travel(RECEIVED, tick=False):
         proposal = factories.draft(member, title="見守りセンサー")
@@ -215,6 +258,7 @@ def test_no_notice_without_an_adoption_or_a_decline(people):
 
 # --- the e-mail -------------------------------------------------------------------------------
 
+
 def _notice_rendering_count():
     rendered = []
 
@@ -241,7 +285,8 @@ def test_every_member_gets_the_notice_attached_rendered_once(people, cjk_font, a
 
     rows = list(OutboundEmail.objects.exclude(pk__in=before).prefetch_related("attachments"))
     assert sorted(row.to for row in rows) == sorted(
-        [people["business"].email, people["colleague"].email])
+        [people["business"].email, people["colleague"].email]
+    )
     contents = []
     for row in rows:
         [attachment] = row.attachments.all()
@@ -262,13 +307,14 @@ def test_every_member_gets_the_notice_attached_rendered_once(people, cjk_font, a
 
 
 def test_other_transitions_carry_no_notice(people):
-    proposal = _in_review(people)
+    _in_review(people)
     assert OutboundEmail.objects.filter(to=people["business"].email).count() == 3
     assert not OutboundEmail.objects.filter(attachments__isnull=False).exists()
 
 
 def test_the_business_receives_the_notice_by_real_smtp(
-        people, cjk_font, smtp_server, django_capture_on_commit_callbacks):
+    people, cjk_font, smtp_server, django_capture_on_commit_callbacks
+):
     proposal = _in_review(people)
     with django_capture_on_commit_callbacks(execute=True):
         proposal = _decide(people, proposal, "adopt")
@@ -281,8 +327,13 @@ def test_the_business_receives_the_notice_by_real_smtp(
     assert attachment.get_filename() == f"採択通知書_{proposal.receipt_number}.pdf"
     assert attachment.get_content_type() == "application/pdf"
     body = squeeze(pdf_text(attachment.get_content()))
-    for expected in ["採択通知書", proposal.receipt_number, proposal.organization.name,
-                     "令和8年11月26日", "（理由XQ7）"]:
+    for expected in [
+        "採択通知書",
+        proposal.receipt_number,
+        proposal.organization.name,
+        "令和8年11月26日",
+        "（理由XQ7）",
+    ]:
         assert squeeze(expected) in body, expected
     assert len(messages) == 2 and smtp_server.to(people["colleague"].email)
     row = OutboundEmail.objects.get(to=people["business"].email, attachments__isnull=False)
@@ -294,8 +345,9 @@ def test_a_notice_that_cannot_be_rendered_does_not_stop_the_decision(people, set
     broken = tmp_path / "templates" / "proposals" / "pdf"
     broken.mkdir(parents=True)
     (broken / "notice.html").write_text('{% extends "proposals/pdf/missing.html" %}')
-    settings.TEMPLATES = [{**settings.TEMPLATES[0],
-                           "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}]
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}
+    ]
     proposal = _decide(people, _in_review(people), "adopt")
     assert proposal.state == State.ADOPTED
     row = OutboundEmail.objects.filter(to=people["business"].email).order_by("-pk").first()
@@ -321,8 +373,10 @@ def test_who_may_download_the_notice(client, people, declined, cjk_font):
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"].startswith("attachment;")
         # 不採択通知書, percent-encoded (RFC 5987)
-        assert ("filename*=UTF-8''%E4%B8%8D%E6%8E%A1%E6%8A%9E%E9%80%9A%E7%9F%A5%E6%9B%B8"
-                in response["Content-Disposition"])
+        assert (
+            "filename*=UTF-8''%E4%B8%8D%E6%8E%A1%E6%8A%9E%E9%80%9A%E7%9F%A5%E6%9B%B8"
+            in response["Content-Disposition"]
+        )
         assert response["X-Content-Type-Options"] == "nosniff"
         assert "no-store" in response["Cache-Control"]
         assert "不採択通知書" in squeeze(pdf_text(response.content))
@@ -351,11 +405,16 @@ def test_the_desk_downloading_a_notice_is_audited(client, people, adopted, cjk_f
 
     client.force_login(people["desk_staff"])
     assert client.get(reverse("proposals:notice_pdf", args=[adopted.pk])).status_code == 200
-    assert AuditEvent.objects.filter(actor=people["desk_staff"], action="notice_pdf",
-                                     target=f"proposal:{adopted.pk}").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            actor=people["desk_staff"], action="notice_pdf", target=f"proposal:{adopted.pk}"
+        ).count()
+        == 1
+    )
 
 
 # --- the proposal page ------------------------------------------------------------------------
+
 
 def _en(name: str, *args) -> str:
     """The English URL (a request leaves its language active in the test's thread)."""
@@ -388,8 +447,7 @@ def test_the_page_links_to_the_notice_and_the_project(client, people, adopted):
     assert notice not in page and desk_page not in page and workspace not in page
 
 
-def test_the_declined_page_links_to_its_notice_and_an_open_one_to_none(
-        client, people, declined):
+def test_the_declined_page_links_to_its_notice_and_an_open_one_to_none(client, people, declined):
     page = _page(client, people["business"], declined)
     assert "Download the notice of non-adoption (PDF)" in page
     assert reverse("proposals:notice_pdf", args=[declined.pk]).removeprefix("/") in page
@@ -400,7 +458,8 @@ def test_the_declined_page_links_to_its_notice_and_an_open_one_to_none(
 
 
 def test_agreement_field_and_completion_are_not_offered_on_the_proposal_page(
-        client, people, adopted):
+    client, people, adopted
+):
     page = _page(client, people["desk_staff"], adopted)
     assert 'value="conclude_agreement"' not in page
     # The same page in the state before offered nothing else either; after the agreement too.
@@ -408,8 +467,10 @@ def test_agreement_field_and_completion_are_not_offered_on_the_proposal_page(
     page = _page(client, people["desk_staff"], adopted)
     assert 'value="start_field"' not in page
     # Posting the action anyway is refused with a message; nothing changes.
-    response = client.post(_en("proposals:transition", adopted.pk), {
-        "action": "start_field", "expected_state": "agreement", "reason": "", "note": ""})
+    response = client.post(
+        _en("proposals:transition", adopted.pk),
+        {"action": "start_field", "expected_state": "agreement", "reason": "", "note": ""},
+    )
     assert response.status_code == 400
     assert "on the project&#x27;s page" in response.content.decode()
     adopted.refresh_from_db()

@@ -64,12 +64,17 @@ def test_list_and_detail_show_each_role_exactly_what_it_may_see(client, people, 
 
 
 def test_anonymous_is_sent_to_sign_in(client, world):
-    for url in [reverse("proposals:list"), reverse("proposals:detail", args=[world["submitted"].pk])]:
+    for url in [
+        reverse("proposals:list"),
+        reverse("proposals:detail", args=[world["submitted"].pk]),
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
-    response = client.post(reverse("proposals:transition", args=[world["submitted"].pk]),
-                           {"action": "start_dialogue", "expected_state": "submitted"})
+    response = client.post(
+        reverse("proposals:transition", args=[world["submitted"].pk]),
+        {"action": "start_dialogue", "expected_state": "submitted"},
+    )
     assert response.status_code == 302
     world["submitted"].refresh_from_db()
     assert world["submitted"].state == State.SUBMITTED
@@ -95,13 +100,19 @@ def test_desk_takes_a_transition_through_the_page(client, people, world):
     page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert 'value="start_dialogue"' in page
     assert 'value="adopt"' not in page  # a staff member is not the manager
-    response = client.post(reverse("proposals:transition", args=[proposal.pk]),
-                           {"action": "start_dialogue", "expected_state": "submitted"})
+    response = client.post(
+        reverse("proposals:transition", args=[proposal.pk]),
+        {"action": "start_dialogue", "expected_state": "submitted"},
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.state == State.DIALOGUE
-    assert ProposalTransition.objects.filter(proposal=proposal, actor=people["desk_staff"],
-                                             to_state=State.DIALOGUE).count() == 1
+    assert (
+        ProposalTransition.objects.filter(
+            proposal=proposal, actor=people["desk_staff"], to_state=State.DIALOGUE
+        ).count()
+        == 1
+    )
 
 
 def test_stale_page_gets_a_conflict_message_and_keeps_the_typed_reason(client, people, world):
@@ -109,8 +120,10 @@ def test_stale_page_gets_a_conflict_message_and_keeps_the_typed_reason(client, p
     factories.act(proposal, "start_dialogue", people["desk_staff"])  # someone else moved it on
     client.force_login(people["desk_manager"])
     reason = "他の担当者が既に対応中かもしれない理由の長い文章"
-    response = client.post(reverse("proposals:transition", args=[proposal.pk]),
-                           {"action": "not_accept", "expected_state": "submitted", "reason": reason})
+    response = client.post(
+        reverse("proposals:transition", args=[proposal.pk]),
+        {"action": "not_accept", "expected_state": "submitted", "reason": reason},
+    )
     assert response.status_code == 409
     body = response.content.decode()
     assert reason in body  # nothing typed is lost
@@ -122,19 +135,25 @@ def test_stale_page_gets_a_conflict_message_and_keeps_the_typed_reason(client, p
 def test_decision_without_reason_is_refused_with_a_message(client, people, world):
     proposal = world["submitted"]
     client.force_login(people["desk_manager"])
-    response = client.post(reverse("proposals:transition", args=[proposal.pk]),
-                           {"action": "not_accept", "expected_state": "submitted", "reason": "  "})
+    response = client.post(
+        reverse("proposals:transition", args=[proposal.pk]),
+        {"action": "not_accept", "expected_state": "submitted", "reason": "  "},
+    )
     assert response.status_code == 400
     assert "message-error" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.state == State.SUBMITTED
-    assert not ProposalTransition.objects.filter(proposal=proposal, to_state=State.NOT_ACCEPTED).exists()
+    assert not ProposalTransition.objects.filter(
+        proposal=proposal, to_state=State.NOT_ACCEPTED
+    ).exists()
 
 
 def test_other_business_cannot_act_on_a_guessed_id(client, people, world):
     client.force_login(people["other_business"])
-    response = client.post(reverse("proposals:transition", args=[world["submitted"].pk]),
-                           {"action": "withdraw", "expected_state": "submitted", "reason": "x"})
+    response = client.post(
+        reverse("proposals:transition", args=[world["submitted"].pk]),
+        {"action": "withdraw", "expected_state": "submitted", "reason": "x"},
+    )
     assert response.status_code == 404
     world["submitted"].refresh_from_db()
     assert world["submitted"].state == State.SUBMITTED
@@ -143,7 +162,9 @@ def test_other_business_cannot_act_on_a_guessed_id(client, people, world):
 def test_reviewer_and_department_see_no_actions(client, people, world):
     for role in ("reviewer", "department"):
         client.force_login(people[role])
-        body = client.get(reverse("proposals:detail", args=[world["submitted"].pk])).content.decode()
+        body = client.get(
+            reverse("proposals:detail", args=[world["submitted"].pk])
+        ).content.decode()
         assert 'name="action"' not in body, role
 
 
@@ -200,13 +221,26 @@ def test_draft_content_is_validated_with_clear_messages(people):
 
     prog = factories.programme()
     with pytest.raises(ValidationError) as info:
-        services.create_draft(people["business"], programme=prog, title="期間が逆",
-                              desired_start="2027-03-01", desired_end="2026-04-01")
+        services.create_draft(
+            people["business"],
+            programme=prog,
+            title="期間が逆",
+            desired_start="2027-03-01",
+            desired_end="2026-04-01",
+        )
     assert "desired" in str(info.value) or "希望" in str(info.value)
     with pytest.raises(ValidationError) as info:
-        services.create_draft(people["business"], programme=prog, title="秘密",
-                              confidential_fields=["summary", "bank_account"])
+        services.create_draft(
+            people["business"],
+            programme=prog,
+            title="秘密",
+            confidential_fields=["summary", "bank_account"],
+        )
     assert "confidential_fields" in info.value.message_dict
-    ok = services.create_draft(people["business"], programme=prog, title="秘密",
-                               confidential_fields=["summary", "solution"])
+    ok = services.create_draft(
+        people["business"],
+        programme=prog,
+        title="秘密",
+        confidential_fields=["summary", "solution"],
+    )
     assert ok.confidential_fields == ["summary", "solution"]

@@ -27,9 +27,12 @@ D = Decimal
 def _review(proposal, reviewer, desk, values, submit=True):
     assignment = services.assign_reviewers([proposal], [reviewer], desk)[0]
     criteria = list(services.rubric_for(proposal).criteria.all())
-    services.save_scores(assignment, reviewer,
-                         {c.pk: (v, "") for c, v in zip(criteria, values, strict=True)},
-                         submit=submit)
+    services.save_scores(
+        assignment,
+        reviewer,
+        {c.pk: (v, "") for c, v in zip(criteria, values, strict=True)},
+        submit=submit,
+    )
     return assignment
 
 
@@ -103,8 +106,9 @@ def test_the_ranking_of_a_call_orders_by_weighted_total(people, theme, reviewers
     ]
 
 
-def test_aggregates_take_two_queries_for_one_or_many_proposals(people, theme, reviewers,
-                                                                django_assert_num_queries):
+def test_aggregates_take_two_queries_for_one_or_many_proposals(
+    people, theme, reviewers, django_assert_num_queries
+):
     desk = people["desk_staff"]
     proposals = [submitted(people["business"], theme, title=f"提案{i}") for i in range(6)]
     for proposal in proposals:

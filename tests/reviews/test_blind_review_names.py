@@ -28,10 +28,10 @@ def _case(people, mode, rubric):
     return proposal
 
 
-@pytest.mark.parametrize("mode, sees_name", [
-    ("blind", False), ("open_call", True), ("always_open", True)])
-def test_the_reviewer_sees_the_business_as_the_rule_says(client, people, rubric, mode,
-                                                         sees_name):
+@pytest.mark.parametrize(
+    "mode, sees_name", [("blind", False), ("open_call", True), ("always_open", True)]
+)
+def test_the_reviewer_sees_the_business_as_the_rule_says(client, people, rubric, mode, sees_name):
     proposal = _case(people, mode, rubric)
     reviewer = people["reviewer"]
     assert rules.can_view_business_identity(reviewer, proposal) is sees_name
@@ -53,4 +53,5 @@ def test_the_desk_always_sees_the_business(client, people, rubric, mode):
     proposal = _case(people, mode, rubric)
     client.force_login(people["desk_staff"])
     listing = client.get(reverse("proposals:list")).content.decode()
+    assert proposal.title in listing
     assert BUSINESS_NAME in listing and "Not shown (blind review)" not in listing

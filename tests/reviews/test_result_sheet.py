@@ -23,24 +23,31 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def cjk_font():
-    require(_cjk_font_installed(),
-            "no Japanese font: apt-get install fonts-ipaexfont-gothic fonts-ipaexfont-mincho")
+    require(
+        _cjk_font_installed(),
+        "no Japanese font: apt-get install fonts-ipaexfont-gothic fonts-ipaexfont-mincho",
+    )
 
 
 @pytest.fixture
 def scored_call(people, theme):
     desk = people["desk_staff"]
-    reviewers = [factories.user(Role.REVIEWER, full_name=name)
-                 for name in ("山田 花子", "鈴木 一郎", "佐藤 次郎")]
+    reviewers = [
+        factories.user(Role.REVIEWER, full_name=name)
+        for name in ("山田 花子", "鈴木 一郎", "佐藤 次郎")
+    ]
     second = submitted(people["business"], theme, title="見守りセンサーの実証")
     first = submitted(people["business"], theme, title="ドローン配送の実証")
     criteria = list(theme.rubric.criteria.all())
     for proposal, values in ((first, [(5, 5, 4), (4, 4, 4)]), (second, [(3, 3, 3), (2, 3, None)])):
         assignments = services.assign_reviewers([proposal], reviewers[:2], desk)
         for assignment, scores in zip(assignments, values, strict=True):
-            services.save_scores(assignment, assignment.reviewer,
-                                 {c.pk: (v, "") for c, v in zip(criteria, scores, strict=True)},
-                                 submit=True)
+            services.save_scores(
+                assignment,
+                assignment.reviewer,
+                {c.pk: (v, "") for c, v in zip(criteria, scores, strict=True)},
+                submit=True,
+            )
     conflicted = services.assign_reviewers([second], [reviewers[2]], desk)[0]
     services.declare_conflict(conflicted, reviewers[2], "利害関係")
     return {"first": first, "second": second, "reviewers": reviewers}
@@ -54,8 +61,19 @@ def test_the_result_sheet_ranks_the_call_with_anonymous_reviewers(scored_call, t
     assert japanese and all(japanese.values()), f"Japanese font not embedded: {fonts}"
     text = squeeze(pdf_text(data))
     assert "審査結果一覧" in text
-    for expected in ("ドローン配送の実証", "見守りセンサーの実証", "審査員A", "審査員B",
-                     "審査員C", theme.title, "項目1", "4.38", "4.75", "2.67", "2.33"):
+    for expected in (
+        "ドローン配送の実証",
+        "見守りセンサーの実証",
+        "審査員A",
+        "審査員B",
+        "審査員C",
+        theme.title,
+        "項目1",
+        "4.38",
+        "4.75",
+        "2.67",
+        "2.33",
+    ):
         assert expected in text, expected
     # Ranked: the drone proposal ((4.75 + 4.00) / 2 = 4.38) before the sensor one
     # ((3.00 + 2.33) / 2 = 2.67); 審査員C declared a conflict and is not counted.

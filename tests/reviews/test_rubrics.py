@@ -22,11 +22,22 @@ def test_the_default_rubric_has_fukuokas_six_criteria(db):
     assert rubric.name == "福岡市実証実験フルサポート評価基準"
     assert (rubric.scale_min, rubric.scale_max) == (1, 5)
     criteria = list(rubric.criteria.all())
-    assert [c.name for c in criteria] == ["社会性", "先進性", "安全性", "実証可能性", "市場性",
-                                          "事業化可能性"]
+    assert [c.name for c in criteria] == [
+        "社会性",
+        "先進性",
+        "安全性",
+        "実証可能性",
+        "市場性",
+        "事業化可能性",
+    ]
     assert [c.name_en for c in criteria] == [
-        "Social value", "Advancement", "Safety", "Feasibility of the demonstration",
-        "Market potential", "Commercialisation potential"]
+        "Social value",
+        "Advancement",
+        "Safety",
+        "Feasibility of the demonstration",
+        "Market potential",
+        "Commercialisation potential",
+    ]
     assert {c.weight for c in criteria} == {Decimal(1)}
     assert Rubric.objects.filter(is_default=True).count() == 1
 
@@ -54,11 +65,21 @@ def test_a_rubric_whose_weights_are_all_zero_is_invalid(db):
 def test_the_admin_refuses_a_rubric_whose_weights_are_all_zero(client, people):
     client.force_login(people["administrator"])
     data = {
-        "name": "重みなし", "name_en": "", "description": "", "scale_min": 1, "scale_max": 5,
-        "criteria-TOTAL_FORMS": 2, "criteria-INITIAL_FORMS": 0, "criteria-MIN_NUM_FORMS": 0,
+        "name": "重みなし",
+        "name_en": "",
+        "description": "",
+        "scale_min": 1,
+        "scale_max": 5,
+        "criteria-TOTAL_FORMS": 2,
+        "criteria-INITIAL_FORMS": 0,
+        "criteria-MIN_NUM_FORMS": 0,
         "criteria-MAX_NUM_FORMS": 1000,
-        "criteria-0-name": "項目1", "criteria-0-weight": "0", "criteria-0-sort_order": 1,
-        "criteria-1-name": "項目2", "criteria-1-weight": "0", "criteria-1-sort_order": 2,
+        "criteria-0-name": "項目1",
+        "criteria-0-weight": "0",
+        "criteria-0-sort_order": 1,
+        "criteria-1-name": "項目2",
+        "criteria-1-weight": "0",
+        "criteria-1-sort_order": 2,
     }
     response = client.post(reverse("admin:themes_rubric_add"), data)
     assert response.status_code == 200

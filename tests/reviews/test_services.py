@@ -22,8 +22,10 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def pair(people, theme):
     business = people["business"]
-    return [submitted(business, theme, title="提案その一"),
-            submitted(business, theme, title="提案その二")]
+    return [
+        submitted(business, theme, title="提案その一"),
+        submitted(business, theme, title="提案その二"),
+    ]
 
 
 def _criteria(proposal):
@@ -36,13 +38,15 @@ def _assign(proposal, reviewer, desk):
 
 # --- Assigning --------------------------------------------------------------------------------
 
+
 def test_the_desk_assigns_reviewers_in_bulk_and_each_is_emailed(people, pair):
     desk = people["desk_staff"]
     reviewers = [people["reviewer"], people["other_reviewer"]]
     created = services.assign_reviewers(pair, reviewers, desk)
     assert len(created) == 4
     assert set(ReviewAssignment.objects.values_list("proposal_id", "reviewer_id")) == {
-        (p.pk, r.pk) for p in pair for r in reviewers}
+        (p.pk, r.pk) for p in pair for r in reviewers
+    }
     assert all(a.assigned_by == desk for a in created)
     mails = OutboundEmail.objects.filter(to=people["reviewer"].email)
     assert mails.count() == 2
@@ -57,8 +61,10 @@ def test_only_reviewers_can_be_assigned(people, pair, who):
     with pytest.raises(services.ReviewError, match="Only active reviewers can be assigned"):
         services.assign_reviewers(pair, [people["reviewer"], people[who]], people["desk_staff"])
     assert not ReviewAssignment.objects.exists()
-    assert not OutboundEmail.objects.exists() or not OutboundEmail.objects.filter(
-        to=people["reviewer"].email).exists()
+    assert (
+        not OutboundEmail.objects.exists()
+        or not OutboundEmail.objects.filter(to=people["reviewer"].email).exists()
+    )
 
 
 def test_a_draft_cannot_be_assigned(people, pair):
@@ -89,20 +95,25 @@ def test_a_rubric_whose_weights_are_zero_cannot_be_used(people):
 
 # --- Conflicts --------------------------------------------------------------------------------
 
+
 def test_a_conflict_excludes_the_reviewer_and_tells_the_desk(people, pair, client):
     proposal = pair[0]
     assignment = _assign(proposal, people["reviewer"], people["desk_staff"])
-    services.save_scores(assignment, people["reviewer"], {_criteria(proposal)[0].pk: (4, "下書き")},
-                         submit=False)
+    services.save_scores(
+        assignment, people["reviewer"], {_criteria(proposal)[0].pk: (4, "下書き")}, submit=False
+    )
     services.declare_conflict(assignment, people["reviewer"], "提案企業の顧問をしている")
     assignment.refresh_from_db()
     assert assignment.conflict_declared and assignment.status == "conflicted"
     assert not assignment.scores.exists()
     # No lead: every active desk user is told.
-    desk_mails = OutboundEmail.objects.filter(subject__contains=proposal.receipt_number,
-                                              body__contains="提案企業の顧問をしている")
+    desk_mails = OutboundEmail.objects.filter(
+        subject__contains=proposal.receipt_number, body__contains="提案企業の顧問をしている"
+    )
     assert set(desk_mails.values_list("to", flat=True)) == {
-        people["desk_staff"].email, people["desk_manager"].email}
+        people["desk_staff"].email,
+        people["desk_manager"].email,
+    }
     with pytest.raises(services.ReviewError, match="already declared"):
         services.declare_conflict(assignment, people["reviewer"], "再度")
     with pytest.raises(services.NotPermitted):
@@ -119,7 +130,8 @@ def test_a_conflict_is_told_to_the_lead_when_there_is_one(people, pair):
     OutboundEmail.objects.all().delete()
     services.declare_conflict(assignment, people["reviewer"], "親族が役員")
     assert list(OutboundEmail.objects.values_list("to", flat=True)) == [
-        people["desk_manager"].email]
+        people["desk_manager"].email
+    ]
 
 
 def test_a_conflict_needs_a_note_and_the_reviewer_itself(people, pair):
@@ -134,15 +146,19 @@ def test_a_conflict_needs_a_note_and_the_reviewer_itself(people, pair):
 
 # --- Scoring ----------------------------------------------------------------------------------
 
+
 def test_scores_outside_the_scale_are_refused_and_nothing_is_saved(people, pair):
     proposal = pair[0]
     assignment = _assign(proposal, people["reviewer"], people["desk_staff"])
     c1, c2, c3 = _criteria(proposal)
     for bad in (0, 6, "9", "-1", "3.5", "abc"):
         with pytest.raises(services.ReviewError) as caught:
-            services.save_scores(assignment, people["reviewer"],
-                                 {c1.pk: (4, "良い"), c2.pk: (bad, "範囲外"), c3.pk: (None, "")},
-                                 submit=True)
+            services.save_scores(
+                assignment,
+                people["reviewer"],
+                {c1.pk: (4, "良い"), c2.pk: (bad, "範囲外"), c3.pk: (None, "")},
+                submit=True,
+            )
         assert "from 1 to 5" in caught.value.message
         assert set(caught.value.errors) == {c2.pk}
     assert not Score.objects.exists()
@@ -170,20 +186,31 @@ def test_a_draft_then_a_submission_with_an_abstention(people, pair):
         services.save_scores(assignment, reviewer, {c1.pk: (5, "")}, submit=True)
     assert Score.objects.get(criterion=c1).comment == "社会的意義が大きい"  # the draft is kept
 
-    services.save_scores(assignment, reviewer, {c1.pk: (4, "修正"), c2.pk: ("3", ""),
-                                                c3.pk: (None, "判断できない")}, submit=True)
+    services.save_scores(
+        assignment,
+        reviewer,
+        {c1.pk: (4, "修正"), c2.pk: ("3", ""), c3.pk: (None, "判断できない")},
+        submit=True,
+    )
     assignment.refresh_from_db()
     assert assignment.submitted_at is not None and assignment.status == "submitted"
     assert {s.criterion_id: s.value for s in assignment.scores.all()} == {
-        c1.pk: 4, c2.pk: 3, c3.pk: None}
+        c1.pk: 4,
+        c2.pk: 3,
+        c3.pk: None,
+    }
 
 
 def test_abstaining_on_everything_cannot_be_submitted(people, pair):
     proposal = pair[0]
     assignment = _assign(proposal, people["reviewer"], people["desk_staff"])
     with pytest.raises(services.ReviewError, match="at least one criterion"):
-        services.save_scores(assignment, people["reviewer"],
-                             {c.pk: (None, "") for c in _criteria(proposal)}, submit=True)
+        services.save_scores(
+            assignment,
+            people["reviewer"],
+            {c.pk: (None, "") for c in _criteria(proposal)},
+            submit=True,
+        )
     assert not Score.objects.exists()
 
 
@@ -197,8 +224,9 @@ def test_a_review_cannot_be_submitted_twice(people, pair):
     changed = {c.pk: (5, "書き換え") for c in _criteria(proposal)}
     for submit in (True, False):
         with pytest.raises(services.ReviewError, match="already submitted"):
-            services.save_scores(ReviewAssignment.objects.get(pk=assignment.pk), reviewer,
-                                 changed, submit=submit)
+            services.save_scores(
+                ReviewAssignment.objects.get(pk=assignment.pk), reviewer, changed, submit=submit
+            )
     assert set(Score.objects.values_list("value", flat=True)) == {3}
     assert ReviewAssignment.objects.get(pk=assignment.pk).submitted_at == first
 
@@ -213,6 +241,7 @@ def test_only_the_assigned_reviewer_scores(people, pair):
 
 # --- Closing and reminding --------------------------------------------------------------------
 
+
 def test_closing_the_round_stops_further_scoring(people, pair, theme):
     reviewer = people["reviewer"]
     assignment = _assign(pair[0], reviewer, people["desk_staff"])
@@ -222,8 +251,9 @@ def test_closing_the_round_stops_further_scoring(people, pair, theme):
     assert services.close_round(theme, people["desk_staff"]) == 0
     assignment.refresh_from_db()
     with pytest.raises(services.ReviewError, match="round is closed"):
-        services.save_scores(assignment, reviewer, {c.pk: (3, "") for c in _criteria(pair[0])},
-                             submit=True)
+        services.save_scores(
+            assignment, reviewer, {c.pk: (3, "") for c in _criteria(pair[0])}, submit=True
+        )
     with pytest.raises(services.ReviewError, match="review round of .* is closed"):
         services.assign_reviewers([pair[0]], [people["other_reviewer"]], people["desk_staff"])
     assert not Score.objects.exists()
@@ -242,8 +272,9 @@ def test_reminders_are_sent_once_and_only_for_open_unsubmitted_reviews(people, p
     late = factories.user(Role.REVIEWER, full_name="遅い 審査員")
     waiting = _assign(pair[0], late, desk)
     done = _assign(pair[0], people["reviewer"], desk)
-    services.save_scores(done, people["reviewer"], {c.pk: (4, "") for c in _criteria(pair[0])},
-                         submit=True)
+    services.save_scores(
+        done, people["reviewer"], {c.pk: (4, "") for c in _criteria(pair[0])}, submit=True
+    )
     conflicted = _assign(pair[1], people["other_reviewer"], desk)
     services.declare_conflict(conflicted, people["other_reviewer"], "利害関係あり")
     fresh = _assign(pair[1], late, desk)

@@ -18,8 +18,18 @@ from .conftest import submitted
 
 pytestmark = pytest.mark.integration
 
-ROLES = ["business", "other_business", "desk_staff", "desk_manager", "department", "reviewer",
-         "other_reviewer", "unassigned_reviewer", "administrator", "anonymous"]
+ROLES = [
+    "business",
+    "other_business",
+    "desk_staff",
+    "desk_manager",
+    "department",
+    "reviewer",
+    "other_reviewer",
+    "unassigned_reviewer",
+    "administrator",
+    "anonymous",
+]
 DESK = {"desk_staff", "desk_manager"}
 REVIEWERS = {"reviewer", "other_reviewer", "unassigned_reviewer"}
 TITLE = "保護テスト用の審査提案"
@@ -52,8 +62,10 @@ def _get_urls(w):
         (reverse("reviews:desk", args=[p.pk]), DESK),
         (reverse("reviews:ranking", args=[t.pk]), DESK),
         (reverse("reviews:result_pdf", args=[t.pk]), DESK),
-        (reverse("proposals:detail", args=[p.pk]), {"business", "desk_staff", "desk_manager",
-                                                    "reviewer", "administrator"}),
+        (
+            reverse("proposals:detail", args=[p.pk]),
+            {"business", "desk_staff", "desk_manager", "reviewer", "administrator"},
+        ),
     ]
 
 
@@ -77,16 +89,30 @@ def test_every_reviews_action_for_every_role(client, people, world, role):
     w = world
     extra = people["unassigned_reviewer"]
     posts = [
-        (reverse("reviews:assign"), {"proposals": [w["proposal"].pk], "reviewers": [extra.pk]},
-         DESK, lambda: ReviewAssignment.objects.filter(reviewer=extra).exists()),
-        (reverse("reviews:score", args=[w["assignment"].pk]),
-         {"value_" + str(c.pk): "3" for c in w["theme"].rubric.criteria.all()} | {"save": "1"},
-         {"reviewer"}, lambda: Score.objects.exists()),
-        (reverse("reviews:conflict", args=[w["assignment"].pk]), {"note": "顧問先"},
-         {"reviewer"}, lambda: ReviewAssignment.objects.get(pk=w["assignment"].pk)
-         .conflict_declared),
-        (reverse("reviews:close"), {"theme": w["theme"].pk}, DESK,
-         lambda: ReviewAssignment.objects.filter(closed_at__isnull=False).exists()),
+        (
+            reverse("reviews:assign"),
+            {"proposals": [w["proposal"].pk], "reviewers": [extra.pk]},
+            DESK,
+            lambda: ReviewAssignment.objects.filter(reviewer=extra).exists(),
+        ),
+        (
+            reverse("reviews:score", args=[w["assignment"].pk]),
+            {"value_" + str(c.pk): "3" for c in w["theme"].rubric.criteria.all()} | {"save": "1"},
+            {"reviewer"},
+            lambda: Score.objects.exists(),
+        ),
+        (
+            reverse("reviews:conflict", args=[w["assignment"].pk]),
+            {"note": "顧問先"},
+            {"reviewer"},
+            lambda: ReviewAssignment.objects.get(pk=w["assignment"].pk).conflict_declared,
+        ),
+        (
+            reverse("reviews:close"),
+            {"theme": w["theme"].pk},
+            DESK,
+            lambda: ReviewAssignment.objects.filter(closed_at__isnull=False).exists(),
+        ),
     ]
     for url, data, allowed, changed in posts:
         response = client.post(url, data)
@@ -104,16 +130,19 @@ def test_every_reviews_action_for_every_role(client, people, world, role):
 def test_a_conflicted_reviewer_gets_404_on_the_proposal_and_its_form(client, people, world):
     client.force_login(people["reviewer"])
     score_url = reverse("reviews:score", args=[world["assignment"].pk])
-    response = client.post(reverse("reviews:conflict", args=[world["assignment"].pk]),
-                           {"note": "提案企業の株主"})
+    response = client.post(
+        reverse("reviews:conflict", args=[world["assignment"].pk]), {"note": "提案企業の株主"}
+    )
     assert response.status_code == 302 and response["Location"].endswith(reverse("reviews:mine"))
     assert client.get(score_url).status_code == 404
     assert client.get(reverse("proposals:detail", args=[world["proposal"].pk])).status_code == 404
     portal = client.get(reverse("reviews:mine")).content.decode()
     assert TITLE not in portal
     mails = OutboundEmail.objects.filter(body__contains="提案企業の株主")
-    assert set(mails.values_list("to", flat=True)) == {people["desk_staff"].email,
-                                                       people["desk_manager"].email}
+    assert set(mails.values_list("to", flat=True)) == {
+        people["desk_staff"].email,
+        people["desk_manager"].email,
+    }
     # The desk sees the conflict and its note.
     client.force_login(people["desk_staff"])
     desk_page = client.get(reverse("reviews:desk", args=[world["proposal"].pk])).content.decode()
@@ -122,18 +151,20 @@ def test_a_conflicted_reviewer_gets_404_on_the_proposal_and_its_form(client, peo
 
 def test_a_conflict_without_a_note_is_refused_on_the_page(client, people, world):
     client.force_login(people["reviewer"])
-    response = client.post(reverse("reviews:conflict", args=[world["assignment"].pk]),
-                           {"note": ""})
+    response = client.post(reverse("reviews:conflict", args=[world["assignment"].pk]), {"note": ""})
     assert response.status_code == 400
     assert not ReviewAssignment.objects.get(pk=world["assignment"].pk).conflict_declared
 
 
-def test_the_portal_lists_the_reviewers_assignments_with_their_status(client, people, world,
-                                                                      theme):
+def test_the_portal_lists_the_reviewers_assignments_with_their_status(client, people, world, theme):
     second = submitted(people["business"], theme, title="二件目の提案")
     services.assign_reviewers([second], [people["reviewer"]], people["desk_staff"])
-    services.save_scores(ReviewAssignment.objects.get(proposal=second), people["reviewer"],
-                         {c.pk: (4, "") for c in theme.rubric.criteria.all()}, submit=True)
+    services.save_scores(
+        ReviewAssignment.objects.get(proposal=second),
+        people["reviewer"],
+        {c.pk: (4, "") for c in theme.rubric.criteria.all()},
+        submit=True,
+    )
     client.force_login(people["reviewer"])
     page = client.get(reverse("reviews:mine")).content.decode()
     assert TITLE in page and "二件目の提案" in page
@@ -157,22 +188,29 @@ def test_the_portal_and_ranking_take_the_same_queries_for_one_or_many(client, pe
 
     first = submitted(people["business"], theme, title="提案0")
     assignment = services.assign_reviewers([first], [reviewer], desk)[0]
-    services.save_scores(assignment, reviewer,
-                         {c.pk: (4, "") for c in theme.rubric.criteria.all()}, submit=True)
-    one = (count(reverse("reviews:mine"), reviewer), count(reverse("reviews:ranking",
-                                                                   args=[theme.pk]), desk))
+    services.save_scores(
+        assignment, reviewer, {c.pk: (4, "") for c in theme.rubric.criteria.all()}, submit=True
+    )
+    one = (
+        count(reverse("reviews:mine"), reviewer),
+        count(reverse("reviews:ranking", args=[theme.pk]), desk),
+    )
     more = [submitted(people["business"], theme, title=f"提案{i}") for i in range(1, 8)]
     services.assign_reviewers(more, [reviewer, people["other_reviewer"]], desk)
     for proposal in more[:3]:
         assignment = ReviewAssignment.objects.get(proposal=proposal, reviewer=reviewer)
-        services.save_scores(assignment, reviewer,
-                             {c.pk: (3, "") for c in theme.rubric.criteria.all()}, submit=True)
-    many = (count(reverse("reviews:mine"), reviewer), count(reverse("reviews:ranking",
-                                                                    args=[theme.pk]), desk))
+        services.save_scores(
+            assignment, reviewer, {c.pk: (3, "") for c in theme.rubric.criteria.all()}, submit=True
+        )
+    many = (
+        count(reverse("reviews:mine"), reviewer),
+        count(reverse("reviews:ranking", args=[theme.pk]), desk),
+    )
     assert many == one
 
 
 # --- Scoring through the form -------------------------------------------------------------------
+
 
 def _form(theme, values, action="submit", comment="コメント"):
     data = {action: "1"}
@@ -197,8 +235,10 @@ def test_a_score_outside_the_scale_is_refused_with_what_was_typed_kept(client, p
 def test_abstaining_and_submitting_through_the_form_then_not_again(client, people, world):
     client.force_login(people["reviewer"])
     url = reverse("reviews:score", args=[world["assignment"].pk])
-    assert client.post(url, _form(world["theme"], ["4", "", "abstain"], action="save")
-                       ).status_code == 302
+    assert (
+        client.post(url, _form(world["theme"], ["4", "", "abstain"], action="save")).status_code
+        == 302
+    )
     assert Score.objects.count() == 2
     response = client.post(url, _form(world["theme"], ["4", "5", "abstain"]))
     assert response.status_code == 302
@@ -233,8 +273,9 @@ def test_a_reviewer_sees_the_others_scores_only_after_submitting(client, people,
     reviewer, other = people["reviewer"], factories.user(Role.REVIEWER, full_name="先行 審査員")
     mine, theirs = services.assign_reviewers([proposal], [reviewer, other], desk)
     criteria = list(theme.rubric.criteria.all())
-    services.save_scores(theirs, other, {c.pk: (2, "先行審査員の所見") for c in criteria},
-                         submit=True)
+    services.save_scores(
+        theirs, other, {c.pk: (2, "先行審査員の所見") for c in criteria}, submit=True
+    )
     client.force_login(reviewer)
     url = reverse("reviews:score", args=[mine.pk])
     before = client.get(url).content.decode()
@@ -249,17 +290,24 @@ def test_a_reviewer_sees_the_others_scores_only_after_submitting(client, people,
 
 # --- Blind calls ---------------------------------------------------------------------------------
 
-def test_a_blind_call_hides_the_business_from_the_reviewer_not_from_the_desk(client, people,
-                                                                             blind_theme):
+
+def test_a_blind_call_hides_the_business_from_the_reviewer_not_from_the_desk(
+    client, people, blind_theme
+):
     business = people["business"]
     org = business.organization
-    proposal = factories.draft(business, title="ブラインドの提案", theme=blind_theme,
-                               prog=blind_theme.programme)
-    proposal_services.add_attachment(proposal, business, SimpleUploadedFile(
-        f"{org.name}_会社案内.pdf", PDF, content_type="application/pdf"))
+    proposal = factories.draft(
+        business, title="ブラインドの提案", theme=blind_theme, prog=blind_theme.programme
+    )
+    proposal_services.add_attachment(
+        proposal,
+        business,
+        SimpleUploadedFile(f"{org.name}_会社案内.pdf", PDF, content_type="application/pdf"),
+    )
     factories.act(proposal, "submit", business)
-    assignment = services.assign_reviewers([proposal], [people["reviewer"]],
-                                           people["desk_staff"])[0]
+    assignment = services.assign_reviewers([proposal], [people["reviewer"]], people["desk_staff"])[
+        0
+    ]
     mail = OutboundEmail.objects.get(to=people["reviewer"].email).body
     assert org.name not in mail
 
@@ -281,11 +329,13 @@ def test_an_open_call_shows_the_business_and_its_files_to_the_reviewer(client, p
     business = people["business"]
     org = business.organization
     proposal = factories.draft(business, title="公開の提案", theme=theme, prog=theme.programme)
-    proposal_services.add_attachment(proposal, business, SimpleUploadedFile(
-        "会社案内.pdf", PDF, content_type="application/pdf"))
+    proposal_services.add_attachment(
+        proposal, business, SimpleUploadedFile("会社案内.pdf", PDF, content_type="application/pdf")
+    )
     factories.act(proposal, "submit", business)
-    assignment = services.assign_reviewers([proposal], [people["reviewer"]],
-                                           people["desk_staff"])[0]
+    assignment = services.assign_reviewers([proposal], [people["reviewer"]], people["desk_staff"])[
+        0
+    ]
     client.force_login(people["reviewer"])
     page = client.get(reverse("reviews:score", args=[assignment.pk])).content.decode()
     assert org.name in page and org.corporate_number in page and "会社案内.pdf" in page
@@ -293,26 +343,36 @@ def test_an_open_call_shows_the_business_and_its_files_to_the_reviewer(client, p
 
 # --- The desk ------------------------------------------------------------------------------------
 
+
 def test_the_desk_assigns_in_bulk_from_the_ranking(client, people, theme):
     proposals = [submitted(people["business"], theme, title=f"一括{i}") for i in range(3)]
     client.force_login(people["desk_manager"])
     ranking_url = reverse("reviews:ranking", args=[theme.pk])
-    response = client.post(reverse("reviews:assign"), {
-        "proposals": [p.pk for p in proposals[:2]],
-        "reviewers": [people["reviewer"].pk, people["other_reviewer"].pk],
-        "next": ranking_url})
+    response = client.post(
+        reverse("reviews:assign"),
+        {
+            "proposals": [p.pk for p in proposals[:2]],
+            "reviewers": [people["reviewer"].pk, people["other_reviewer"].pk],
+            "next": ranking_url,
+        },
+    )
     assert response.status_code == 302 and response["Location"] == ranking_url
     assert ReviewAssignment.objects.count() == 4
     page = client.get(ranking_url).content.decode()
     assert "0 submitted, 2 assigned, 0 conflicted" in page
     # A draft id, or no reviewer: refused with a message, nothing assigned.
     draft = factories.draft(people["business"], title="下書き")
-    response = client.post(reverse("reviews:assign"), {
-        "proposals": [draft.pk], "reviewers": [people["reviewer"].pk], "next": ranking_url},
-        follow=True)
+    response = client.post(
+        reverse("reviews:assign"),
+        {"proposals": [draft.pk], "reviewers": [people["reviewer"].pk], "next": ranking_url},
+        follow=True,
+    )
     assert ReviewAssignment.objects.count() == 4
-    response = client.post(reverse("reviews:assign"), {"proposals": [proposals[2].pk],
-                                                       "next": ranking_url}, follow=True)
+    response = client.post(
+        reverse("reviews:assign"),
+        {"proposals": [proposals[2].pk], "next": ranking_url},
+        follow=True,
+    )
     assert "Choose at least one reviewer." in response.content.decode()
     assert ReviewAssignment.objects.count() == 4
 
@@ -364,13 +424,23 @@ def test_a_blind_call_hides_the_business_files_from_reviewers_on_the_proposal_pa
 
     now = timezone.now()
     prog = factories.programme()
-    theme = Theme.objects.create(title="ブラインド", department=factories.department(), programme=prog,
-                                 opens_at=now - dt.timedelta(days=1),
-                                 closes_at=now + dt.timedelta(days=9), is_blind=True)
+    theme = Theme.objects.create(
+        title="ブラインド",
+        department=factories.department(),
+        programme=prog,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=9),
+        is_blind=True,
+    )
     member = factories.user(Role.BUSINESS)
     proposal = factories.draft(member, prog=prog, theme=theme)
-    proposal_services.add_attachment(proposal, member, SimpleUploadedFile(
-        "株式会社ひみつ_提案書.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+    proposal_services.add_attachment(
+        proposal,
+        member,
+        SimpleUploadedFile(
+            "株式会社ひみつ_提案書.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
+    )
     factories.act(proposal, "submit", member)
     reviewer = factories.user(Role.REVIEWER)
     factories.assign(proposal, reviewer)
@@ -395,13 +465,21 @@ def test_a_blind_call_never_names_the_business_to_its_reviewers_anywhere(client,
 
     now = timezone.now()
     prog = factories.programme()
-    theme = Theme.objects.create(title="匿名", department=factories.department(), programme=prog,
-                                 opens_at=now - dt.timedelta(days=1),
-                                 closes_at=now + dt.timedelta(days=9), is_blind=True)
+    theme = Theme.objects.create(
+        title="匿名",
+        department=factories.department(),
+        programme=prog,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=9),
+        is_blind=True,
+    )
     member = factories.user(Role.BUSINESS)
     proposal = factories.draft(member, prog=prog, theme=theme)
-    attachment = proposal_services.add_attachment(proposal, member, SimpleUploadedFile(
-        "会社案内.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+    attachment = proposal_services.add_attachment(
+        proposal,
+        member,
+        SimpleUploadedFile("会社案内.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    )
     factories.act(proposal, "submit", member)
     reviewer = factories.user(Role.REVIEWER)
     factories.assign(proposal, reviewer)

@@ -21,13 +21,16 @@ def test_a_department_presents_an_issue_of_its_own(client, people):
     client.force_login(member)
     assert client.get(reverse("themes:manage")).status_code == 200
     # Whatever is posted, the theme is an issue of the member's own department.
-    response = client.post(reverse("themes:create"),
-                           form_data(other_dept, prog, kind="call", title="道路の維持管理"))
+    response = client.post(
+        reverse("themes:create"), form_data(other_dept, prog, kind="call", title="道路の維持管理")
+    )
     assert response.status_code == 302
     theme = Theme.objects.get(title="道路の維持管理")
     assert theme.kind == Theme.Kind.ISSUE and theme.department == member.department
-    response = client.post(reverse("themes:edit", args=[theme.pk]),
-                           form_data(other_dept, prog, title="道路の維持管理（改訂）"))
+    response = client.post(
+        reverse("themes:edit", args=[theme.pk]),
+        form_data(other_dept, prog, title="道路の維持管理（改訂）"),
+    )
     assert response.status_code == 302
     theme.refresh_from_db()
     assert theme.title == "道路の維持管理（改訂）" and theme.department == member.department
@@ -53,12 +56,15 @@ def test_a_department_answers_questions_on_its_issue(client, people):
 
     member = people["department"]
     issue = make_theme(kind=Theme.Kind.ISSUE, department=member.department)
-    question = ThemeQuestion.objects.create(theme=issue, asked_by=people["business"],
-                                            question="対象地域は？", asked_at=DURING)
+    question = ThemeQuestion.objects.create(
+        theme=issue, asked_by=people["business"], question="対象地域は？", asked_at=DURING
+    )
     client.force_login(member)
     with time_machine.travel(DURING):
-        response = client.post(reverse("themes:questions", args=[issue.pk]), {
-            "question_id": question.pk, "answer": "市内全域です。", "publish": "on"})
+        response = client.post(
+            reverse("themes:questions", args=[issue.pk]),
+            {"question_id": question.pk, "answer": "市内全域です。", "publish": "on"},
+        )
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.answer == "市内全域です。" and question.published_at is not None

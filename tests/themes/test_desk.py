@@ -25,11 +25,20 @@ NOT_DESK = ["business", "reviewer", "administrator"]  # departments: test_depart
 
 def form_data(department, programme, **kw):
     data = {
-        "kind": "call", "title": "公園の利活用", "title_en": "", "background": "背景",
-        "sought": "求める提案", "description_en": "", "department": department.pk,
-        "programme": programme.pk, "opens_at": "2026-12-01 09:00",
-        "closes_at": "2026-12-21 17:00", "questions_until": "2026-12-10T17:00",
-        "results_announced_at": "", "allows_sole_proprietors": "on", "planned_adoptions": "0",
+        "kind": "call",
+        "title": "公園の利活用",
+        "title_en": "",
+        "background": "背景",
+        "sought": "求める提案",
+        "description_en": "",
+        "department": department.pk,
+        "programme": programme.pk,
+        "opens_at": "2026-12-01 09:00",
+        "closes_at": "2026-12-21 17:00",
+        "questions_until": "2026-12-10T17:00",
+        "results_announced_at": "",
+        "allows_sole_proprietors": "on",
+        "planned_adoptions": "0",
         "is_published": "on",
     }
     data.update(kw)
@@ -37,8 +46,12 @@ def form_data(department, programme, **kw):
 
 
 def desk_urls(theme):
-    return [reverse("themes:manage"), reverse("themes:create"),
-            reverse("themes:edit", args=[theme.pk]), reverse("themes:questions", args=[theme.pk])]
+    return [
+        reverse("themes:manage"),
+        reverse("themes:create"),
+        reverse("themes:edit", args=[theme.pk]),
+        reverse("themes:questions", args=[theme.pk]),
+    ]
 
 
 @pytest.mark.parametrize("role", NOT_DESK)
@@ -72,20 +85,28 @@ def test_the_desk_creates_a_call(client, people, role):
 def test_closing_before_opening_is_refused_with_a_clear_message(client, people):
     dept, prog = factories.department(), factories.programme()
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("themes:create"), form_data(
-        dept, prog, closes_at="2026-11-30 17:00", title="締切が先の募集"))
+    response = client.post(
+        reverse("themes:create"),
+        form_data(dept, prog, closes_at="2026-11-30 17:00", title="締切が先の募集"),
+    )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "The call must close after it opens: it opens at Tue 1 Dec 2026, 09:00 JST, but the " \
-           "closing you entered is Mon 30 Nov 2026, 17:00 JST." in page
+    assert (
+        "The call must close after it opens: it opens at Tue 1 Dec 2026, 09:00 JST, but the "
+        "closing you entered is Mon 30 Nov 2026, 17:00 JST." in page
+    )
     assert 'value="締切が先の募集"' in page  # what was typed is kept
     assert not Theme.objects.exists()
 
 
 def test_question_deadline_outside_the_period_is_refused(client, people, theme):
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("themes:edit", args=[theme.pk]), form_data(
-        theme.department, theme.programme, questions_until="2026-12-25 17:00", title="変更後"))
+    response = client.post(
+        reverse("themes:edit", args=[theme.pk]),
+        form_data(
+            theme.department, theme.programme, questions_until="2026-12-25 17:00", title="変更後"
+        ),
+    )
     assert response.status_code == 400
     assert "The question period must end while the call is open" in response.content.decode()
     theme.refresh_from_db()
@@ -94,8 +115,10 @@ def test_question_deadline_outside_the_period_is_refused(client, people, theme):
 
 def test_the_desk_edits_a_call(client, people, theme):
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("themes:edit", args=[theme.pk]), form_data(
-        theme.department, theme.programme, title="変更後", closes_at="2026-12-22 17:00"))
+    response = client.post(
+        reverse("themes:edit", args=[theme.pk]),
+        form_data(theme.department, theme.programme, title="変更後", closes_at="2026-12-22 17:00"),
+    )
     assert response.status_code == 302
     theme.refresh_from_db()
     assert theme.title == "変更後" and theme.closes_at.day == 22
@@ -108,8 +131,14 @@ def test_services_validate_and_check_the_role(people, theme):
     theme.refresh_from_db()
     assert theme.closes_at == CLOSES
     with pytest.raises(PermissionDenied):
-        services.create_theme(people["business"], title="x", department=theme.department,
-                              programme=theme.programme, opens_at=OPENS, closes_at=CLOSES)
+        services.create_theme(
+            people["business"],
+            title="x",
+            department=theme.department,
+            programme=theme.programme,
+            opens_at=OPENS,
+            closes_at=CLOSES,
+        )
 
 
 def test_rubric_is_offered_when_rubrics_exist(client, people):
@@ -128,9 +157,14 @@ def test_rubric_is_offered_when_rubrics_exist(client, people):
 
 def test_a_pdf_document_is_uploaded_and_downloaded(client, people, theme):
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("themes:edit", args=[theme.pk]), {
-        "part": "document", "title": "募集要項",
-        "file": SimpleUploadedFile("募集要項.pdf", PDF, content_type="application/pdf")})
+    response = client.post(
+        reverse("themes:edit", args=[theme.pk]),
+        {
+            "part": "document",
+            "title": "募集要項",
+            "file": SimpleUploadedFile("募集要項.pdf", PDF, content_type="application/pdf"),
+        },
+    )
     assert response.status_code == 302
     doc = ThemeDocument.objects.get()
     assert doc.title == "募集要項" and doc.original_name == "募集要項.pdf" and doc.size == len(PDF)
@@ -140,15 +174,20 @@ def test_a_pdf_document_is_uploaded_and_downloaded(client, people, theme):
     assert download["Content-Disposition"].startswith("attachment;")
 
 
-@pytest.mark.parametrize("name, content, expected", [
-    ("募集要項.pdf", EXE, "is not a PDF file"),
-    ("setup.exe", EXE, "only these types are accepted"),
-    ("memo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "Call documents are published as PDF only."),
-])
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("募集要項.pdf", EXE, "is not a PDF file"),
+        ("setup.exe", EXE, "only these types are accepted"),
+        ("memo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "Call documents are published as PDF only."),
+    ],
+)
 def test_an_executable_or_non_pdf_is_refused(client, people, theme, name, content, expected):
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("themes:edit", args=[theme.pk]), {
-        "part": "document", "title": "資料", "file": SimpleUploadedFile(name, content)})
+    response = client.post(
+        reverse("themes:edit", args=[theme.pk]),
+        {"part": "document", "title": "資料", "file": SimpleUploadedFile(name, content)},
+    )
     assert response.status_code == 400
     assert expected in response.content.decode()
     assert not ThemeDocument.objects.exists()
@@ -157,8 +196,9 @@ def test_an_executable_or_non_pdf_is_refused(client, people, theme, name, conten
 def test_the_desk_removes_a_document(client, people, theme):
     doc = services.add_document(theme, people["desk_staff"], SimpleUploadedFile("a.pdf", PDF))
     client.force_login(people["desk_staff"])
-    client.post(reverse("themes:edit", args=[theme.pk]),
-                {"part": "remove_document", "document": doc.pk})
+    client.post(
+        reverse("themes:edit", args=[theme.pk]), {"part": "remove_document", "document": doc.pk}
+    )
     assert not ThemeDocument.objects.exists()
 
 
@@ -169,8 +209,10 @@ def test_the_desk_answers_and_publishes_without_sending_mail(client, people, the
     page = client.get(reverse("themes:questions", args=[theme.pk])).content.decode()
     assert "提案書の様式は自由ですか？" in page and asker.full_name in page  # the desk sees who
     emails_before = OutboundEmail.objects.count()
-    response = client.post(reverse("themes:questions", args=[theme.pk]), {
-        "question_id": question.pk, "answer": "様式は自由です。", "publish": "on"})
+    response = client.post(
+        reverse("themes:questions", args=[theme.pk]),
+        {"question_id": question.pk, "answer": "様式は自由です。", "publish": "on"},
+    )
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.answer == "様式は自由です。" and question.published_at is not None
@@ -185,8 +227,10 @@ def test_the_desk_answers_and_publishes_without_sending_mail(client, people, the
 def test_an_empty_answer_is_refused(client, people, theme):
     question = services.ask_question(theme, people["business"], "質問", when=DURING)
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("themes:questions", args=[theme.pk]), {
-        "question_id": question.pk, "answer": "", "publish": "on"})
+    response = client.post(
+        reverse("themes:questions", args=[theme.pk]),
+        {"question_id": question.pk, "answer": "", "publish": "on"},
+    )
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     question.refresh_from_db()
@@ -197,8 +241,10 @@ def test_a_question_of_another_call_cannot_be_answered_here(client, people, them
     other = make_theme()
     question = services.ask_question(other, people["business"], "質問", when=DURING)
     client.force_login(people["desk_staff"])
-    response = client.post(reverse("themes:questions", args=[theme.pk]), {
-        "question_id": question.pk, "answer": "答え", "publish": "on"})
+    response = client.post(
+        reverse("themes:questions", args=[theme.pk]),
+        {"question_id": question.pk, "answer": "答え", "publish": "on"},
+    )
     assert response.status_code == 404
     assert ThemeQuestion.objects.get().answer == ""
 

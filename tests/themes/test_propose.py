@@ -31,8 +31,10 @@ def test_a_business_proposes_for_an_open_theme(client, people, theme):
         text = page.content.decode()
         assert theme.title in text and "Propose for this theme" in text
         # A programme posted by hand is ignored: the call decides it.
-        response = client.post(start_url(theme), {
-            "kind": "proposal", "programme": other_programme.pk, "title": "保育所の空き状況AI"})
+        response = client.post(
+            start_url(theme),
+            {"kind": "proposal", "programme": other_programme.pk, "title": "保育所の空き状況AI"},
+        )
     assert response.status_code == 302
     proposal = Proposal.objects.get()
     assert proposal.theme == theme
@@ -41,8 +43,9 @@ def test_a_business_proposes_for_an_open_theme(client, people, theme):
 
 
 def test_the_themes_eligibility_refuses_a_sole_proprietor(client, db):
-    sole = factories.user(Role.BUSINESS,
-                          organization=factories.organization(is_sole_proprietor=True))
+    sole = factories.user(
+        Role.BUSINESS, organization=factories.organization(is_sole_proprietor=True)
+    )
     theme = make_theme(allows_sole_proprietors=False)
     with time_machine.travel(DURING, tick=False):
         client.force_login(sole)
@@ -94,8 +97,9 @@ def test_submitted_before_the_closing_second_is_accepted_even_if_processed_after
     draft = themed_draft(people["business"], theme)
     # The request arrived one second before closing; processing ends after the closing.
     with time_machine.travel(CLOSES + 5 * SECOND, tick=False):
-        proposal_services.transition_proposal(draft, "submit", people["business"],
-                                              when=CLOSES - SECOND)
+        proposal_services.transition_proposal(
+            draft, "submit", people["business"], when=CLOSES - SECOND
+        )
     draft.refresh_from_db()
     assert draft.state == State.SUBMITTED
     assert draft.submitted_at == CLOSES - SECOND
@@ -125,8 +129,10 @@ def test_the_submit_view_accepts_the_last_second(client, people, theme):
     draft = themed_draft(people["business"], theme)
     with time_machine.travel(CLOSES - SECOND, tick=False):
         client.force_login(people["business"])
-        response = client.post(reverse("proposals:submit", args=[draft.pk]),
-                               {"action": "submit", "expected_state": "draft"})
+        response = client.post(
+            reverse("proposals:submit", args=[draft.pk]),
+            {"action": "submit", "expected_state": "draft"},
+        )
     assert response.status_code == 302
     assert response["Location"] == reverse("proposals:receipt", args=[draft.pk])
     draft.refresh_from_db()
@@ -143,8 +149,11 @@ def test_the_submit_view_refuses_at_the_closing_second(client, people, theme):
     draft = themed_draft(people["business"], theme)
     with time_machine.travel(CLOSES, tick=False):
         client.force_login(people["business"])
-        response = client.post(reverse("proposals:submit", args=[draft.pk]),
-                               {"action": "submit", "expected_state": "draft"}, follow=True)
+        response = client.post(
+            reverse("proposals:submit", args=[draft.pk]),
+            {"action": "submit", "expected_state": "draft"},
+            follow=True,
+        )
     assert response.redirect_chain[0][0] == reverse("proposals:step", args=[draft.pk, "confirm"])
     assert "closed at Mon 21 Dec 2026, 17:00 JST" in response.content.decode()
     draft.refresh_from_db()
@@ -152,8 +161,9 @@ def test_the_submit_view_refuses_at_the_closing_second(client, people, theme):
 
 
 def test_the_themes_eligibility_is_checked_again_at_submission(db):
-    sole = factories.user(Role.BUSINESS,
-                          organization=factories.organization(is_sole_proprietor=True))
+    sole = factories.user(
+        Role.BUSINESS, organization=factories.organization(is_sole_proprietor=True)
+    )
     theme = make_theme()
     draft = themed_draft(sole, theme)
     theme.allows_sole_proprietors = False  # the desk tightened the call after the draft began
@@ -175,12 +185,19 @@ def test_the_programme_of_a_draft_for_a_call_cannot_be_changed_in_the_form(clien
 
     now = timezone.now()
     prog, other = factories.programme(), factories.programme()
-    theme = Theme.objects.create(title="固定の募集", department=factories.department(), programme=prog,
-                                 opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=9))
+    theme = Theme.objects.create(
+        title="固定の募集",
+        department=factories.department(),
+        programme=prog,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=9),
+    )
     member = factories.user(Role.BUSINESS)
     draft = factories.draft(member, prog=prog, theme=theme, complete=False, title="募集への提案")
     client.force_login(member)
-    client.post(f"/proposals/{draft.pk}/edit/content/", {
-        "kind": "proposal", "programme": other.pk, "title": "募集への提案", "summary": "要約"})
+    client.post(
+        f"/proposals/{draft.pk}/edit/content/",
+        {"kind": "proposal", "programme": other.pk, "title": "募集への提案", "summary": "要約"},
+    )
     draft.refresh_from_db()
     assert draft.programme == prog and draft.summary == "要約"

@@ -46,8 +46,9 @@ def test_unpublished_call_is_404_for_a_business_but_the_desk_previews_it(client,
 
 def test_detail_shows_the_facts_in_japan_time_with_weekday(client, db):
     dept = factories.department(name="こども未来局", name_en="Children's Future Bureau")
-    theme = make_theme(department=dept, planned_adoptions=0, allows_sole_proprietors=False,
-                       startups_only=True)
+    theme = make_theme(
+        department=dept, planned_adoptions=0, allows_sole_proprietors=False, startups_only=True
+    )
     with time_machine.travel(DURING, tick=False):
         page = client.get(detail_url(theme)).content.decode()
         assert "Children&#x27;s Future Bureau" in page
@@ -85,7 +86,9 @@ def test_published_answers_are_shown_without_the_asker(client, people, theme):
         services.answer_question(draft_answer, desk, "検討中です。", publish=False)
         services.ask_question(theme, asker, "まだ答えのない質問")
         page = client.get(detail_url(theme)).content.decode()
-    assert "実証場所は指定されていますか？" in page and "市内の保育所3か所を想定しています。" in page
+    assert (
+        "実証場所は指定されていますか？" in page and "市内の保育所3か所を想定しています。" in page
+    )
     assert "予算の上限はありますか？" not in page and "検討中です。" not in page
     assert "まだ答えのない質問" not in page
     assert asker.full_name not in page and org_name not in page and asker.email not in page
@@ -96,8 +99,9 @@ def test_a_business_asks_during_the_question_period(client, people, theme):
         client.force_login(people["business"])
         page = client.get(detail_url(theme)).content.decode()
         assert f'action="{reverse("themes:ask", args=[theme.pk])}"' in page
-        response = client.post(reverse("themes:ask", args=[theme.pk]),
-                               {"question": "応募は複数可能ですか？"})
+        response = client.post(
+            reverse("themes:ask", args=[theme.pk]), {"question": "応募は複数可能ですか？"}
+        )
     assert response.status_code == 302
     question = ThemeQuestion.objects.get()
     assert question.asked_by == people["business"] and question.question == "応募は複数可能ですか？"
@@ -112,12 +116,15 @@ def test_a_question_after_the_period_is_refused_and_the_text_kept(client, people
         client.force_login(people["business"])
         page = client.get(detail_url(theme)).content.decode()
         assert "The question period ended at Thu 10 Dec 2026, 17:00 JST" in page
-        response = client.post(reverse("themes:ask", args=[theme.pk]),
-                               {"question": "締切後の質問です。"})
+        response = client.post(
+            reverse("themes:ask", args=[theme.pk]), {"question": "締切後の質問です。"}
+        )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "The question period ended at Thu 10 Dec 2026, 17:00 JST (Japan time). Your question " \
-           "was not sent." in page
+    assert (
+        "The question period ended at Thu 10 Dec 2026, 17:00 JST (Japan time). Your question "
+        "was not sent." in page
+    )
     assert "締切後の質問です。</textarea>" in page  # what was typed is still there
     assert not ThemeQuestion.objects.exists()
 
@@ -150,8 +157,9 @@ def test_anonymous_question_goes_to_sign_in(client, theme):
 
 
 def test_document_download_is_an_attachment(client, people, theme):
-    doc = services.add_document(theme, people["desk_staff"],
-                                SimpleUploadedFile("募集要項.pdf", PDF), "募集要項")
+    doc = services.add_document(
+        theme, people["desk_staff"], SimpleUploadedFile("募集要項.pdf", PDF), "募集要項"
+    )
     with time_machine.travel(DURING, tick=False):
         page = client.get(detail_url(theme)).content.decode()
         url = reverse("themes:document", args=[theme.pk, doc.pk])

@@ -14,14 +14,17 @@ pytestmark = pytest.mark.integration
 S = Theme.Status
 
 
-@pytest.mark.parametrize("moment, expected", [
-    (OPENS - SECOND, S.UPCOMING),
-    (OPENS, S.OPEN),
-    (CLOSES - SECOND, S.OPEN),
-    (CLOSES, S.CLOSED),
-    (RESULTS - SECOND, S.CLOSED),
-    (RESULTS, S.ANNOUNCED),
-])
+@pytest.mark.parametrize(
+    "moment, expected",
+    [
+        (OPENS - SECOND, S.UPCOMING),
+        (OPENS, S.OPEN),
+        (CLOSES - SECOND, S.OPEN),
+        (CLOSES, S.CLOSED),
+        (RESULTS - SECOND, S.CLOSED),
+        (RESULTS, S.ANNOUNCED),
+    ],
+)
 def test_status_at_each_boundary(theme, moment, expected):
     assert theme.status_at(moment) == expected
     with time_machine.travel(moment, tick=False):
@@ -34,10 +37,16 @@ def test_without_an_announcement_a_call_stays_closed(db):
     assert theme.status_at(RESULTS + SECOND * 10**7) == S.CLOSED
 
 
-@pytest.mark.parametrize("moment, accepts", [
-    (OPENS - SECOND, False), (OPENS, True), (QUESTIONS_UNTIL - SECOND, True),
-    (QUESTIONS_UNTIL, False), (CLOSES - SECOND, False),
-])
+@pytest.mark.parametrize(
+    "moment, accepts",
+    [
+        (OPENS - SECOND, False),
+        (OPENS, True),
+        (QUESTIONS_UNTIL - SECOND, True),
+        (QUESTIONS_UNTIL, False),
+        (CLOSES - SECOND, False),
+    ],
+)
 def test_question_period_boundaries(theme, moment, accepts):
     assert theme.accepts_questions_at(moment) is accepts
 
@@ -52,7 +61,7 @@ def test_the_public_list_follows_the_clock(client, theme):
     url = reverse("themes:list")
     with time_machine.travel(OPENS - SECOND, tick=False):
         page = client.get(url).content.decode()
-        coming = page.index("id=\"upcoming-heading\"")
+        coming = page.index('id="upcoming-heading"')
         assert page.index(theme.title) > coming
         assert "Propose" not in page
     with time_machine.travel(DURING, tick=False):
@@ -62,7 +71,7 @@ def test_the_public_list_follows_the_clock(client, theme):
     with time_machine.travel(CLOSES, tick=False):
         page = client.get(url).content.decode()
         # Closed calls are listed separately, after the (empty) open section.
-        assert page.index(theme.title) > page.index("id=\"past-heading\"")
+        assert page.index(theme.title) > page.index('id="past-heading"')
 
 
 def test_the_list_query_count_does_not_grow_with_rows(client, db, django_assert_max_num_queries):

@@ -7,102 +7,166 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0002_rubrics_scores'),
-        ('themes', '0001_initial'),
+        ("reviews", "0002_rubrics_scores"),
+        ("themes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='theme',
-            name='allows_sole_proprietors',
-            field=models.BooleanField(default=True, verbose_name='sole proprietors may propose'),
+            model_name="theme",
+            name="allows_sole_proprietors",
+            field=models.BooleanField(default=True, verbose_name="sole proprietors may propose"),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='description_en',
-            field=models.TextField(blank=True, verbose_name='background and what is sought, in English'),
+            model_name="theme",
+            name="description_en",
+            field=models.TextField(
+                blank=True, verbose_name="background and what is sought, in English"
+            ),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='is_blind',
-            field=models.BooleanField(default=False, help_text="Reviewers never see the business's identity or contact data.", verbose_name='blind review'),
+            model_name="theme",
+            name="is_blind",
+            field=models.BooleanField(
+                default=False,
+                help_text="Reviewers never see the business's identity or contact data.",
+                verbose_name="blind review",
+            ),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='is_published',
-            field=models.BooleanField(default=True, verbose_name='published'),
+            model_name="theme",
+            name="is_published",
+            field=models.BooleanField(default=True, verbose_name="published"),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='planned_adoptions',
-            field=models.PositiveSmallIntegerField(default=1, help_text='Usually one; zero is allowed, and the city may adopt none.', verbose_name='adoptions planned'),
+            model_name="theme",
+            name="planned_adoptions",
+            field=models.PositiveSmallIntegerField(
+                default=1,
+                help_text="Usually one; zero is allowed, and the city may adopt none.",
+                verbose_name="adoptions planned",
+            ),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='questions_until',
-            field=models.DateTimeField(blank=True, help_text='End of the question period (it starts when the call opens).', null=True, verbose_name='questions until'),
+            model_name="theme",
+            name="questions_until",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="End of the question period (it starts when the call opens).",
+                null=True,
+                verbose_name="questions until",
+            ),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='results_announced_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='results announced'),
+            model_name="theme",
+            name="results_announced_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="results announced"),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='rubric',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='themes', to='reviews.rubric', verbose_name='rubric'),
+            model_name="theme",
+            name="rubric",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="themes",
+                to="reviews.rubric",
+                verbose_name="rubric",
+            ),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='sought',
-            field=models.TextField(blank=True, verbose_name='what is sought'),
+            model_name="theme",
+            name="sought",
+            field=models.TextField(blank=True, verbose_name="what is sought"),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='startups_only',
-            field=models.BooleanField(default=False, verbose_name='startups only'),
+            model_name="theme",
+            name="startups_only",
+            field=models.BooleanField(default=False, verbose_name="startups only"),
         ),
         migrations.AddField(
-            model_name='theme',
-            name='title_en',
-            field=models.CharField(blank=True, max_length=200, verbose_name='title in English'),
+            model_name="theme",
+            name="title_en",
+            field=models.CharField(blank=True, max_length=200, verbose_name="title in English"),
         ),
         migrations.CreateModel(
-            name='ThemeDocument',
+            name="ThemeDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(max_length=200, upload_to='themes/%Y/')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='size in bytes')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='themes.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("file", models.FileField(max_length=200, upload_to="themes/%Y/")),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="size in bytes")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="themes.theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call document',
-                'verbose_name_plural': 'call documents',
-                'ordering': ['theme', 'sort_order', 'pk'],
+                "verbose_name": "call document",
+                "verbose_name_plural": "call documents",
+                "ordering": ["theme", "sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ThemeQuestion',
+            name="ThemeQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField(verbose_name='question')),
-                ('asked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('answer', models.TextField(blank=True, verbose_name='answer')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='themes.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question", models.TextField(verbose_name="question")),
+                ("asked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("answer", models.TextField(blank=True, verbose_name="answer")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="themes.theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'question about a call',
-                'verbose_name_plural': 'questions about calls',
-                'ordering': ['theme', 'asked_at', 'pk'],
+                "verbose_name": "question about a call",
+                "verbose_name_plural": "questions about calls",
+                "ordering": ["theme", "asked_at", "pk"],
             },
         ),
     ]

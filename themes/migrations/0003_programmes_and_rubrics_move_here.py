@@ -12,7 +12,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("themes", "0002_calls_documents_questions"),
         ("proposals", "0008_inbox_search_trigram"),
@@ -26,17 +25,52 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="Programme",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
                         ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
                         ("name", models.CharField(max_length=100, verbose_name="name")),
-                        ("name_en", models.CharField(max_length=150, verbose_name="name in English")),
+                        (
+                            "name_en",
+                            models.CharField(max_length=150, verbose_name="name in English"),
+                        ),
                         ("description", models.TextField(blank=True, verbose_name="description")),
-                        ("description_en", models.TextField(blank=True, verbose_name="description in English")),
-                        ("allows_sole_proprietors", models.BooleanField(default=True, verbose_name="sole proprietors may propose")),
-                        ("startups_only", models.BooleanField(default=False, verbose_name="startups only")),
-                        ("review_required", models.BooleanField(default=False, help_text="Themed calls always require a review; always-open proposals only if set here.", verbose_name="scored review required before adoption")),
-                        ("is_active", models.BooleanField(default=True, verbose_name="accepting proposals")),
-                        ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                        (
+                            "description_en",
+                            models.TextField(blank=True, verbose_name="description in English"),
+                        ),
+                        (
+                            "allows_sole_proprietors",
+                            models.BooleanField(
+                                default=True, verbose_name="sole proprietors may propose"
+                            ),
+                        ),
+                        (
+                            "startups_only",
+                            models.BooleanField(default=False, verbose_name="startups only"),
+                        ),
+                        (
+                            "review_required",
+                            models.BooleanField(
+                                default=False,
+                                help_text="Themed calls always require a review; always-open proposals only if set here.",
+                                verbose_name="scored review required before adoption",
+                            ),
+                        ),
+                        (
+                            "is_active",
+                            models.BooleanField(default=True, verbose_name="accepting proposals"),
+                        ),
+                        (
+                            "sort_order",
+                            models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                        ),
                     ],
                     options={
                         "verbose_name": "programme",
@@ -48,32 +82,103 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="Rubric",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
                         ("name", models.CharField(max_length=100, verbose_name="name")),
-                        ("name_en", models.CharField(blank=True, max_length=150, verbose_name="name in English")),
+                        (
+                            "name_en",
+                            models.CharField(
+                                blank=True, max_length=150, verbose_name="name in English"
+                            ),
+                        ),
                         ("description", models.TextField(blank=True, verbose_name="description")),
-                        ("scale_min", models.PositiveSmallIntegerField(default=1, verbose_name="lowest score")),
-                        ("scale_max", models.PositiveSmallIntegerField(default=5, verbose_name="highest score")),
-                        ("is_default", models.BooleanField(default=False, help_text="Used when a proposal's themed call names no rubric.", verbose_name="default for always-open proposals")),
+                        (
+                            "scale_min",
+                            models.PositiveSmallIntegerField(
+                                default=1, verbose_name="lowest score"
+                            ),
+                        ),
+                        (
+                            "scale_max",
+                            models.PositiveSmallIntegerField(
+                                default=5, verbose_name="highest score"
+                            ),
+                        ),
+                        (
+                            "is_default",
+                            models.BooleanField(
+                                default=False,
+                                help_text="Used when a proposal's themed call names no rubric.",
+                                verbose_name="default for always-open proposals",
+                            ),
+                        ),
                     ],
                     options={
                         "verbose_name": "rubric",
                         "verbose_name_plural": "rubrics",
                         "ordering": ["name"],
-                        "constraints": [models.CheckConstraint(condition=models.Q(("scale_max__gt", models.F("scale_min"))), name="rubric_scale_ordered", violation_error_message="The highest score must be above the lowest.")],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(("scale_max__gt", models.F("scale_min"))),
+                                name="rubric_scale_ordered",
+                                violation_error_message="The highest score must be above the lowest.",
+                            )
+                        ],
                         "db_table": "reviews_rubric",
                     },
                 ),
                 migrations.CreateModel(
                     name="Criterion",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
                         ("name", models.CharField(max_length=100, verbose_name="name")),
-                        ("name_en", models.CharField(blank=True, max_length=150, verbose_name="name in English")),
-                        ("description", models.TextField(blank=True, verbose_name="what reviewers look for")),
-                        ("weight", models.DecimalField(decimal_places=2, default=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name="weight")),
-                        ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                        ("rubric", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="criteria", to="themes.rubric")),
+                        (
+                            "name_en",
+                            models.CharField(
+                                blank=True, max_length=150, verbose_name="name in English"
+                            ),
+                        ),
+                        (
+                            "description",
+                            models.TextField(blank=True, verbose_name="what reviewers look for"),
+                        ),
+                        (
+                            "weight",
+                            models.DecimalField(
+                                decimal_places=2,
+                                default=1,
+                                max_digits=5,
+                                validators=[django.core.validators.MinValueValidator(0)],
+                                verbose_name="weight",
+                            ),
+                        ),
+                        (
+                            "sort_order",
+                            models.PositiveSmallIntegerField(default=0, verbose_name="order"),
+                        ),
+                        (
+                            "rubric",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="criteria",
+                                to="themes.rubric",
+                            ),
+                        ),
                     ],
                     options={
                         "verbose_name": "criterion",
@@ -85,12 +190,24 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="theme",
                     name="programme",
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="themes", to="themes.programme", verbose_name="programme"),
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="themes",
+                        to="themes.programme",
+                        verbose_name="programme",
+                    ),
                 ),
                 migrations.AlterField(
                     model_name="theme",
                     name="rubric",
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="themes", to="themes.rubric", verbose_name="rubric"),
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="themes",
+                        to="themes.rubric",
+                        verbose_name="rubric",
+                    ),
                 ),
             ],
         ),

@@ -13,7 +13,8 @@ def move_content_types(apps, schema_editor):
         if ContentType.objects.using(db).filter(app_label="themes", model=model).exists():
             continue
         ContentType.objects.using(db).filter(app_label=old_app, model=model).update(
-            app_label="themes")
+            app_label="themes"
+        )
 
 
 def move_content_types_back(apps, schema_editor):
@@ -21,11 +22,11 @@ def move_content_types_back(apps, schema_editor):
     db = schema_editor.connection.alias
     for old_app, model in MOVED:
         ContentType.objects.using(db).filter(app_label="themes", model=model).update(
-            app_label=old_app)
+            app_label=old_app
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("themes", "0003_programmes_and_rubrics_move_here"),
         ("proposals", "0009_programme_moved_to_themes"),

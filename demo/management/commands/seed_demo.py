@@ -15,12 +15,17 @@ from demo.seeder import Seeder, demo_logins
 
 
 class Command(BaseCommand):
-    help = ("Create demo data: programmes, consent texts, departments, businesses, demo logins "
-            f"(password {DEMO_PASSWORD}) and proposals in every state. Safe to run again.")
+    help = (
+        "Create demo data: programmes, consent texts, departments, businesses, demo logins "
+        f"(password {DEMO_PASSWORD}) and proposals in every state. Safe to run again."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing if any user exists (used by `make run`).")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if any user exists (used by `make run`).",
+        )
 
     def handle(self, *args, **options):
         if options["if_empty"] and User.objects.exists():
@@ -29,11 +34,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         # The demo's e-mails (receipts, status changes, referrals) go to made-up addresses:
         # they are recorded in the outbox but never handed to a real mail server.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
-                transaction.atomic():
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             Seeder(self).run()
         self.stdout.write(f"done in {time.monotonic() - started:.1f} s")
         logins = ", ".join(f"{email} ({role})" for email, role in demo_logins())
         self.stdout.write(f"demo logins (password {DEMO_PASSWORD}): {logins}")
-
-

@@ -7,20 +7,28 @@ from projects.static_export import ExportError, export_dir, export_public_site
 
 
 class Command(BaseCommand):
-    help = ("Write the public list of adopted projects, each project's page, the statistics, "
-            "the open data (CSV, JSON, feed) and the CSS as a folder of static files with "
-            "relative links, which a city's CMS can host as it is. The folder is replaced "
-            "as a whole.")
+    help = (
+        "Write the public list of adopted projects, each project's page, the statistics, "
+        "the open data (CSV, JSON, feed) and the CSS as a folder of static files with "
+        "relative links, which a city's CMS can host as it is. The folder is replaced "
+        "as a whole."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--output", "-o", default=None,
+            "--output",
+            "-o",
+            default=None,
             help="folder to write (default: PUBLIC_SITE_EXPORT_DIR); must be new, empty or an "
-                 "earlier export")
+            "earlier export",
+        )
         parser.add_argument(
-            "--language", action="append", dest="languages",
+            "--language",
+            action="append",
+            dest="languages",
             choices=[code for code, _name in settings.LANGUAGES],
-            help="export only this language (repeat for several; default: all)")
+            help="export only this language (repeat for several; default: all)",
+        )
 
     def handle(self, *args, **options):
         output = options["output"] or export_dir()
@@ -34,5 +42,6 @@ class Command(BaseCommand):
         for name in written:
             self.stdout.write(f"  {name}")
         pages = sum(name.endswith(".html") for name in written)
-        self.stdout.write(self.style.SUCCESS(
-            f"Wrote {len(written)} files ({pages} pages) to {output}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Wrote {len(written)} files ({pages} pages) to {output}")
+        )

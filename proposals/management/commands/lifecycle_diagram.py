@@ -10,12 +10,17 @@ from proposals.diagram import lifecycle_dot, lifecycle_mermaid
 
 
 class Command(BaseCommand):
-    help = ("Write docs/lifecycle.dot and docs/lifecycle.mmd from the transitions in code "
-            "(and docs/lifecycle.svg when Graphviz's dot program is installed).")
+    help = (
+        "Write docs/lifecycle.dot and docs/lifecycle.mmd from the transitions in code "
+        "(and docs/lifecycle.svg when Graphviz's dot program is installed)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true",
-                            help="Exit 1 if the checked-in files differ from the code.")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Exit 1 if the checked-in files differ from the code.",
+        )
 
     def handle(self, *args, check=False, **options):
         docs = Path(settings.BASE_DIR) / "docs"
@@ -26,10 +31,15 @@ class Command(BaseCommand):
             outputs[readme] = re.sub(
                 r"(<!-- lifecycle:start -->\n)```mermaid\n.*?```(\n<!-- lifecycle:end -->)",
                 lambda m: f"{m.group(1)}```mermaid\n{mermaid}```{m.group(2)}",
-                readme.read_text(encoding="utf-8"), flags=re.S)
+                readme.read_text(encoding="utf-8"),
+                flags=re.S,
+            )
         if check:
-            stale = [p.name for p, text in outputs.items()
-                     if not p.exists() or p.read_text(encoding="utf-8") != text]
+            stale = [
+                p.name
+                for p, text in outputs.items()
+                if not p.exists() or p.read_text(encoding="utf-8") != text
+            ]
             if stale:
                 self.stderr.write(f"out of date: {', '.join(stale)} (run `make diagram`)")
                 raise SystemExit(1)
