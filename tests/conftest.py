@@ -18,7 +18,7 @@ from core.models import Role
 
 from . import factories
 from .smtp import smtp_server  # noqa: F401 — a fixture for every test module
-from .support import IN_CI, port_open
+from .support import IN_CI, cjk_font_installed, port_open, require
 from .worker import redis_worker  # noqa: F401 — a fixture for every test module
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -87,8 +87,6 @@ def _postgres_only(request):
     if request.node.get_closest_marker("postgres"):
         from django.db import connection
 
-        from .support import require
-
         require(
             connection.vendor == "postgresql",
             "needs PostgreSQL: run with DATABASE_URL=postgres://… (make test-postgres)",
@@ -127,6 +125,16 @@ def _japanese_by_default():
     translation.activate("ja")
     yield
     translation.activate("ja")
+
+
+@pytest.fixture
+def cjk_font():
+    """For the tests that read a rendered PDF back: WeasyPrint drops Japanese glyphs silently
+    when no Japanese font is installed, so such a test skips (or fails under CI=true) instead."""
+    require(
+        cjk_font_installed(),
+        "no Japanese font: apt-get install fonts-ipaexfont-gothic fonts-ipaexfont-mincho",
+    )
 
 
 @pytest.fixture

@@ -10,13 +10,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from django.conf.urls.i18n import i18n_patterns
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
-from core import account_views
 from core.antispam import make_form_token
 from core.models import Invitation, Organization, Role, User
 from core.validators import make_corporate_number
@@ -29,30 +27,12 @@ PASSWORD = "kyoso-Tenjin-2026!"
 NEW_PASSWORD = "Hakata-harbour-2027?"
 
 
-# Until config/urls.py includes core.urls (and points "login" at the accounts LoginView),
-# these tests run on the project's URLs plus those two lines, exactly as they will be added.
-def _project_patterns():
-    from config import urls as project_urls
-
-    return [
-        *i18n_patterns(
-            path("accounts/login/", account_views.LoginView.as_view(), name="login"),
-            path("accounts/", include("core.urls")),
-            prefix_default_language=False,
-        ),
-        *project_urls.urlpatterns,
-    ]
-
-
-urlpatterns = _project_patterns()
-
-
 @pytest.fixture(autouse=True)
 def _urls(settings):
     try:
         reverse("accounts:register")
     except NoReverseMatch:
-        settings.ROOT_URLCONF = __name__
+        settings.ROOT_URLCONF = "tests.core.urls"
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Uploads are allowed by content (magic bytes, the ZIP's table of contents), not by name.
 
-Every file here is built in the test from real bytes: a PDF, a PNG written with zlib, Office
-packages written with zipfile, executables' headers, zip bombs.
+Every file here is built from real bytes: a PDF, a PNG written with zlib and a Windows
+executable's header (from tests.factories, as other tests upload them too), Office packages
+written with zipfile, an ELF header, zip bombs.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import io
 import random
 import struct
 import zipfile
-import zlib
 from urllib.parse import unquote
 
 import pytest
@@ -20,6 +20,8 @@ from django.http import HttpResponse
 from django.utils import translation
 
 from core import uploads
+
+from ..factories import EXE_PE, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.unit
 
@@ -36,31 +38,6 @@ def _english_messages():
 # --- real minimal files ------------------------------------------------------------------------
 
 
-def pdf_bytes(padding: int = 0) -> bytes:
-    """A minimal valid one-page PDF (with a correct xref table)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    if padding:
-        out += b"%" + b"x" * padding + b"\n"  # a comment: still a valid PDF
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def pdf_of_size(size: int) -> bytes:
     """A valid PDF of exactly ``size`` bytes (padding changes the xref digits: iterate)."""
     padding = max(size - len(pdf_bytes()) - 2, 1)
@@ -72,31 +49,12 @@ def pdf_of_size(size: int) -> bytes:
     raise AssertionError(f"could not build a PDF of {size} bytes")
 
 
-def png_bytes() -> bytes:
-    """A valid 1×1 white PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1×1, 8-bit RGB
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
-
-
 JPEG = (
     b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
     + b"\x00" * 64
     + b"\xff\xd9"
 )
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-EXE_PE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48 + b"PE\x00\x00"
 EXE_ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 

@@ -1,14 +1,18 @@
 """The demo data: every state reached through the real lifecycle, logins that work, idempotent;
-the adopted proposals' projects filled in for citizens, with sites, bookings and reports."""
+the adopted proposals' projects filled in for citizens, with sites, bookings and reports.
+
+The data is seeded once for the module and every test reads it; the ``--if-empty`` runs, which
+need an empty database, are in test_seed_demo_if_empty.py."""
 
 from __future__ import annotations
 
-from io import StringIO
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
-from django.test import RequestFactory
+from django.db import transaction
+from django.test import RequestFactory, override_settings
+from django.utils import translation
 
 from core.models import Department, Organization, Role, User
 from core.rules import can_view_site_bookings, proposals_visible_q
@@ -19,53 +23,51 @@ from projects.models import (
     ProcurementRoute,
     Project,
     Report,
-    ReportFigure,
     ReportState,
     Site,
     SiteBooking,
     Status,
 )
 from projects.selectors import public_projects
-from proposals.models import ConsentDocument, Proposal, ProposalTransition, Referral
+from proposals.models import ConsentDocument, Proposal
 from proposals.states import Kind, Outcome, State
 from reviews.models import ReviewAssignment
 from themes.models import Programme, Theme
 
+from .helpers import counts, seed
+
 pytestmark = pytest.mark.integration
 
-MODELS = [
-    Programme,
-    ConsentDocument,
-    Department,
-    Organization,
-    User,
-    Theme,
-    Proposal,
-    ProposalTransition,
-    Referral,
-    ReviewAssignment,
-    Project,
-    Site,
-    SiteBooking,
-    Report,
-    ReportFigure,
-]
 ADOPTED_STATES = [State.ADOPTED, State.AGREEMENT, State.IN_FIELD, State.COMPLETED]
 
 
-def seed(*args) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+    """The demo data, seeded once for the module (a run takes over a second) inside a
+    transaction rolled back when the module ends. Each test, through ``db``, runs in a savepoint
+    within it: it sees the data, and what it changes is undone before the next test.
 
-
-def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in MODELS}
+    The seeding runs under the settings the autouse fixtures of tests/conftest.py give a single
+    test (they are function-scoped, so they are not in effect yet): quick password hashes, which
+    the tests' hasher must read back, and uploads in a temporary folder, never in the project."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with (
+            override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                MEDIA_ROOT=tmp_path_factory.mktemp("private"),
+                PUBLIC_CACHE_RECHECK_SECONDS=0,
+            ),
+            translation.override("ja"),
+        ):
+            output = seed()
+        yield output
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def seeded(db) -> str:
-    return seed()
+def seeded(demo_data, db) -> str:
+    """What seed_demo printed; the data is in the database for this test."""
+    return demo_data
 
 
 def test_every_state_is_reached(seeded):
@@ -213,21 +215,6 @@ def test_running_twice_creates_nothing(seeded):
         )
         for p in Project.objects.all()
     } == projects
-
-
-def test_if_empty_does_nothing_when_users_exist(db):
-    User.objects.create_user(
-        email="someone@example.jp", password="x" * 12, full_name="誰か", role=Role.DESK_STAFF
-    )
-    before = counts()
-    output = seed("--if-empty")
-    assert counts() == before
-    assert len(output.strip().splitlines()) == 1
-
-
-def test_if_empty_seeds_an_empty_database(db):
-    seed("--if-empty")
-    assert User.objects.filter(email="desk@example.jp").exists()
 
 
 # --- projects -------------------------------------------------------------------------------

@@ -42,18 +42,21 @@ from projects.models import Field, Project
 from tests.support import require
 
 from .. import factories
-from .test_back_office_journey import press, sign_in, state_label, tp
-from .test_intake_journey import (
+from .support import (
     at,
     check_reflow,
     flash,
     focused,
     heading,
     mail_to,
+    press,
+    sign_in,
     skip_to_main,
+    state_label,
     t,
     tab_to,
     tab_until,
+    tp,
     type_into,
 )
 

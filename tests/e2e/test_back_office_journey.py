@@ -20,19 +20,21 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils import translation
 
 from .. import factories
-from .test_intake_journey import (
+from .support import (
     at,
     check_reflow,
     flash,
     heading,
     mail_to,
+    press,
+    sign_in,
     skip_to_main,
+    state_label,
     t,
     tab_to,
-    tab_until,
+    tp,
     type_date,
     type_into,
 )
@@ -44,36 +46,6 @@ DESK_MESSAGE = "ご提案ありがとうございます。対象とする地区�
 QUESTION = "市の避難所で実証することは可能ですか。必要な手続を教えてください。"
 CONDITIONS = "避難訓練の日に限り、消防局の職員が立ち会うこと。"
 JA = {"locale": "ja-JP"}
-
-
-def tp(context: str, msgid: str) -> str:
-    """``pgettext`` in Japanese: what the business sees for a state."""
-    with translation.override("ja"):
-        return translation.pgettext(context, msgid)
-
-
-def press(page, name: str, tag: str = "button", limit: int = 150) -> None:
-    """Tab to the button (or link) called ``name``, press Enter and wait for the next page."""
-    tab_until(
-        page, lambda now: now["tag"] == tag and now["text"] == name, f"{tag} {name!r}", limit=limit
-    )
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
-def sign_in(page, email: str, axe_check) -> None:
-    page.goto("/accounts/login/")
-    assert heading(page) == t("Sign in")
-    skip_to_main(page)
-    type_into(page, "#id_username", email)
-    type_into(page, "#id_password", factories.PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.get_by_role("button", name=t("Sign out")).is_visible()
-
-
-def state_label(page) -> str:
-    return page.locator("#proposal-state").inner_text().strip()
 
 
 def panel(page):

@@ -38,8 +38,18 @@ from themes.models import Criterion, Rubric, Theme
 from themes.selectors import closing_message
 
 from .. import factories
-from .test_back_office_journey import press, sign_in
-from .test_intake_journey import at, flash, focused, heading, skip_to_main, t, tab_to, type_into
+from .support import (
+    at,
+    flash,
+    focused,
+    heading,
+    press,
+    sign_in,
+    skip_to_main,
+    t,
+    tab_to,
+    type_into,
+)
 
 CALL_TITLE = "高齢者の見守りをデジタルで支える"
 TITLE = "センサーで独居高齢者を見守る実証"

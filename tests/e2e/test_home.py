@@ -11,12 +11,9 @@ import pytest
 from django.utils import translation
 
 from .. import factories
+from .support import FOCUS_VISIBLE_JS
 
 HOME_HEADING = "Bring your idea to the city: one desk for public-private partnership"
-FOCUS_VISIBLE_JS = """() => {
-  const el = document.activeElement, s = getComputedStyle(el);
-  return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
-}"""
 
 
 def heading_in(language: str, msgid: str = HOME_HEADING) -> str:

@@ -15,21 +15,30 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils import translation
 
 from core.dates import fiscal_year
 from core.validators import make_corporate_number
 
 from .. import factories
+from .support import (
+    at,
+    check_reflow,
+    flash,
+    focused,
+    heading,
+    mail_to,
+    press,
+    skip_to_main,
+    t,
+    tab_to,
+    tab_until,
+    type_date,
+    type_into,
+)
 
-FOCUS_VISIBLE_JS = """() => {
-  const el = document.activeElement, s = getComputedStyle(el);
-  return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
-}"""
 EMAIL = "hanako.sato@kyoso-tech.example.jp"
 PASSWORD = "Kyoso-Desk-2026-passphrase"
 CORPORATE_NUMBER = make_corporate_number("000012050002")
@@ -39,14 +48,6 @@ PROGRAMME = "実証実験フルサポート"
 PDF_NAME = "提案書_最終版.pdf"
 DESK_MESSAGE = "ご提案ありがとうございます。運行する曜日と時間帯を教えてください。"
 REPLY = "平日の午前9時から午後4時までを予定しています。"
-NARROW = {"width": 320, "height": 640}
-DESKTOP = {"width": 1280, "height": 800}
-
-
-def t(msgid: str, language: str = "ja") -> str:
-    """What the page shows for ``msgid`` in ``language`` (translated or not yet)."""
-    with translation.override(language):
-        return translation.gettext(msgid)
 
 
 def minimal_pdf() -> bytes:
@@ -78,117 +79,9 @@ def minimal_pdf() -> bytes:
     return out.getvalue()
 
 
-# --- Pages and e-mail ---------------------------------------------------------------------
-
-
-def at(page, path: str) -> None:
-    """Wait until the page's path is ``path`` (a fragment such as #main may follow)."""
-    page.wait_for_url(lambda url: urlsplit(url).path == path)
-
-
-def heading(page) -> str:
-    return page.locator("h1").inner_text()
-
-
-def flash(page) -> str:
-    """The messages Django's message framework shows at the top of the page."""
-    return page.locator(".messages").inner_text() if page.locator(".messages").count() else ""
-
-
-def mail_to(smtp_server, address: str, subject_part: str, timeout: float = 20.0):
-    """The one e-mail to ``address`` whose subject contains ``subject_part``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [m for m in smtp_server.to(address) if subject_part in str(m["Subject"])]
-        if found or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
-    subjects = [str(m["Subject"]) for m in smtp_server.to(address)]
-    assert len(found) == 1, f"wanted one e-mail with {subject_part!r}; received {subjects}"
-    return found[0]
-
-
-def check_reflow(page, axe_check) -> None:
-    """WCAG 1.4.10 at 320 CSS px: no horizontal scrolling, and still no axe violations."""
-    page.set_viewport_size(NARROW)
-    try:
-        widths = page.evaluate(
-            "() => ({scroll: document.documentElement.scrollWidth, client: window.innerWidth})"
-        )
-        assert widths["client"] == 320
-        assert widths["scroll"] <= 320, f"horizontal scrolling at 320 px on {page.url}: {widths}"
-        axe_check(page)
-    finally:
-        page.set_viewport_size(DESKTOP)
-
-
-# --- The keyboard -------------------------------------------------------------------------
-
-
-def focused(page) -> dict:
-    return page.evaluate("""() => {
-      const el = document.activeElement;
-      return {tag: el.tagName.toLowerCase(), id: el.id, text: (el.textContent || '').trim()};
-    }""")
-
-
-def tab_until(page, matches, what: str, limit: int = 60) -> None:
-    """Press Tab until ``matches(focused)`` holds; every stop must show its focus (2.4.7)."""
-    seen = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        now = focused(page)
-        seen.append(now["id"] or now["text"][:30] or now["tag"])
-        assert page.evaluate(FOCUS_VISIBLE_JS), f"no visible focus indicator at {seen[-1]!r}"
-        if matches(now):
-            return
-    raise AssertionError(f"{what} not reached in {limit} Tab presses; focus went {seen}")
-
-
-def tab_to(page, selector: str) -> None:
-    tab_until(
-        page,
-        lambda _now: page.evaluate("(s) => document.activeElement.matches(s)", selector),
-        selector,
-    )
-
-
-def type_into(page, selector: str, text: str) -> None:
-    tab_to(page, selector)
-    page.keyboard.type(text)
-
-
-def type_date(page, selector: str, iso: str) -> None:
-    """Type into Chromium's date field. Headless Chromium lays it out mm/dd/yyyy whatever
-    the page's language; each part moves on to the next when it is full."""
-    year, month, day = iso.split("-")
-    tab_to(page, selector)
-    page.keyboard.type(month + day + year)
-    value = page.locator(selector).input_value()
-    assert value == iso, f"typed {iso} into {selector} as mm/dd/yyyy and got {value!r}"
-
-
 def activate(page, name: str, tag: str = "button") -> None:
-    """Tab to the button (or link) called ``name``, press Enter and wait for the next page."""
-    tab_until(page, lambda now: now["tag"] == tag and now["text"] == name, f"{tag} {name!r}")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
-def skip_to_main(page) -> None:
-    """On a freshly loaded page: the first Tab reaches the skip link, Enter moves into main.
-
-    After a form sent from a page whose address ends in #main, the browser keeps the
-    fragment through the redirect and the next page opens with the focus in main already.
-    """
-    where = focused(page)
-    if where["id"] == "main" and urlsplit(page.url).fragment == "main":
-        return
-    assert where["tag"] == "body", f"expected a freshly loaded page, focus is on {where}"
-    page.keyboard.press("Tab")
-    assert focused(page)["text"] == t("Skip to main content")
-    page.keyboard.press("Enter")
-    assert focused(page)["id"] == "main"
+    """``press`` within 60 Tab stops, tab_until's usual bound: the intake pages are short."""
+    press(page, name, tag, limit=60)
 
 
 # --- The journey, part by part --------------------------------------------------------------

@@ -18,75 +18,19 @@ from django.utils import timezone, translation
 
 from core.models import AuditEvent
 from projects import services
-from projects.models import Field, Project, Report, Site, SiteBooking, Status
-from proposals.models import ProposalTransition
+from projects.models import Field, Project, Status
 from tests import factories
+from tests.factories import EXE_PE, in_field, pdf_bytes, with_agreement, with_draft
+
+from .helpers import DESK, OUTSIDERS, detail_url, page_of, snapshot
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-EXE_AS_PDF = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48 + b"PE\x00\x00"
-OUTSIDERS = [
-    "business",
-    "colleague",
-    "other_business",
-    "department",
-    "other_department",
-    "reviewer",
-    "other_reviewer",
-    "administrator",
-]
-DESK = ["desk_staff", "desk_manager"]
 MANAGER_ONLY = ("approve", "publish", "unpublish")
-
-
-def snapshot() -> dict:
-    """Everything a desk page could change, to prove that a refused request changed nothing."""
-    return {
-        "projects": list(Project.objects.order_by("pk").values()),
-        "fields": sorted(Project.fields.through.objects.values_list("project_id", "field_id")),
-        "departments": sorted(
-            Project.departments.through.objects.values_list("project_id", "department_id")
-        ),
-        "transitions": ProposalTransition.objects.count(),
-        "bookings": list(SiteBooking.objects.order_by("pk").values()),
-        "sites": list(Site.objects.order_by("pk").values()),
-        "reports": list(Report.objects.order_by("pk").values("pk", "state", "review_comment")),
-    }
 
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def with_draft(people, **kw) -> Project:
-    project = factories.project(people, **kw)
-    services.update_public_text(
-        project, people["desk_staff"], title="市民向けの題名", summary="市民向けの概要です。"
-    )
-    return project
-
-
-def with_agreement(people) -> Project:
-    project = factories.project(people)
-    services.record_agreement(project, people["desk_staff"], agreement_date=today())
-    project.refresh_from_db()
-    return project
-
-
-def in_field(people) -> Project:
-    project = with_agreement(people)
-    services.start_field(project, people["desk_staff"])
-    project.refresh_from_db()
-    return project
-
-
-def detail_url(project) -> str:
-    return reverse("project_desk:detail", args=[project.pk])
-
-
-def page_of(response) -> str:
-    return response.content.decode()
 
 
 # --- every page and every POST, for every role ------------------------------------------------
@@ -135,7 +79,7 @@ def _endpoint(name: str, people):
             reverse("project_desk:agreement", args=[project.pk]),
             {
                 "agreement-agreement_date": today().isoformat(),
-                "agreement-document": SimpleUploadedFile("協定書.pdf", PDF),
+                "agreement-document": SimpleUploadedFile("協定書.pdf", pdf_bytes()),
             },
         )
     if name == "start_field":
@@ -183,7 +127,7 @@ def test_outsiders_get_404_and_change_nothing(client, people, endpoint):
         client.force_login(people[role])
         # Files are read once per request: give each request its own copy.
         fresh = {
-            k: (SimpleUploadedFile(v.name, PDF) if hasattr(v, "read") else v)
+            k: (SimpleUploadedFile(v.name, pdf_bytes()) if hasattr(v, "read") else v)
             for k, v in data.items()
         }
         assert _call(client, method, url, fresh).status_code == 404, role
@@ -510,7 +454,7 @@ def test_recording_the_agreement_moves_the_proposal_and_keeps_the_pdf_private(cl
         reverse("project_desk:agreement", args=[project.pk]),
         {
             "agreement-agreement_date": today().isoformat(),
-            "agreement-document": SimpleUploadedFile("連携協定書.pdf", PDF),
+            "agreement-document": SimpleUploadedFile("連携協定書.pdf", pdf_bytes()),
         },
     )
     assert response.status_code == 302
@@ -523,7 +467,7 @@ def test_recording_the_agreement_moves_the_proposal_and_keeps_the_pdf_private(cl
     assert reverse("project_desk:start_field", args=[project.pk]) in body  # now possible
     response = client.get(download)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert b"".join(response.streaming_content) == pdf_bytes()
     assert response["Content-Disposition"].startswith("attachment;")
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -558,7 +502,7 @@ def test_executable_renamed_pdf_is_refused_as_agreement(client, people):
             f"/en/desk/projects/{project.pk}/agreement/",
             {
                 "agreement-agreement_date": today().isoformat(),
-                "agreement-document": SimpleUploadedFile("協定書.pdf", EXE_AS_PDF),
+                "agreement-document": SimpleUploadedFile("協定書.pdf", EXE_PE),
             },
         )
     assert response.status_code == 400
@@ -577,7 +521,7 @@ def test_agreement_document_can_follow_later(client, people):
     assert "agreement-agreement_date" not in body and "agreement-document" in body
     response = client.post(
         reverse("project_desk:agreement", args=[project.pk]),
-        {"agreement-document": SimpleUploadedFile("後日の協定書.pdf", PDF)},
+        {"agreement-document": SimpleUploadedFile("後日の協定書.pdf", pdf_bytes())},
     )
     assert response.status_code == 302
     project.refresh_from_db()

@@ -14,8 +14,9 @@ from core import rules
 from core.models import AuditEvent
 from projects import services
 from projects.models import Report, ReportState
+from tests.factories import in_field, pdf_bytes
 
-from .test_desk_projects import DESK, OUTSIDERS, PDF, detail_url, in_field, page_of, snapshot
+from .helpers import DESK, OUTSIDERS, detail_url, page_of, snapshot
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -27,7 +28,7 @@ def report(people, project, *, kind="progress", body="利用者は順調に増�
         kind=kind,
         body=body,
         figures=[("利用者数", "1,234", "人"), ("満足度", "4.5", "点")],
-        files=[SimpleUploadedFile("実証結果.pdf", PDF)] if files else [],
+        files=[SimpleUploadedFile("実証結果.pdf", pdf_bytes())] if files else [],
     )
 
 
@@ -62,7 +63,7 @@ def test_the_desk_downloads_a_report_file_as_an_attachment(client, people, proje
     client.force_login(people["desk_manager"])
     response = client.get(reverse("projects:report_file", args=[attachment.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert b"".join(response.streaming_content) == pdf_bytes()
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert AuditEvent.objects.filter(

@@ -12,8 +12,9 @@ from django.utils import translation
 from projects import services
 from projects.models import Project
 from tests import factories
+from tests.factories import make_fields, quick_projects
 
-from .test_opendata import make_fields, queries_for, quick_projects
+from .helpers import queries_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -19,24 +19,19 @@ from pypdf import PdfReader
 
 from projects import documents, public_cache
 from tests import factories
-from tests.proposals.test_documents import cjk_font, embedded_fonts  # noqa: F401 — fixture
-from tests.support import require
+from tests.factories import make_fields, quick_projects
+from tests.support import embedded_fonts, pdf_text, require, squeeze
 
-from .test_opendata import make_fields, queries_for, quick_projects
+from .helpers import queries_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
-
-
-def pdf_text(data: bytes) -> str:
-    text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
-    return re.sub(r"\s+", "", text)
 
 
 def content(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def test_the_list_pdf_is_japanese_with_its_font_embedded_and_the_era_date(client, people, cjk_font):  # noqa: F811
+def test_the_list_pdf_is_japanese_with_its_font_embedded_and_the_era_date(client, people, cjk_font):
     project = factories.project(people, published=True, title="社外秘の提案名")
     hidden = factories.project(people, public_title="非公開の事業")
     assert not hidden.is_published
@@ -52,7 +47,7 @@ def test_the_list_pdf_is_japanese_with_its_font_embedded_and_the_era_date(client
     japanese = {name: emb for name, emb in fonts.items() if name.startswith(("IPAex", "Noto"))}
     assert japanese and all(japanese.values()), fonts
 
-    text = pdf_text(data)
+    text = squeeze(pdf_text(data))
     for expected in [
         "採択事業一覧",
         "AIで呼べる乗合タクシーの実証",
@@ -70,7 +65,7 @@ def test_the_list_pdf_is_japanese_with_its_font_embedded_and_the_era_date(client
     assert float(page.width) > float(page.height)  # A4 landscape
 
 
-def test_poppler_reads_the_japanese_text_and_sees_the_font_embedded(client, people, cjk_font):  # noqa: F811
+def test_poppler_reads_the_japanese_text_and_sees_the_font_embedded(client, people, cjk_font):
     require(
         bool(shutil.which("pdftotext") and shutil.which("pdffonts")),
         "needs poppler-utils (pdftotext, pdffonts)",
@@ -90,17 +85,17 @@ def test_poppler_reads_the_japanese_text_and_sees_the_font_embedded(client, peop
     assert ipa and all(line.split()[-5] == "yes" for line in ipa), fonts
 
 
-def test_the_pdf_takes_the_list_filters(client, people, cjk_font):  # noqa: F811
+def test_the_pdf_takes_the_list_filters(client, people, cjk_font):
     fields = make_fields()
     quick_projects(people, 1, fields=fields[:1], title="交通の事業")
     quick_projects(people, 1, fields=fields[1:], title="防災の事業")
-    text = pdf_text(content(client.get(reverse("projects:pdf") + "?field=mobility")))
+    text = squeeze(pdf_text(content(client.get(reverse("projects:pdf") + "?field=mobility"))))
     assert "交通の事業0" in text and "防災の事業0" not in text
     assert "分野＝交通・モビリティ" in text and "件数：1件" in text
     # Asked from the English list, the document is still Japanese, conditions included.
     with translation.override("en"):
         url = reverse("projects:pdf") + "?field=mobility&fiscal_year=2026&status=preparing"
-    text = pdf_text(content(client.get(url)))
+    text = squeeze(pdf_text(content(client.get(url))))
     assert "交通の事業0" in text and "防災の事業0" not in text
     for condition in ("分野＝交通・モビリティ", "年度＝2026年度（令和8年度）", "状態＝準備中"):
         assert condition in text
@@ -132,7 +127,7 @@ def test_a_long_list_is_prepared_in_the_background_then_served(
     served = client.get(url)
     assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
     assert served["Content-Disposition"].startswith("attachment;")
-    text = pdf_text(content(served))
+    text = squeeze(pdf_text(content(served)))
     assert "長い一覧の事業0" in text and "長い一覧の事業1" in text and "件数：2件" in text
 
     # A public change makes a new generation: the stored file is not served any more.
@@ -150,7 +145,7 @@ def test_a_filtered_long_list_has_its_own_file(
     client,
     people,
     settings,
-    cjk_font,  # noqa: F811
+    cjk_font,
     django_capture_on_commit_callbacks,
 ):
     settings.PUBLIC_PDF_INLINE_MAX_ROWS = 1
@@ -165,7 +160,7 @@ def test_a_filtered_long_list_has_its_own_file(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.get(url).status_code == 202
     assert default_storage.exists(documents.storage_key("field=disaster"))
-    text = pdf_text(content(client.get(url)))
+    text = squeeze(pdf_text(content(client.get(url))))
     assert "防災の事業0" in text and "交通の事業0" not in text
 
 
@@ -188,7 +183,7 @@ def test_refresh_builds_the_full_list_pdf_ahead_and_removes_old_generations(
     assert not default_storage.exists(old_key)
 
 
-def test_the_pdf_runs_the_same_queries_for_1_and_20_projects(client, people, cjk_font):  # noqa: F811
+def test_the_pdf_runs_the_same_queries_for_1_and_20_projects(client, people, cjk_font):
     fields = make_fields()
     quick_projects(people, 1, fields=fields)
     url = reverse("projects:pdf") + "?field=disaster"
@@ -196,4 +191,4 @@ def test_the_pdf_runs_the_same_queries_for_1_and_20_projects(client, people, cjk
     quick_projects(people, 19, fields=fields, title="追加")
     many = queries_for(client, url)
     assert one == many
-    assert "件数：20件" in pdf_text(content(client.get(url)))
+    assert "件数：20件" in squeeze(pdf_text(content(client.get(url))))

@@ -13,44 +13,19 @@ import io
 import json
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from projects import opendata, services
-from projects.models import Field, ProcurementRoute, Project
+from projects.models import ProcurementRoute, Project
 from tests import factories
+from tests.factories import make_fields, quick_projects
+
+from .helpers import HEADER, queries_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 BOM = "\ufeff".encode()
-HEADER = [
-    "全国地方公共団体コード",
-    "ID",
-    "地方公共団体名",
-    "名称",
-    "名称_英字",
-    "概要",
-    "概要_英字",
-    "年度",
-    "事業区分",
-    "分野",
-    "担当部局",
-    "事業者名",
-    "法人番号",
-    "実施場所",
-    "開始日",
-    "終了日",
-    "状態",
-    "協定締結日",
-    "調達方法",
-    "成果",
-    "URL",
-    "公開日",
-    "最終更新日",
-]
 RECORD_KEYS = [
     "municipality_code",
     "id",
@@ -82,11 +57,6 @@ LICENSE_LINK = '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
 # --- data -----------------------------------------------------------------------------------
 
 
-def make_fields():
-    """Two of the fields the migration creates: 交通・モビリティ and 防災・安全."""
-    return [Field.objects.get(code="mobility"), Field.objects.get(code="disaster")]
-
-
 def full_project(people, fields, **kw) -> Project:
     """A published project with every public fact filled in, through the services."""
     project = factories.project(people, published=True, **kw)
@@ -116,43 +86,9 @@ def full_project(people, fields, **kw) -> Project:
     return project
 
 
-def quick_projects(
-    people, count: int, *, fields=(), fiscal_year: int = 2026, title: str = "公開事業"
-) -> list[Project]:
-    """``count`` more published projects, each with fields and a department, written directly."""
-    now = timezone.now()
-    made = []
-    for n in range(count):
-        proposal = factories.draft(people["business"], complete=False, title=f"非公開の件名{n}")
-        project = Project.objects.create(
-            proposal=proposal,
-            partner_name=f"株式会社クイック{n}",
-            programme=proposal.programme,
-            fiscal_year=fiscal_year,
-            public_title=f"{title}{n}",
-            public_summary="市民向けの概要",
-            approved_at=now,
-            is_published=True,
-            published_at=now,
-        )
-        project.fields.set(fields)
-        project.departments.set([people["department"].department])
-        made.append(project)
-    return made
-
-
 def read_csv(response) -> list[list[str]]:
     text = response.content.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def queries_for(client, url: str) -> int:
-    """Queries of one uncached anonymous request for ``url``."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 # --- CSV ------------------------------------------------------------------------------------

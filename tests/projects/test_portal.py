@@ -21,7 +21,7 @@ from core.models import AuditEvent
 from projects import services
 from projects.models import Site
 from tests import factories
-from tests.core.test_uploads import pdf_bytes
+from tests.factories import pdf_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from projects import public_cache
 from projects.models import Project
+from tests.factories import make_project
 
-from .test_public_list import LIST, html_of, make_project
+from .helpers import LIST, html_of
 
 pytestmark = pytest.mark.django_db
 

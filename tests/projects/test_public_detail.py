@@ -17,8 +17,9 @@ from django.utils import timezone, translation
 from projects import public_views, selectors, services
 from projects.models import ProcurementRoute, Status
 from tests import factories
+from tests.factories import field, make_project
 
-from .test_public_list import field, html_of, make_project
+from .helpers import html_of
 
 pytestmark = pytest.mark.django_db
 

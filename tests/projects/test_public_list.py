@@ -17,92 +17,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.models import Role
 from projects import public_views, services
 from projects.filters import filtered_public_projects
-from projects.models import Field, Project, Status
-from proposals.models import Proposal
+from projects.models import Status
 from tests import factories
+from tests.factories import field, make_project
+
+from .helpers import LIST, html_of
 
 pytestmark = pytest.mark.django_db
 
-LIST = "/projects/"
 LIST_EN = "/en/projects/"
-
-
-def make_project(
-    people,
-    *,
-    title: str = "AIで呼べる乗合タクシーの実証",
-    summary: str = "バスの少ない地域で乗合タクシーを試します。",
-    title_en: str = "",
-    summary_en: str = "",
-    fiscal_year: int = 2026,
-    programme=None,
-    fields=(),
-    departments=(),
-    locations: str = "",
-    locations_en: str = "",
-    period=(None, None),
-    organization=None,
-    approve: bool = True,
-    publish: bool = True,
-    proposal_fields: dict | None = None,
-) -> Project:
-    """A project of an adopted proposal, its details and public text set through the services.
-
-    The proposal is put straight into the adopted state (rather than taken through the whole
-    lifecycle, which renders and mails a notice PDF and takes about a second): the public pages
-    read only the project, and the lifecycle itself is tested in test_adoption.py.
-    ``proposal_fields`` plants text in the proposal (to prove it never reaches the public).
-    """
-    business = (
-        people["business"]
-        if organization is None
-        else factories.user(Role.BUSINESS, organization=organization)
-    )
-    proposal = factories.draft(
-        business,
-        prog=programme or factories.programme(),
-        complete=False,
-        **(proposal_fields or {"title": "社内向けの提案名"}),
-    )
-    # Decided in the middle of that fiscal year: the project counts under its 採択年度.
-    decided = timezone.now().replace(year=fiscal_year, month=10, day=1)
-    Proposal.objects.filter(pk=proposal.pk).update(
-        state="adopted", fiscal_year=fiscal_year, decided_at=decided
-    )
-    proposal.refresh_from_db()
-    project = services.create_project_for(proposal)
-    staff, manager = people["desk_staff"], people["desk_manager"]
-    services.update_details(
-        project,
-        staff,
-        fields=list(fields),
-        departments=list(departments),
-        locations=locations,
-        locations_en=locations_en,
-        period_start=period[0],
-        period_end=period[1],
-    )
-    services.update_public_text(
-        project, staff, title=title, summary=summary, title_en=title_en, summary_en=summary_en
-    )
-    if approve:
-        services.approve_public_text(project, manager)
-    if approve and publish:
-        services.publish(project, manager)
-    project.refresh_from_db()
-    return project
-
-
-def field(code: str) -> Field:
-    return Field.objects.get(code=code)
-
-
-def html_of(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def row_titles(html: str) -> list[str]:

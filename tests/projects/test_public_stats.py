@@ -18,8 +18,9 @@ from projects import public_views, services, stats
 from projects.models import Field, Project
 from proposals.models import Proposal
 from tests import factories
+from tests.factories import field, make_project
 
-from .test_public_list import field, html_of, make_project
+from .helpers import html_of
 
 pytestmark = pytest.mark.django_db
 

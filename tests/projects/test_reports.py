@@ -23,7 +23,7 @@ from projects import services
 from projects.models import Report, ReportAttachment, ReportFigure, ReportState
 from proposals import services as proposal_services
 from tests import factories
-from tests.core.test_uploads import EXE_PE, pdf_bytes
+from tests.factories import EXE_PE, pdf_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 

@@ -16,7 +16,7 @@ from projects import services
 from projects.models import Site, SiteBooking
 from tests import factories
 
-from .test_desk_projects import DESK, OUTSIDERS, detail_url, page_of, snapshot
+from .helpers import DESK, OUTSIDERS, detail_url, page_of, snapshot
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -17,8 +17,9 @@ from django.test.utils import CaptureQueriesContext
 
 from projects import services, static_export
 from tests import factories
+from tests.factories import make_fields, quick_projects
 
-from .test_opendata import HEADER, make_fields, quick_projects
+from .helpers import HEADER
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import shutil
 import subprocess
 import time
@@ -25,29 +24,12 @@ from proposals import documents
 from proposals.states import Kind
 
 from .. import factories
-from ..support import require
+from ..support import embedded_fonts, pdf_text, require, squeeze
 
 pytestmark = pytest.mark.unit
 
 JST = ZoneInfo("Asia/Tokyo")
 RECEIVED = dt.datetime(2026, 11, 26, 14, 5, tzinfo=JST)
-
-
-def _cjk_font_installed() -> bool:
-    if not shutil.which("fc-list"):
-        return False
-    families = subprocess.run(
-        ["fc-list", ":lang=ja", "family"], capture_output=True, text=True, timeout=30
-    ).stdout
-    return any(name in families for name in ("IPAexGothic", "IPAexMincho", "Noto Sans CJK JP"))
-
-
-@pytest.fixture
-def cjk_font():
-    require(
-        _cjk_font_installed(),
-        "no Japanese font: apt-get install fonts-ipaexfont-gothic fonts-ipaexfont-mincho",
-    )
 
 
 @pytest.fixture
@@ -58,31 +40,6 @@ def submitted(db):
         factories.act(proposal, "submit", member)
     proposal.refresh_from_db()
     return proposal
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def squeeze(text: str) -> str:
-    """Without white space: letter-spaced titles come out of a PDF as 受 付 票."""
-    return re.sub(r"\s+", "", text)
-
-
-def embedded_fonts(data: bytes) -> dict[str, bool]:
-    """Each font's name and whether its program is embedded in the file."""
-    found: dict[str, bool] = {}
-    for page in PdfReader(io.BytesIO(data)).pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
-        for ref in fonts.get_object().values():
-            font = ref.get_object()
-            descendants = font.get("/DescendantFonts")
-            described = descendants.get_object()[0].get_object() if descendants else font
-            descriptor = described.get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor else {}
-            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-            found[str(font["/BaseFont"]).split("+")[-1]] = embedded
-    return found
 
 
 def test_the_receipt_is_a_japanese_a4_pdf_with_its_font_embedded(submitted, cjk_font, capsys):
@@ -193,10 +150,8 @@ def test_documents_load_nothing_from_outside(db, cjk_font, tmp_path):
     import weasyprint
     from weasyprint.urls import URLFetcher
 
-    from tests.core.test_uploads import png_bytes
-
     image = tmp_path / "secret.png"
-    image.write_bytes(png_bytes())
+    image.write_bytes(factories.png_bytes())
     html = (
         f'<html><body><p>本文</p><img src="{image.as_uri()}" alt="">'
         f'<img src="http://127.0.0.1:9/x.png" alt=""></body></html>'

@@ -2,14 +2,13 @@
 
 The cases are generated from the transitions declared on ``Proposal`` (django-fsm), so a new
 transition or a new source state is covered without editing this file. Each source state is
-reached by walking the real lifecycle with the real service (``factories.act``).
+reached by walking the real lifecycle with the real service (``factories.reach``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import deque
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,60 +27,24 @@ from proposals.states import Kind, Outcome, State
 from themes.models import Theme
 
 from .. import factories
+from ..factories import ALL_TRANSITIONS, PATHS, actor_for, reach
+from .helpers import BY_CASE, TRANSITION_CASES, db_state, kind_for
 
 pytestmark = pytest.mark.unit
 
 JST = ZoneInfo("Asia/Tokyo")
 
 # --- the lifecycle as declared on the model ----------------------------------------------------
+# The transitions and the shortest paths to their sources are in tests.factories, which walks
+# them; the cases generated from them are in helpers.py.
 
-FSM_FIELD = Proposal._meta.get_field("state")
-ALL_TRANSITIONS = sorted(
-    FSM_FIELD.get_all_transitions(Proposal), key=lambda t: (t.name, str(t.source))
-)
 TRANSITION_NAMES = sorted({t.name for t in ALL_TRANSITIONS})
-BY_CASE = {(t.name, str(t.source)): t for t in ALL_TRANSITIONS}
-TRANSITION_CASES = sorted(BY_CASE)
 ILLEGAL_CASES = [
     (action, state)
     for action in TRANSITION_NAMES
     for state in State.values
     if (action, state) not in BY_CASE
 ]
-
-
-def _condition_names(t) -> set[str]:
-    return {getattr(c, "__name__", repr(c)) for c in t.conditions}
-
-
-def _fits(t, kind: str) -> bool:
-    """Can a proposal of ``kind`` (with an ordinary programme) take transition ``t``?"""
-    names = _condition_names(t)
-    if kind == Kind.CONSULTATION:
-        return not names & {"is_proposal", "review_not_required"}
-    return "is_consultation" not in names
-
-
-def kind_for(t) -> str:
-    return Kind.CONSULTATION if "is_consultation" in _condition_names(t) else Kind.PROPOSAL
-
-
-def _shortest_paths(kind: str) -> dict[str, list[str]]:
-    """For each state reachable from a draft of ``kind``: the shortest list of actions."""
-    paths: dict[str, list[str]] = {State.DRAFT.value: []}
-    queue = deque([State.DRAFT.value])
-    while queue:
-        state = queue.popleft()
-        for t in ALL_TRANSITIONS:
-            target = str(t.target)
-            if str(t.source) != state or target in paths or not _fits(t, kind):
-                continue
-            paths[target] = paths[state] + [t.name]
-            queue.append(target)
-    return paths
-
-
-PATHS = {kind: _shortest_paths(kind) for kind in Kind.values}
 
 ROLE_NAMES = [
     "business",
@@ -109,17 +72,6 @@ def allowed_roles(action: str) -> set[str]:
     return set()
 
 
-def actor_for(action: str, people):
-    """Somebody who may take ``action`` on a proposal of ``people['business']``."""
-    if action in rules.BUSINESS_ACTIONS:
-        return people["business"]
-    if action in rules.MANAGER_ACTIONS:
-        return people["desk_manager"]
-    if action in rules.DESK_ACTIONS:
-        return people["desk_staff"]
-    raise AssertionError(f"{action!r} is in no action group of core.rules")
-
-
 def user_for(role: str, people, action: str, proposal: Proposal):
     if role == "anonymous":
         return AnonymousUser()
@@ -133,24 +85,8 @@ def user_for(role: str, people, action: str, proposal: Proposal):
     return people[role]
 
 
-def reach(state: str, people, *, kind: str | None = None, prog=None, **draft_kw) -> Proposal:
-    """A proposal of ``people['business']`` in ``state``, walked there through the service."""
-    if kind is None:
-        kind = Kind.PROPOSAL if state in PATHS[Kind.PROPOSAL] else Kind.CONSULTATION
-    assert state in PATHS[kind], f"{state} cannot be reached by a {kind}"
-    proposal = factories.draft(people["business"], kind=kind, prog=prog, **draft_kw)
-    for action in PATHS[kind][state]:
-        factories.act(proposal, action, actor_for(action, people))
-    assert proposal.state == state
-    return proposal
-
-
 def log_count(proposal: Proposal) -> int:
     return ProposalTransition.objects.filter(proposal=proposal).count()
-
-
-def db_state(proposal: Proposal) -> str:
-    return Proposal.objects.values_list("state", flat=True).get(pk=proposal.pk)
 
 
 def assert_untouched(proposal: Proposal, state: str, logs: int) -> None:

@@ -29,8 +29,7 @@ from proposals.models import Proposal
 from proposals.states import Kind, State
 
 from .. import factories
-from ..support import require
-from .test_documents import _cjk_font_installed, embedded_fonts, pdf_text, squeeze
+from ..support import embedded_fonts, pdf_text, require, squeeze
 
 pytestmark = pytest.mark.integration
 
@@ -43,14 +42,6 @@ ADOPT_REASON = (
 )
 DECLINE_REASON = "関係部局との調整の結果、現時点での実現は困難と判断しました。\n路線バスとの競合が解消されないため。（理由ZK3）"
 NOTICE = "proposals/pdf/notice.html"
-
-
-@pytest.fixture
-def cjk_font():
-    require(
-        _cjk_font_installed(),
-        "no Japanese font: apt-get install fonts-ipaexfont-gothic fonts-ipaexfont-mincho",
-    )
 
 
 def _in_review(people, *, title="AIオンデマンド交通の実証（東区）", **kw) -> Proposal:

@@ -15,7 +15,8 @@ from proposals.models import Proposal, ProposalTransition, ReceiptSequence
 from proposals.states import State
 
 from .. import factories
-from .test_lifecycle import BY_CASE, TRANSITION_CASES, actor_for, db_state, kind_for, reach
+from ..factories import actor_for, reach
+from .helpers import BY_CASE, TRANSITION_CASES, db_state, kind_for
 
 pytestmark = pytest.mark.unit
 

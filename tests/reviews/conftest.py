@@ -1,53 +1,10 @@
-"""Data for the reviews tests, built through the real models and services."""
+"""Fixtures of the reviews tests: a rubric and calls open now, built by tests.factories."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
-from django.utils import timezone
 
-from core.models import Department
-from themes.models import Criterion, Rubric, Theme
-
-from .. import factories
-
-
-def make_rubric(weights=(2, 1, 1), scale=(1, 5), name="テスト評価基準") -> Rubric:
-    rubric = Rubric.objects.create(
-        name=name, name_en="Test rubric", scale_min=scale[0], scale_max=scale[1]
-    )
-    for order, weight in enumerate(weights, start=1):
-        Criterion.objects.create(
-            rubric=rubric,
-            name=f"項目{order}",
-            name_en=f"Criterion {order}",
-            weight=Decimal(weight),
-            sort_order=order,
-        )
-    return rubric
-
-
-def make_theme(rubric=None, *, blind=False, title="交通空白地の解消") -> Theme:
-    now = timezone.now()
-    return Theme.objects.create(
-        title=title,
-        department=Department.objects.first() or factories.department(),
-        programme=factories.programme(),
-        opens_at=now - timezone.timedelta(days=3),
-        closes_at=now + timezone.timedelta(days=30),
-        rubric=rubric,
-        is_blind=blind,
-    )
-
-
-def submitted(member, theme=None, title="AIオンデマンド交通の実証"):
-    """A proposal the business has submitted (to ``theme`` when given)."""
-    extra = {"theme": theme, "prog": theme.programme} if theme is not None else {}
-    proposal = factories.draft(member, title=title, **extra)
-    factories.act(proposal, "submit", member)
-    proposal.refresh_from_db()
-    return proposal
+from ..factories import make_rubric, open_theme
 
 
 @pytest.fixture
@@ -57,12 +14,12 @@ def rubric(db):
 
 @pytest.fixture
 def theme(people, rubric):
-    return make_theme(rubric)
+    return open_theme(rubric)
 
 
 @pytest.fixture
 def blind_theme(people, rubric):
-    return make_theme(rubric, blind=True, title="ブラインド審査の募集")
+    return open_theme(rubric, blind=True, title="ブラインド審査の募集")
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from core.models import Role
 from reviews import aggregates, services
 
 from .. import factories
-from .conftest import submitted
+from ..factories import submitted
 
 pytestmark = pytest.mark.integration
 D = Decimal

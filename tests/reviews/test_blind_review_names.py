@@ -10,7 +10,7 @@ from django.urls import reverse
 from core import rules
 
 from .. import factories
-from .conftest import make_theme, submitted
+from ..factories import open_theme, submitted
 
 pytestmark = pytest.mark.integration
 
@@ -23,7 +23,7 @@ def _case(people, mode, rubric):
     if mode == "always_open":
         proposal = submitted(people["business"])
     else:
-        proposal = submitted(people["business"], make_theme(rubric, blind=(mode == "blind")))
+        proposal = submitted(people["business"], open_theme(rubric, blind=(mode == "blind")))
     factories.assign(proposal, people["reviewer"])
     return proposal
 

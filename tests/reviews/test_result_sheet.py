@@ -14,19 +14,10 @@ from reviews import services
 from reviews.documents import render_result_sheet
 
 from .. import factories
-from ..proposals.test_documents import _cjk_font_installed, embedded_fonts, pdf_text, squeeze
-from ..support import require
-from .conftest import submitted
+from ..factories import submitted
+from ..support import embedded_fonts, pdf_text, squeeze
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def cjk_font():
-    require(
-        _cjk_font_installed(),
-        "no Japanese font: apt-get install fonts-ipaexfont-gothic fonts-ipaexfont-mincho",
-    )
 
 
 @pytest.fixture

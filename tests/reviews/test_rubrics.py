@@ -12,7 +12,7 @@ from django.urls import reverse
 from reviews import services
 from themes.models import Criterion, Rubric
 
-from .conftest import make_rubric, make_theme, submitted
+from ..factories import make_rubric, open_theme, submitted
 
 pytestmark = pytest.mark.integration
 
@@ -44,8 +44,8 @@ def test_the_default_rubric_has_fukuokas_six_criteria(db):
 
 def test_a_proposal_uses_its_calls_rubric_else_the_default(people, rubric):
     always_open = submitted(people["business"])
-    themed = submitted(people["business"], make_theme(rubric))
-    no_rubric = submitted(people["business"], make_theme(None, title="基準なしの募集"))
+    themed = submitted(people["business"], open_theme(rubric))
+    no_rubric = submitted(people["business"], open_theme(None, title="基準なしの募集"))
     default = Rubric.objects.get(is_default=True)
     assert services.rubric_for(always_open) == default
     assert services.rubric_for(themed) == rubric

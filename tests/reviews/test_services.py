@@ -14,7 +14,7 @@ from reviews import services
 from reviews.models import ReviewAssignment, Score
 
 from .. import factories
-from .conftest import make_rubric, make_theme, submitted
+from ..factories import make_rubric, open_theme, submitted
 
 pytestmark = pytest.mark.integration
 
@@ -81,7 +81,7 @@ def test_only_the_desk_assigns(people, pair, who):
 
 
 def test_a_rubric_whose_weights_are_zero_cannot_be_used(people):
-    theme = make_theme(make_rubric(weights=(0, 0)), title="重みゼロの募集")
+    theme = open_theme(make_rubric(weights=(0, 0)), title="重みゼロの募集")
     proposal = submitted(people["business"], theme)
     with pytest.raises(services.ReviewError, match="all its weights are zero"):
         services.assign_reviewers([proposal], [people["reviewer"]], people["desk_staff"])

@@ -14,7 +14,7 @@ from reviews import services
 from reviews.models import ReviewAssignment, Score
 
 from .. import factories
-from .conftest import submitted
+from ..factories import submitted
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 from themes.models import Theme, ThemeQuestion
 
 from .. import factories
-from .conftest import DURING, make_theme
-from .test_desk import desk_urls, form_data
+from ..factories import make_theme
+from ..support import DURING
+from .helpers import desk_urls, form_data
 
 pytestmark = pytest.mark.integration
 

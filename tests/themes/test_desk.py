@@ -15,43 +15,14 @@ from themes import services
 from themes.models import Theme, ThemeDocument, ThemeQuestion
 
 from .. import factories
-from .conftest import CLOSES, DURING, OPENS, make_theme
+from ..factories import make_theme
+from ..support import CLOSES, DURING, OPENS
+from .helpers import desk_urls, form_data
 
 pytestmark = pytest.mark.integration
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\ntrailer << >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48 + b"PE\x00\x00"
 NOT_DESK = ["business", "reviewer", "administrator"]  # departments: test_department_issues.py
-
-
-def form_data(department, programme, **kw):
-    data = {
-        "kind": "call",
-        "title": "公園の利活用",
-        "title_en": "",
-        "background": "背景",
-        "sought": "求める提案",
-        "description_en": "",
-        "department": department.pk,
-        "programme": programme.pk,
-        "opens_at": "2026-12-01 09:00",
-        "closes_at": "2026-12-21 17:00",
-        "questions_until": "2026-12-10T17:00",
-        "results_announced_at": "",
-        "allows_sole_proprietors": "on",
-        "planned_adoptions": "0",
-        "is_published": "on",
-    }
-    data.update(kw)
-    return data
-
-
-def desk_urls(theme):
-    return [
-        reverse("themes:manage"),
-        reverse("themes:create"),
-        reverse("themes:edit", args=[theme.pk]),
-        reverse("themes:questions", args=[theme.pk]),
-    ]
 
 
 @pytest.mark.parametrize("role", NOT_DESK)

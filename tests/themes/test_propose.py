@@ -13,7 +13,8 @@ from proposals.models import Proposal
 from proposals.states import State
 
 from .. import factories
-from .conftest import CLOSES, DURING, OPENS, SECOND, make_theme
+from ..factories import make_theme
+from ..support import CLOSES, DURING, OPENS, SECOND
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,8 @@ from themes import services
 from themes.models import ThemeQuestion
 
 from .. import factories
-from .conftest import CLOSES, DURING, QUESTIONS_UNTIL, SECOND, make_theme
+from ..factories import make_theme
+from ..support import CLOSES, DURING, QUESTIONS_UNTIL, SECOND
 
 pytestmark = pytest.mark.integration
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

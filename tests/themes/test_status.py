@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from themes.models import Theme
 
-from .conftest import CLOSES, DURING, OPENS, QUESTIONS_UNTIL, RESULTS, SECOND, make_theme
+from ..factories import make_theme
+from ..support import CLOSES, DURING, OPENS, QUESTIONS_UNTIL, RESULTS, SECOND
 
 pytestmark = pytest.mark.integration
 S = Theme.Status
