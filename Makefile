@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kyoso
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The development targets switch DEBUG on themselves (the settings fail closed without it);
+# production sets its environment and runs gunicorn and celery directly (README).
+DEV := DJANGO_DEBUG=1
 
 # make test runs on every core (pytest-xdist); PYTEST_ARGS adds to or overrides that.
 # The SQLite pass runs the tests in a random order (pytest-randomly prints the seed; repeat
@@ -25,13 +28,13 @@ $(STAMP): requirements-dev.lock
 	touch $(STAMP)
 
 migrate: $(STAMP)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py createcachetable
 
 ## Serve the app with demo data on SQLite, tasks inline: http://$(HOST):$(PORT)
 run: migrate
-	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py seed_demo --if-empty
+	$(DEV) SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite: everything on SQLite, then everything but the browser tests on PostgreSQL.
 test: $(STAMP)
@@ -55,10 +58,12 @@ lock: $(STAMP)
 	$(VENV)/bin/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 -o requirements.lock
 	$(VENV)/bin/uv pip compile pyproject.toml --universal --extra test --extra dev --generate-hashes --python-version 3.11 -o requirements-dev.lock
 
-## A Celery worker with beat, on the broker in CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0).
+## A Celery worker with beat on the broker in CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0),
+## consuming every queue (default, mail, exports); production runs one worker per queue (README).
+## DEBUG is on unless the environment says DJANGO_DEBUG=0.
 worker: $(STAMP)
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
-	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A config worker --beat -Q default,mail,exports --loglevel=INFO --concurrency=2
 
 ## Benchmarks: on PostgreSQL when one answers at 127.0.0.1:5432 (database kyoso_bench), else SQLite.
 ## The desk pages, then the public list under gunicorn beside a static file (needs wrk:
@@ -68,16 +73,16 @@ bench: $(STAMP)
 	if $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)' 2>/dev/null; then BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kyoso_bench} $(PY) bench/run.py; else $(PY) bench/run.py; fi
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_demo
 
 ## Regenerate docs/lifecycle.dot (and .svg when Graphviz's dot is installed) from the code.
 diagram: $(STAMP)
-	$(PY) manage.py lifecycle_diagram
+	$(DEV) $(PY) manage.py lifecycle_diagram
 
 ## Extract and compile translations (needs GNU gettext).
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l ja --no-location --no-obsolete -i '.venv/*' -i 'staticfiles/*' -i 'tests/*' -i 'bench/*'
-	$(PY) manage.py compilemessages -l ja -i .venv
+	$(DEV) $(PY) manage.py makemessages -l ja --no-location --no-obsolete -i '.venv/*' -i 'staticfiles/*' -i 'tests/*' -i 'bench/*'
+	$(DEV) $(PY) manage.py compilemessages -l ja -i .venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,8 +1,12 @@
 """Settings for Kyoso Desk, read from the environment.
 
-The defaults make a fresh clone work with no configuration at all: SQLite in the project
-folder, tasks run inline (no broker), e-mail printed to the console. Production sets
-``DJANGO_DEBUG=0`` and the variables documented in README.md and ``.env.example``.
+Defaults are safe for production and fail closed: DEBUG is off unless ``DJANGO_DEBUG=1``, and
+with DEBUG off a missing ``DJANGO_SECRET_KEY`` or ``DJANGO_ALLOWED_HOSTS`` stops start-up with a
+message that says which. The development conveniences (DEBUG, a development key, local host
+names) are switched on by ``make run`` (``DJANGO_DEBUG=1``), never by omission. Everything
+else works with no configuration: SQLite in the project folder, tasks run inline (no broker),
+e-mail printed to the console in debug. Production sets the variables documented in
+README.md and ``.env.example``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,16 +39,22 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-kyoso-desk"
 SECRET_KEY = env("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production). Set it to a long "
+        "random string, or run `make run` for development (DJANGO_DEBUG=1)."
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off (production): the host names "
+        "the site answers to, comma-separated, e.g. desk.city.example.jp."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -56,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "axes",
+    "csp",
     "rules",
     "core",
     "proposals",
@@ -66,7 +79,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: when the request arrived (deadlines), its reference (error pages), /healthz.
+    "core.middleware.RequestStampMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header, on every response (kept public pages included).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Kept public pages go out here, before sessions, CSRF and authentication (projects).
     "projects.public_cache.PublicPageCacheMiddleware",
@@ -104,7 +121,15 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite in the project folder by default; DATABASE_URL (postgres://…) switches to PostgreSQL.
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        # Keep connections between requests, and check one before reusing it: a database that
+        # restarted costs one reconnect, not an error page.
+        conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -142,15 +167,29 @@ LOGIN_REDIRECT_URL = "proposals:list"
 LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours: a locked-out login may try again after 15 minutes
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Lock the pair (this account from this address), never an address alone: everyone behind a
+# city's or a company's proxy shares one address. Floods from one address are stopped by the
+# sign-in rate limit instead (core.antispam, scope "login").
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The same client address every per-address feature uses (core.clientip, CLIENT_IP_HEADER).
+AXES_CLIENT_IP_CALLABLE = "core.clientip.axes_client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "core/account/lockout.html"
 # Public forms: a honeypot field and a minimum time to fill them in (core.antispam), and
 # per-IP limits {name: (requests, seconds)}; defaults in core.antispam.DEFAULT_RATE_LIMITS.
 ANTISPAM_MIN_FILL_SECONDS = int(env("ANTISPAM_MIN_FILL_SECONDS", "3"))
-# Only behind a proxy you control: the header that carries the client's address.
-ANTISPAM_CLIENT_IP_HEADER = env("ANTISPAM_CLIENT_IP_HEADER") or None
+# Only behind a proxy you control: the request.META key of the header that carries the
+# client's address (e.g. HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR: its first address). One
+# setting for rate limits, sign-in lock-outs and the audit log (core.clientip).
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER") or None
+# Behind a proxy you control: the request.META key of the header in which the proxy stamps
+# when the request reached it (nginx: proxy_set_header X-Request-Start "t=${msec}";). Deadlines
+# are judged by that moment (core.arrival); without it, by when the first middleware ran.
+REQUEST_START_HEADER = env("REQUEST_START_HEADER") or None
+# A stamp older than this (seconds) is not believed (a clock far off, or a forged header):
+# the arrival is then taken as now minus this.
+REQUEST_START_MAX_AGE = float(env("REQUEST_START_MAX_AGE", "120"))
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -187,10 +226,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Cache and sessions ---------------------------------------------------------------------
 # No state in the web process: the cache lives in the database (or Redis when REDIS_CACHE_URL
 # is set), sessions in the database, so more web processes can share one PostgreSQL and Redis.
-if env("REDIS_CACHE_URL"):
+REDIS_CACHE_URL = env("REDIS_CACHE_URL")
+if REDIS_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, answering as an empty cache when Redis is down (core.cache).
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": env("REDIS_CACHE_URL"),
         }
     }
@@ -202,6 +243,10 @@ else:
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A business member stays signed in for two weeks (Django's default); the city's people
+# (desk, departments, reviewers, administrators), who open confidential proposals, for
+# STAFF_SESSION_HOURS (8: a working day) — set when they sign in (core.receivers).
+STAFF_SESSION_SECONDS = int(float(env("STAFF_SESSION_HOURS", "8")) * 3600)
 
 # --- Tasks ----------------------------------------------------------------------------------
 # With no broker, tasks run inline (eager). That is the embedded default, reported at start-up
@@ -215,15 +260,59 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it finished, and given back to the queue if its worker process
+# died (every task here is safe to run again: each checks what is already done).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message unacknowledged this long is delivered again (a worker killed outright); longer
+# than the longest task's time limit, shorter than the broker's default hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+# A web process that cannot reach the broker gives up quickly: the task is kept in the task
+# outbox (core.jobs) and sent later, and the user is answered at once.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# No task runs for ever: a soft limit raises inside the task (it records its failure), the
+# hard limit kills it. Exports and PDFs get longer ones (their tasks say so).
+CELERY_TASK_SOFT_TIME_LIMIT = int(env("TASK_SOFT_TIME_LIMIT", "120"))
+CELERY_TASK_TIME_LIMIT = int(env("TASK_TIME_LIMIT", "150"))
+# Three queues, so a hanging SMTP server never delays an export and a long export never delays
+# an e-mail: "mail" (delivery), "exports" (CSV exports, PDFs, the static site), "default"
+# (everything else). `make worker` consumes all three; production runs a worker per queue.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "core.tasks.send_outbound_email": {"queue": "mail"},
+    "core.tasks.send_pending_email": {"queue": "mail"},
+    "proposals.tasks.build_export": {"queue": "exports"},
+    "projects.tasks.build_list_pdf": {"queue": "exports"},
+    "projects.tasks.export_public_site": {"queue": "exports"},
+    "projects.tasks.refresh_public_outputs": {"queue": "exports"},
+}
 CELERY_BEAT_SCHEDULE = {
     # Each periodic job is also a management command, so cron can run it instead.
     "worker-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},
     # Retries e-mails whose first delivery failed (manage.py send_pending_email for cron).
     "send-pending-email": {
         "task": "core.tasks.send_pending_email",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Hands the broker the tasks it refused while it was down (manage.py send_queued_tasks).
+    "sweep-queued-tasks": {
+        "task": "core.tasks.sweep_queued_tasks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Marks exports whose heartbeat stopped (a killed worker) as failed, with a retry button
+    # (manage.py fail_stalled_exports).
+    "fail-stalled-exports": {
+        "task": "proposals.tasks.fail_stalled_exports",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
@@ -290,6 +379,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A form refused for its CSRF token gets our page, in the visitor's language.
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
+# Content-Security-Policy (django-csp): our own origin only, no inline script or style, no
+# plugin, no framing. Pages carry no JavaScript; every style is in static/css. Images may be
+# data: URLs (the charts are inline SVG, which needs nothing here).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -302,8 +410,16 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every line of a request carries its reference (X-Request-ID, printed on the 500 page).
+    "filters": {"reference": {"()": "core.log_filters.RequestReferenceFilter"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s [%(reference)s]: %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["reference"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

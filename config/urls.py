@@ -33,3 +33,9 @@ urlpatterns += i18n_patterns(
     path("department/", include("proposals.department_urls")),
     prefix_default_language=False,
 )
+
+# Our own error pages, in the visitor's language (core.error_views).
+handler400 = "core.error_views.bad_request"
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"

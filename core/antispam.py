@@ -1,34 +1,36 @@
 """Protection of the public forms: per-IP rate limits, a honeypot and a minimum fill time.
 
-Rate limits count in Django's cache, which is the database (or Redis) shared by every web
-process, so a limit holds however many processes serve the site. The window is fixed
-(aligned to the clock): simple, and good enough to stop floods; it is not a precise meter.
-With the database cache the increment is read-then-write, so two requests in the same
-instant may be counted once — a few extra posts, never a lock-out of an honest user.
+Rate limits are counted by ``core.ratelimit``: atomically, in windows aligned to the clock,
+in Redis when it is configured and in the database otherwise (or while Redis is down), so a
+limit holds however many processes serve the site.
 
 Settings (all optional, read with defaults):
 
 * ``RATE_LIMITS``: ``{scope: (max_requests, period_seconds)}``, merged over ``DEFAULT_RATE_LIMITS``.
 * ``ANTISPAM_MIN_FILL_SECONDS`` (3): a public form sent sooner after it was shown is refused.
 * ``ANTISPAM_MAX_FORM_AGE`` (2 days): an older form token is renewed and the form shown again.
-* ``ANTISPAM_CLIENT_IP_HEADER`` (None): behind a reverse proxy, the ``request.META`` key the
-  proxy sets to the client's address (e.g. ``"HTTP_X_REAL_IP"``). Only set it when a proxy
-  you control always overwrites that header; otherwise clients could choose their own IP.
+* ``CLIENT_IP_HEADER`` (None): behind a reverse proxy, the ``request.META`` key the proxy
+  sets to the client's address (``core.clientip``; one setting for every per-address feature).
+* A form token is good for one successful submission: a script that fetched the form once
+  cannot post it again and again.
 """
 
 from __future__ import annotations
 
 import functools
-import ipaddress
+import hashlib
 import math
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from . import ratelimit
+from .clientip import client_ip, ip_key
 
 DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     # Every POST counts, valid or not, so these leave room for a few corrections.
@@ -51,26 +53,6 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
 # --- Rate limits ----------------------------------------------------------------------------
 
 
-def client_ip(request) -> str:
-    header = getattr(settings, "ANTISPAM_CLIENT_IP_HEADER", None)
-    value = request.META.get(header, "") if header else ""
-    value = value.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-    return value or "unknown"
-
-
-def _ip_key(ip: str) -> str:
-    """One key per IPv4 address; per /64 for IPv6, since one household or office gets a /64."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return ip[:64]
-    if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address) + "/64"
-    return str(address)
-
-
 def rate_for(scope: str) -> tuple[int, int]:
     limits = {**DEFAULT_RATE_LIMITS, **getattr(settings, "RATE_LIMITS", {})}
     count, period = limits[scope]
@@ -78,22 +60,11 @@ def rate_for(scope: str) -> tuple[int, int]:
 
 
 def hit(scope: str, request) -> tuple[bool, int]:
-    """Count one request of ``scope`` from the request's IP.
-
-    Returns (allowed, seconds until the window resets).
-    """
+    """Count one request of ``scope`` from the request's address (``core.ratelimit``: atomic,
+    in fixed windows, on Redis or in the database). Returns (allowed, seconds until the window
+    resets)."""
     limit, period = rate_for(scope)
-    now = time.time()
-    window = int(now // period)
-    retry_after = max(1, math.ceil((window + 1) * period - now))
-    key = f"ratelimit:{scope}:{_ip_key(client_ip(request))}:{window}"
-    cache.add(key, 0, timeout=period + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 60)
-        count = 1
-    return count <= limit, retry_after
+    return ratelimit.hit(scope, ip_key(client_ip(request)), limit, period)
 
 
 def rate_limited_response(request, scope: str, retry_after: int):
@@ -151,7 +122,7 @@ class _FillTimeSigner(signing.TimestampSigner):
     def age(self, value: str, form_name: str, max_age: float) -> float:
         """Seconds since ``value`` was signed for ``form_name``; raises BadSignature (or its
         subclass SignatureExpired)."""
-        if self.unsign(value, max_age=max_age) != form_name:
+        if self.unsign(value, max_age=max_age).split("|", 1)[0] != form_name:
             raise signing.BadSignature("token of another form")
         result = signing.Signer.unsign(self, value)
         _name, timestamp = result.rsplit(self.sep, 1)
@@ -162,7 +133,9 @@ _signer = _FillTimeSigner(salt="kyoso.antispam.form-started")
 
 
 def make_form_token(form_name: str) -> str:
-    return _signer.sign(form_name)
+    """A signed "shown at" token for ``form_name``; a random part makes each one unique, so two
+    people who open the form in the same second can each spend their own."""
+    return _signer.sign(f"{form_name}|{secrets.token_urlsafe(9)}")
 
 
 class AntiSpamFormMixin:
@@ -223,6 +196,23 @@ class AntiSpamFormMixin:
         for name, value in values.items():
             data[self.add_prefix(name)] = value
         self.data = data
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and not self._errors:
+            self._consume_token()
+
+    def _consume_token(self) -> None:
+        """A valid form spends its token; the same token sent again is refused as a stale one
+        (the form is shown again with a fresh token, everything typed kept)."""
+        token = self.data.get(self.add_prefix(self.token_name)) or ""
+        max_age = float(getattr(settings, "ANTISPAM_MAX_FORM_AGE", 2 * 24 * 60 * 60))
+        digest = hashlib.sha256(token.encode()).hexdigest()[:32]
+        if ratelimit.count(f"antispam-token:{digest}", int(max_age)) > 1:
+            self._replace_data(**{self.token_name: make_form_token(self.antispam_form_name)})
+            self.add_error(
+                None, forms.ValidationError(self.antispam_messages["token"], code="token")
+            )
 
     def clean(self):
         # Errors are added, not raised, so the form's own checks still run and every

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .antispam import client_ip
+from .clientip import client_ip
 from .models import AuditEvent
 
 

@@ -79,5 +79,5 @@ def queue_email(
     for item in attachments:
         attachment = OutboundAttachment(email=email, filename=item.filename, mimetype=item.mimetype)
         attachment.file.save(_storage_name(item.filename), ContentFile(item.content), save=True)
-    jobs.enqueue(SEND_TASK, email.pk)
+    jobs.enqueue(SEND_TASK, email.pk, durable=False)  # the outbox row is the record
     return email

@@ -386,3 +386,43 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class QueuedTask(models.Model):
+    """Background work asked for in a transaction, kept until the broker has taken it.
+
+    ``core.jobs.enqueue`` writes the row in the caller's transaction and hands the task to the
+    broker after the commit, deleting the row once the broker took it. If the broker was down,
+    the row stays and the periodic sweeper (``core.jobs.sweep``: the task
+    ``core.tasks.sweep_queued_tasks`` and the command ``send_queued_tasks``) hands it over when
+    the broker is back: nothing a committed change asked for is lost.
+    """
+
+    name = models.CharField(_("task"), max_length=150)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    #: Set when the task failed too often to be tried again by the sweeper.
+    given_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}{tuple(self.args)}"
+
+
+class RateCounter(models.Model):
+    """One fixed window of one rate limit for one address, counted atomically in the database
+    (``core.ratelimit``): used when no Redis is configured, and whenever Redis is down."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -168,7 +168,7 @@ def retry_now(email: OutboundEmail) -> bool:
     )
     email.refresh_from_db()
     if reset:
-        jobs.enqueue(SEND_TASK, email.pk)
+        jobs.enqueue(SEND_TASK, email.pk, durable=False)  # the outbox row is the record
     return bool(reset)
 
 

@@ -1,4 +1,5 @@
-"""What the running system is made of, for /status and the start-up message."""
+"""What the running system is made of and whether each part answers, for /status (readiness)
+and the start-up message. ``/healthz`` (liveness) needs none of it (``core.middleware``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import subprocess
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+import redis
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 
+from . import jobs
 from .models import WorkerHeartbeat
 
 
@@ -57,3 +61,28 @@ def cjk_fonts() -> tuple[str, ...]:
 
 def last_heartbeat():
     return WorkerHeartbeat.objects.order_by("-created_at").first()
+
+
+def cache_description() -> dict:
+    """The shared cache: Redis (up or down, asked now) or the database."""
+    url = getattr(settings, "REDIS_CACHE_URL", "")
+    if not url:
+        return {"kind": "database", "up": True}
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5).ping()
+    except (redis.RedisError, OSError):
+        return {"kind": "redis", "up": False}
+    return {"kind": "redis", "up": True}
+
+
+def broker_description() -> dict:
+    """The task broker: asked now (unless tasks run inline), and the tasks it still owes us."""
+    state = {"up": True, **jobs.broker_status()}
+    if settings.TASKS_INLINE:
+        return state
+    try:
+        with current_app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=1)
+    except Exception:
+        state["up"] = False
+    return state

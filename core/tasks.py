@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import outbox, services
+from . import jobs, outbox, ratelimit, services
 
 
 @shared_task(name="core.tasks.record_heartbeat", bind=True)
@@ -12,6 +12,7 @@ def record_heartbeat(self) -> int:
     mode = "inline" if self.request.is_eager else "queue"
     beat = services.record_heartbeat(mode=mode, hostname=self.request.hostname or "")
     services.prune_heartbeats()
+    ratelimit.prune()
     return beat.pk
 
 
@@ -26,3 +27,9 @@ def send_outbound_email(self, email_id: int) -> str:
 def send_pending_email() -> dict:
     """The periodic job 'send-pending-email' (also the command send_pending_email, for cron)."""
     return outbox.send_pending()
+
+
+@shared_task(name="core.tasks.sweep_queued_tasks")
+def sweep_queued_tasks() -> dict:
+    """The periodic job 'sweep-queued-tasks' (also the command send_queued_tasks, for cron)."""
+    return jobs.sweep()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -16,14 +16,25 @@ from .account_forms import LoginForm
 
 @require_GET
 def status_page(request):
-    """Public: which database and task mode are in use, and whether PDFs can print Japanese.
+    """Public readiness page: which database, cache and task mode are in use, whether each
+    answers now, and whether PDFs can print Japanese. 503 when the database does not answer;
+    Redis or the broker being down is shown (the site keeps working without them).
 
     Anyone may see the kinds; broker address and versions only the city's staff.
     """
+    database = status.database_description()
+    if database["version"] == "?":
+        # Not ready: without the database no page works. A plain answer, no template that
+        # would need the session.
+        return HttpResponse(
+            "database unreachable\n", status=503, content_type="text/plain; charset=utf-8"
+        )
     fonts = status.cjk_fonts()
     beat = status.last_heartbeat()
     context = {
-        "database": status.database_description(),
+        "cache": status.cache_description(),
+        "broker": status.broker_description(),
+        "database": database,
         "tasks": status.task_mode(),
         "cjk_fonts": fonts,
         "heartbeat": beat,

@@ -173,6 +173,8 @@ def remove_old_generations(current: int | None = None) -> int:
     """Delete stored PDFs of generations before ``current``: they can never be served again."""
     current = public_cache.generation() if current is None else current
     removed = 0
+    if current is None:  # the shared cache is down: which generation is current is unknown
+        return 0
     try:
         folders, _files = default_storage.listdir(STORAGE_FOLDER)
     except (FileNotFoundError, NotImplementedError):

@@ -23,7 +23,7 @@ from core import jobs
 from core.antispam import rate_limit
 from core.uploads import content_disposition
 
-from . import documents, opendata
+from . import documents, opendata, public_cache
 from .filters import filtered_public_projects
 from .public_cache import cached
 from .selectors import public_projects
@@ -106,10 +106,13 @@ def projects_pdf(request):
         # Made-up parameters, the page number or an ignored value: one address per list, so
         # nobody can make the server render a new PDF by inventing parameters.
         return redirect(reverse("projects:pdf") + (f"?{query}" if query else ""))
-    if queryset.count() <= documents.inline_max_rows():
+    generation = public_cache.generation()
+    if queryset.count() <= documents.inline_max_rows() or generation is None:
+        # Short lists, and every list while the shared cache is down (no generation to key a
+        # stored file by, no flag to keep the job from being queued twice): render now.
         return _render_pdf_now(request)
 
-    key = documents.storage_key(query)
+    key = documents.storage_key(query, generation)
     if not default_storage.exists(key):
         if cache.add(f"{key}:queued", True, timeout=PDF_QUEUED_TIMEOUT):
             jobs.enqueue("projects.tasks.build_list_pdf", query, key)

@@ -1,10 +1,18 @@
-"""The public pages' cache: rendered once per process, served until something public changes.
+"""The public pages' cache: rendered once for all processes, served until something public
+changes.
 
 Public views are marked with ``cached``. ``PublicPageCacheMiddleware`` sits right after
 WhiteNoise: for an anonymous request (no session, no pending message) under the public
-project pages (``/projects/``, ``/en/projects/``) whose page it already holds, it answers at once from the process's memory, before sessions, CSRF, authentication
-and the view — nearly as cheap as a static file. Otherwise the request goes through the whole
-stack, and a marked 200 response is kept for the next visitor.
+project pages (``/projects/``, ``/en/projects/``) it answers, before sessions, CSRF,
+authentication and the view, from the first of two places that holds the page:
+
+1. the process's own memory (nearly as cheap as a static file);
+2. the shared cache (Redis with ``REDIS_CACHE_URL``, else the database), which every web
+   process and node reads, so a page rendered by one worker is served by all of them and a
+   new worker, or a worker busy-free after a burst of desk work, does not render it again.
+
+Otherwise the request goes through the whole stack, and a marked 200 response is kept in both
+places for the next visitor. If the shared cache is down, pages are simply rendered.
 
 Staleness is ruled by a *generation* number in the shared cache (the database cache, or Redis
 with ``REDIS_CACHE_URL``). Every service that changes something public calls
@@ -20,6 +28,7 @@ user's page (it carries their own menu), never a response marked ``no_public_cac
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -47,15 +56,24 @@ _pages: OrderedDict[str, tuple[int, int, list, bytes]] = OrderedDict()
 _known = {"generation": None, "checked": 0.0, "bytes": 0}
 
 
-def generation() -> int:
+def generation() -> int | None:
     """The current generation (created on first use from the clock, so a new or emptied cache
-    never reuses a number an earlier one had)."""
+    never reuses a number an earlier one had); None while the shared cache is unavailable."""
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
         value = cache.get(GENERATION_KEY)
+    if value is None:  # the shared cache is down (core.cache): nothing can be kept safely
+        _forget()
+        return None
     _remember(int(value))
     return int(value)
+
+
+def _forget() -> None:
+    with _lock:
+        _pages.clear()
+        _known["generation"], _known["checked"], _known["bytes"] = None, 0.0, 0
 
 
 def bump_generation() -> int:
@@ -77,7 +95,7 @@ def _remember(value: int) -> None:
         _known["generation"], _known["checked"] = value, time.monotonic()
 
 
-def _current_generation() -> int:
+def _current_generation() -> int | None:
     """The generation, re-read from the shared cache when the last look is too old."""
     recheck = getattr(settings, "PUBLIC_CACHE_RECHECK_SECONDS", 1.0)
     known = _known["generation"]
@@ -88,9 +106,7 @@ def _current_generation() -> int:
 
 def reset_local() -> None:
     """Forget this process's pages (tests; a new process starts empty anyway)."""
-    with _lock:
-        _pages.clear()
-        _known["generation"], _known["checked"], _known["bytes"] = None, 0.0, 0
+    _forget()
 
 
 def _refresh() -> None:
@@ -142,6 +158,16 @@ def _key(request) -> str:
     return request.get_full_path()
 
 
+#: Pages larger than this are kept in the process only, never in the shared cache.
+MAX_SHARED_BYTES = 4 * 1024 * 1024
+#: How long the shared cache keeps a page of a generation (a new generation makes it unused).
+SHARED_TIMEOUT = 24 * 3600
+
+
+def _shared_key(generation: int, key: str) -> str:
+    return f"projects:public:page:{generation}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+
+
 class PublicPageCacheMiddleware:
     """Answer anonymous requests for kept public pages before the rest of the stack runs."""
 
@@ -153,9 +179,15 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         current = _current_generation()
+        if current is None:  # the shared cache is down: render, keep nothing
+            return self.get_response(request)
         kept = _pages.get(key)
         if kept is not None and kept[0] == current:
             return self._replay(kept, request)
+        shared = cache.get(_shared_key(current, key))
+        if shared is not None:
+            self._keep(key, (current, *shared))
+            return self._replay((current, *shared), request, source="shared")
         response = self.get_response(request)
         if self._keepable(request, response):
             headers = [
@@ -163,17 +195,25 @@ class PublicPageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in _SKIP_HEADERS
             ]
-            with _lock:
-                if _known["generation"] == current and len(response.content) <= MAX_BYTES:
-                    old = _pages.pop(key, None)
-                    _known["bytes"] -= len(old[3]) if old else 0
-                    _pages[key] = (current, response.status_code, headers, response.content)
-                    _known["bytes"] += len(response.content)
-                    while len(_pages) > MAX_PAGES or _known["bytes"] > MAX_BYTES:
-                        _oldest, dropped = _pages.popitem(last=False)
-                        _known["bytes"] -= len(dropped[3])
+            page = (response.status_code, headers, response.content)
+            self._keep(key, (current, *page))
+            if len(response.content) <= MAX_SHARED_BYTES:
+                cache.set(_shared_key(current, key), page, timeout=SHARED_TIMEOUT)
             response["X-Public-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def _keep(key: str, kept: tuple) -> None:
+        current, _status, _headers, content = kept
+        with _lock:
+            if _known["generation"] == current and len(content) <= MAX_BYTES:
+                old = _pages.pop(key, None)
+                _known["bytes"] -= len(old[3]) if old else 0
+                _pages[key] = kept
+                _known["bytes"] += len(content)
+                while len(_pages) > MAX_PAGES or _known["bytes"] > MAX_BYTES:
+                    _oldest, dropped = _pages.popitem(last=False)
+                    _known["bytes"] -= len(dropped[3])
 
     @staticmethod
     def _keepable(request, response) -> bool:
@@ -185,11 +225,11 @@ class PublicPageCacheMiddleware:
         return not (user is not None and user.is_authenticated)
 
     @staticmethod
-    def _replay(kept, request) -> HttpResponse:
+    def _replay(kept, request, source: str = "hit") -> HttpResponse:
         _generation, status, headers, content = kept
         response = HttpResponse(b"" if request.method == "HEAD" else content, status=status)
         for name, value in headers:
             response[name] = value
         response["Content-Length"] = str(len(content))
-        response["X-Public-Cache"] = "hit"
+        response["X-Public-Cache"] = source
         return response

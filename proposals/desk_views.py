@@ -335,6 +335,18 @@ def export_status(request, pk: int):
     )
 
 
+@desk_only
+@require_POST
+def export_retry(request, pk: int):
+    """Start a failed export again; the status page follows it."""
+    job = _own_job(request, pk)
+    try:
+        exports.retry_export(job, request.user)
+    except exports.ExportError as exc:
+        messages.error(request, exc.message)
+    return redirect("desk:export_status", pk=job.pk)
+
+
 def exports_query_string(query: dict) -> str:
     data = QueryDict(mutable=True)
     for key, values in query.items():

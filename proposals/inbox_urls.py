@@ -10,4 +10,5 @@ urlpatterns = [
     path("export/", desk_views.export, name="export"),
     path("exports/<int:pk>/", desk_views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", desk_views.export_download, name="export_download"),
+    path("exports/<int:pk>/retry/", desk_views.export_retry, name="export_retry"),
 ]

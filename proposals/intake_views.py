@@ -16,7 +16,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import rules
 from core.antispam import rate_limit
+from core.arrival import arrival
 from themes import selectors as theme_selectors
 
 from . import selectors, services
@@ -327,7 +327,9 @@ STEP_HANDLERS = {
 @require_POST
 def submit(request, pk: int):
     """Submit a draft, or send a revised proposal back. A second click lands on the receipt."""
-    arrived = timezone.now()  # a call's closing is judged by when the request arrived
+    # A call's closing is judged by when the request reached us (core.arrival), not by when
+    # this view got round to it.
+    arrived = arrival(request)
     proposal = selectors.proposal_detail(request.user, pk)
     if proposal is None or not rules.is_own_organization(request.user, proposal):
         raise Http404

@@ -8,9 +8,16 @@ from celery import shared_task
 from .services import duty, exports, referrals
 
 
-@shared_task(name="proposals.tasks.build_export")
+# A 100,000-row export takes a few seconds; the limits only stop a runaway one.
+@shared_task(name="proposals.tasks.build_export", soft_time_limit=1500, time_limit=1560)
 def build_export(job_id: int) -> str:
     return exports.build_export(job_id)
+
+
+@shared_task(name="proposals.tasks.fail_stalled_exports")
+def fail_stalled_exports() -> int:
+    """The periodic job 'fail-stalled-exports' (also the command fail_stalled_exports)."""
+    return exports.fail_stalled_exports()
 
 
 @shared_task(name="proposals.tasks.send_referral_reminders")

@@ -16,6 +16,7 @@ from config.celery import app as celery_app
 from .support import port_open, require
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
+QUEUES = ["default", "mail", "exports"]
 
 
 def _reset_connections():
@@ -55,6 +56,8 @@ def redis_worker(transactional_db):
             perform_ping_check=False,
             shutdown_timeout=20,
             loglevel="WARNING",
+            # Every queue the production workers consume between them (settings.CELERY_TASK_ROUTES).
+            queues=QUEUES,
         ):
             yield celery_app
     finally:

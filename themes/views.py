@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import rules, uploads
 from core.antispam import rate_limit
+from core.arrival import arrival
 
 from . import selectors, services
 from .forms import AnswerForm, DocumentForm, QuestionForm, ThemeForm
@@ -80,7 +81,7 @@ def document(request, pk: int, document_id: int):
 @require_POST
 def ask(request, pk: int):
     """A signed-in business asks; after the question period the text is kept and shown."""
-    when = timezone.now()  # the moment the request arrived decides
+    when = arrival(request)  # the moment the request reached us decides (core.arrival)
     theme = selectors.theme_for_viewer(request.user, pk)
     if theme is None or not theme.is_published:
         raise Http404

@@ -5,7 +5,14 @@ by area so each stays readable; everything public is importable from ``proposals
 """
 
 from .duty import send_daily_digest  # noqa: F401
-from .exports import ExportError, build_export, start_export, write_csv  # noqa: F401
+from .exports import (  # noqa: F401
+    ExportError,
+    build_export,
+    fail_stalled_exports,
+    retry_export,
+    start_export,
+    write_csv,
+)
 from .inbox import InboxActionError, assign_lead, desk_users  # noqa: F401
 from .intake import (  # noqa: F401
     EDITABLE_FIELDS,

@@ -15,13 +15,17 @@ import csv
 import io
 import logging
 import tempfile
+from datetime import timedelta
 from types import SimpleNamespace
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
+from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import dates, jobs, rules
 from core.spreadsheet import BOM, spreadsheet_cell
@@ -230,27 +234,73 @@ def start_export(user, query=None, selected_ids=None, *, total: int | None = Non
     return job
 
 
+#: Seconds without a heartbeat after which a running export is taken for dead (its worker was
+#: killed); a chunk of 2,000 rows takes well under a second.
+STALL_SECONDS = 120  # EXPORT_STALL_SECONDS
+#: Seconds an export may wait for a worker before it is reported as not started.
+START_SECONDS = 15 * 60  # EXPORT_START_SECONDS
+
+#: What the desk reads when an export failed (English source; translated where shown).
+FAILED = gettext_noop(
+    "The export failed. Please try again; if it fails again, tell the administrator."
+)
+STALLED = gettext_noop(
+    "The export stopped: the job runner that built it stopped answering. Nothing was lost; "
+    "start it again."
+)
+NOT_STARTED = gettext_noop(
+    "The export did not start: no job runner took it. Start it again, or tell the "
+    "administrator if this happens again."
+)
+TIMED_OUT = gettext_noop(
+    "The export took longer than allowed and was stopped. Narrow the filter, or try again."
+)
+
+
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
+
+
+def _claim(job_id: int, now) -> bool:
+    """Take the job for this run: waiting, or running with a heartbeat that stopped. Exactly
+    one of two workers handed the same job (a redelivered message) gets it."""
+    stale = now - timedelta(seconds=_setting("EXPORT_STALL_SECONDS", STALL_SECONDS))
+    runnable = Q(status=ExportJob.Status.PENDING) | Q(
+        status=ExportJob.Status.RUNNING, heartbeat_at__lt=stale
+    )
+    return bool(
+        ExportJob.objects.filter(runnable, pk=job_id).update(
+            status=ExportJob.Status.RUNNING,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            processed=0,
+            error="",
+        )
+    )
+
+
 def build_export(job_id: int) -> str:
     """Build the CSV file of export job ``job_id``; returns its final status.
 
     Runs in a Celery worker (or inline when there is no broker). Rows are read with a
     server-side cursor in chunks and written to a temporary file on disk, which is then saved
-    through the storage API; ``processed`` is updated after every chunk for the progress bar.
+    through the storage API; ``processed`` and the heartbeat are updated after every chunk. A
+    job that is done, failed, or being built by another worker is left alone, so a message
+    delivered twice builds one file.
     """
     job = ExportJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None:
         return "missing"
-    if job.status == ExportJob.Status.DONE:
+    if not _claim(job.pk, timezone.now()):
+        job.refresh_from_db(fields=["status"])
         return job.status
     try:
         queryset = export_queryset(job.requested_by, job.query, job.selected_ids)
         total = queryset.count()
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.RUNNING, total=total, processed=0, error=""
-        )
+        ExportJob.objects.filter(pk=job.pk).update(total=total)
 
         def progress(n):
-            ExportJob.objects.filter(pk=job.pk).update(processed=n)
+            ExportJob.objects.filter(pk=job.pk).update(processed=n, heartbeat_at=timezone.now())
 
         with tempfile.TemporaryFile() as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -260,7 +310,7 @@ def build_export(job_id: int) -> str:
             name = f"inbox-{job.pk}-{timezone.localtime():%Y%m%d-%H%M%S}.csv"
             job.file.save(name, File(raw, name=name), save=False)
             text.detach()
-        ExportJob.objects.filter(pk=job.pk).update(
+        ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
             status=ExportJob.Status.DONE,
             file=job.file.name,
             processed=written,
@@ -270,14 +320,52 @@ def build_export(job_id: int) -> str:
         return ExportJob.Status.DONE
     except Exception as exc:  # recorded for the user, logged for the operator
         logger.exception("export %s failed", job_id)
-        message = (
-            exc.message
-            if isinstance(exc, ExportError)
-            else _(
-                "The export failed. Please try again; if it fails again, tell the administrator."
-            )
-        )
+        if isinstance(exc, ExportError):
+            message = exc.message
+        elif isinstance(exc, SoftTimeLimitExceeded):
+            message = TIMED_OUT
+        else:
+            message = FAILED
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
         )
         return ExportJob.Status.FAILED
+
+
+def fail_stalled_exports(now=None) -> int:
+    """Mark as failed, with a message and a retry button for the desk, every export whose
+    worker stopped answering (no heartbeat for ``EXPORT_STALL_SECONDS``) or that no worker took
+    (waiting for ``EXPORT_START_SECONDS``). The periodic job 'fail-stalled-exports' and the
+    command ``fail_stalled_exports`` run it. Returns how many were marked."""
+    now = now or timezone.now()
+    stalled = ExportJob.objects.filter(
+        status=ExportJob.Status.RUNNING,
+        heartbeat_at__lt=now - timedelta(seconds=_setting("EXPORT_STALL_SECONDS", STALL_SECONDS)),
+    ).update(status=ExportJob.Status.FAILED, error=STALLED, finished_at=now)
+    unstarted = ExportJob.objects.filter(
+        status=ExportJob.Status.PENDING,
+        created_at__lt=now - timedelta(seconds=_setting("EXPORT_START_SECONDS", START_SECONDS)),
+    ).update(status=ExportJob.Status.FAILED, error=NOT_STARTED, finished_at=now)
+    if stalled or unstarted:
+        logger.warning(
+            "exports: %d stalled and %d never started, marked failed", stalled, unstarted
+        )
+    return stalled + unstarted
+
+
+def retry_export(job: ExportJob, user) -> ExportJob:
+    """Start a failed export again (the desk member who asked for it)."""
+    if job.requested_by_id != user.pk or not rules.can_use_back_office(user):
+        raise ExportError(_("You can only start your own exports again."))
+    restarted = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.FAILED).update(
+        status=ExportJob.Status.PENDING,
+        error="",
+        processed=0,
+        heartbeat_at=None,
+        finished_at=None,
+        created_at=timezone.now(),
+    )
+    if restarted:
+        jobs.enqueue("proposals.tasks.build_export", job.pk)
+    job.refresh_from_db()
+    return job

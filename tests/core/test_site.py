@@ -106,7 +106,8 @@ def test_defaults_are_sqlite_inline_japanese_tokyo():
     result = _python(
         "print(json.dumps([settings.DATABASES['default']['ENGINE'], "
         "settings.TASKS_INLINE, settings.CELERY_TASK_ALWAYS_EAGER, "
-        "settings.LANGUAGE_CODE, settings.TIME_ZONE]))"
+        "settings.LANGUAGE_CODE, settings.TIME_ZONE]))",
+        DJANGO_DEBUG="1",
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [
@@ -126,6 +127,7 @@ def test_environment_switches_to_postgresql_and_a_queue():
         "settings.CELERY_TASK_ALWAYS_EAGER, settings.CELERY_BROKER_URL]))",
         DATABASE_URL="postgres://desk:pw@db.example:5432/kyoso",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        DJANGO_DEBUG="1",
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [
@@ -140,7 +142,7 @@ def test_environment_switches_to_postgresql_and_a_queue():
 
 @pytest.mark.unit
 def test_inline_mode_is_announced_at_start_up():
-    result = _python("pass")
+    result = _python("pass", DJANGO_DEBUG="1")
     assert "run inline" in result.stderr
 
 
@@ -171,6 +173,26 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _python("pass", DJANGO_DEBUG="0")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.unit
+def test_debug_is_off_unless_asked_for_and_then_a_secret_is_required():
+    """Fail closed: with no DJANGO_DEBUG at all the settings are production's."""
+    result = _python("pass")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+    with_secret = _python(
+        "print(settings.DEBUG)", DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="desk.example.jp"
+    )
+    assert with_secret.returncode == 0, with_secret.stderr
+    assert with_secret.stdout.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.unit
+def test_production_refuses_to_start_without_its_host_names():
+    result = _python("pass", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="s" * 50)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
 
 
 def test_admin_is_for_administrators_only(client, people):

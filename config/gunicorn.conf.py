@@ -1,0 +1,36 @@
+"""The production web server's configuration: ``gunicorn -c config/gunicorn.conf.py config.wsgi``.
+
+Every value can be changed from the environment without editing this file.
+
+* Workers from the core count (``WEB_CONCURRENCY``, default 2 × cores + 1), each with
+  ``GUNICORN_THREADS`` threads (``gthread``, default 4): a worker waiting on the database for
+  one desk page still answers the public list from the page cache on another thread, so the
+  public site does not queue behind desk work. To give the public site workers of its own, run
+  a second instance on another port and route ``/projects/`` and ``/en/projects/`` to it in
+  the proxy (README, "Production").
+* Timeouts: a request that takes longer than ``GUNICORN_TIMEOUT`` (30 s) is killed and the
+  worker replaced; long work runs as Celery jobs, never in a request.
+* ``max_requests`` with jitter: workers are recycled now and then, so a slow leak never grows
+  and they never restart all at once.
+* ``forwarded_allow_ips``: the proxy whose X-Forwarded-* headers are believed.
+* An access log on standard output with each request's reference (``X-Request-ID``), the
+  same as on our error page and in the application's log.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms ref=%({x-request-id}o)s'
