@@ -171,8 +171,10 @@ AXES_COOLOFF_TIME = 0.25  # hours: a locked-out login may try again after 15 min
 # city's or a company's proxy shares one address. Floods from one address are stopped by the
 # sign-in rate limit instead (core.antispam, scope "login").
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# The same client address every per-address feature uses (core.clientip, CLIENT_IP_HEADER).
-AXES_CLIENT_IP_CALLABLE = "core.clientip.axes_client_ip"
+# The same client address every per-address feature uses (core.clientip, CLIENT_IP_HEADER), and
+# the account as the login matches it (any case, spaces trimmed): core.signin.
+AXES_CLIENT_IP_CALLABLE = "core.signin.axes_client_ip"
+AXES_USERNAME_CALLABLE = "core.signin.axes_username"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "core/account/lockout.html"
@@ -221,6 +223,13 @@ UPLOAD_MAX_FILE_BYTES = int(env("UPLOAD_MAX_FILE_MB", "10")) * 1024 * 1024
 UPLOAD_MAX_TOTAL_BYTES = int(env("UPLOAD_MAX_TOTAL_MB", "30")) * 1024 * 1024
 # Django keeps uploads above this in a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A file over UPLOAD_MAX_FILE_BYTES is not stored; the form keeps everything typed and says
+# which file was too large (core.upload_handlers).
+FILE_UPLOAD_HANDLERS = [
+    "core.upload_handlers.SizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Cache and sessions ---------------------------------------------------------------------
@@ -425,6 +434,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint narrates every step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
+        # oletools narrates every file it opens at INFO.
+        "olevba": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

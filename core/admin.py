@@ -11,6 +11,7 @@ from .models import (
     Organization,
     OutboundAttachment,
     OutboundEmail,
+    QueuedTask,
     User,
     WorkerHeartbeat,
 )
@@ -181,3 +182,24 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(QueuedTask)
+class QueuedTaskAdmin(admin.ModelAdmin):
+    """Background work the broker has not taken yet (it was down), and work given up after
+    too many tries. "Try again" puts a given-up task back for the sweeper."""
+
+    list_display = ("name", "args", "created_at", "attempts", "last_error", "given_up_at")
+    list_filter = ("given_up_at", "name")
+    actions = ["try_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Try again"))
+    def try_again(self, request, queryset):
+        count = queryset.update(given_up_at=None, attempts=0)
+        self.message_user(request, _("%(count)d tasks will be sent again.") % {"count": count})

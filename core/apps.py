@@ -14,6 +14,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("People and roles")
 
     def ready(self) -> None:
+        # Imported here, once the app registry is ready (Django's rule for apps.py).
+        from . import receivers  # noqa: PLC0415, F401 — connects the sign-in receiver
+
         if settings.TASKS_INLINE:
             logger.warning(
                 "No CELERY_BROKER_URL: background tasks run inline in the web process "

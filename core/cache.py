@@ -27,6 +27,9 @@ RETRY_AFTER = 5.0
 
 _state = {"down_since": None, "retry_at": 0.0}
 _lock = threading.Lock()
+#: Called (no arguments) when Redis answers again after this process saw it down: what was
+#: written while it was away is lost, so e.g. the public pages' generation is bumped again.
+recovery_callbacks: list = []
 
 
 def status() -> dict:
@@ -59,6 +62,11 @@ def _answered() -> None:
         since, _state["down_since"] = _state["down_since"], None
     if since is not None:
         logger.warning("cache: Redis answers again after %.0f s", time.time() - since)
+        for callback in list(recovery_callbacks):
+            try:
+                callback()
+            except Exception:
+                logger.exception("cache: recovery callback %r failed", callback)
 
 
 class ResilientRedisCache(RedisCache):
@@ -73,6 +81,15 @@ class ResilientRedisCache(RedisCache):
     def _call(self, method: str, fallback, *args, **kwargs):
         if not _available():
             return fallback()
+        if _state["down_since"] is not None:
+            # Redis was down and may be back: see first, so the recovery callbacks run before
+            # this operation (a read must not return what was stale before they ran).
+            try:
+                super().has_key("kyoso:cache:probe")
+            except (RedisError, OSError) as exc:
+                _failed(exc)
+                return fallback()
+            _answered()
         try:
             result = getattr(super(), method)(*args, **kwargs)
         except (RedisError, OSError) as exc:

@@ -37,8 +37,3 @@ def ip_key(ip: str) -> str:
             return str(address.ipv4_mapped)
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address) + "/64"
     return str(address)
-
-
-def axes_client_ip(request) -> str:
-    """For django-axes (``AXES_CLIENT_IP_CALLABLE``): the same address as everything else."""
-    return client_ip(request)

@@ -5,6 +5,7 @@ in ``core.account_forms``."""
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 #: The largest id a database column holds; SQLite raises OverflowError on larger numbers.
 MAX_ID = 2**63 - 1
@@ -42,12 +43,33 @@ class ModelMultipleChoiceById(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+#: The longest text a free-text box takes when its model sets no limit (characters). A
+#: proposal's longest part is a few pages; a pasted novel is refused with the limit named,
+#: and what was typed stays in the box.
+TEXT_MAX_LENGTH = 10_000
+
+
 class AccessibleErrorsMixin:
-    """Tie each field's error message to its input for screen readers.
+    """Tie each field's error message to its input for screen readers, and give every
+    free-text box a maximum length.
 
     After validation, a field with errors gets ``aria-invalid="true"`` and
-    ``aria-describedby`` pointing at the ``<id>-error`` paragraph the templates render.
+    ``aria-describedby`` pointing at the ``<id>-error`` paragraph the templates render. A text
+    area without a limit of its own gets ``TEXT_MAX_LENGTH``; ``includes/field.html`` shows
+    every text field's limit beside it.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if (
+                isinstance(field, forms.CharField)
+                and field.max_length is None
+                and isinstance(field.widget, forms.Textarea)
+            ):
+                field.max_length = TEXT_MAX_LENGTH
+                field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+                field.widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
 
     def full_clean(self):
         super().full_clean()

@@ -426,3 +426,22 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class IdempotencyKey(models.Model):
+    """One create a person asked for, by the key its form carried (``core.idempotency``): the
+    same form sent twice — a double click, a resend after an error page — creates once."""
+
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    result = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} → {self.result}"

@@ -13,6 +13,8 @@ Where the count lives:
   everyone and never shows an error page; limits keep holding, a little slower.
 
 Rows of old windows are removed by ``prune`` (run with the task heartbeat, every minute).
+The two stores do not see each other's counts: in the window in which Redis goes away or comes
+back, an address may get up to twice its limit. That is the price of never refusing everyone.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import jobs, outbox, ratelimit, services
+from . import idempotency, jobs, outbox, ratelimit, services
 
 
 @shared_task(name="core.tasks.record_heartbeat", bind=True)
@@ -13,6 +13,7 @@ def record_heartbeat(self) -> int:
     beat = services.record_heartbeat(mode=mode, hostname=self.request.hostname or "")
     services.prune_heartbeats()
     ratelimit.prune()
+    idempotency.prune()
     return beat.pk
 
 

@@ -26,6 +26,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import active_content
+
 MiB = 1024 * 1024
 DEFAULT_MAX_FILE_BYTES = 10 * MiB
 DEFAULT_MAX_TOTAL_BYTES = 30 * MiB
@@ -185,7 +187,10 @@ def _ooxml_kind(stream, display_name: str) -> str | None:
     }
     if len(found) != 1:
         return None
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
+    if any(
+        name.lower().endswith("vbaproject.bin") or name.lower().startswith("xl/macrosheets/")
+        for name in names
+    ):
         raise ValidationError(
             _(
                 "“%(name)s” contains macros, which cannot be accepted. Save it without macros "
@@ -226,7 +231,8 @@ def inspect_upload(uploaded_file) -> UploadInfo:
     """
     original_name = clean_filename(getattr(uploaded_file, "name", "") or "")
     extension = os.path.splitext(original_name)[1].lower()
-    size = _size_of(uploaded_file)
+    refused_size = getattr(uploaded_file, "refused_size", None)  # core.upload_handlers
+    size = refused_size if refused_size is not None else _size_of(uploaded_file)
     if size == 0:
         raise ValidationError(
             _("“%(name)s” is empty. Choose the file again."),
@@ -296,12 +302,71 @@ def inspect_upload(uploaded_file) -> UploadInfo:
                 "right_extension": right,
             },
         )
+    _refuse_active_content(uploaded_file, detected, original_name)
     return UploadInfo(
         kind=detected,
         content_type=ALLOWED[detected].content_type,
         size=size,
         original_name=original_name,
     )
+
+
+def _read_all(uploaded_file) -> bytes:
+    stream = getattr(uploaded_file, "file", None) or uploaded_file
+    stream.seek(0)
+    try:
+        return stream.read()
+    finally:
+        stream.seek(0)
+
+
+def _refuse_active_content(uploaded_file, kind: str, name: str) -> None:
+    """PDFs with scripts, launch actions or embedded files, and legacy Office files with
+    macros, are refused (``core.active_content`` says why refusing, not quarantining)."""
+    if kind == "pdf":
+        try:
+            found = active_content.pdf_active_content(_read_all(uploaded_file))
+        except active_content.TooComplex:
+            raise ValidationError(
+                _(
+                    "“%(name)s” expands to too much data to be checked, so it cannot be "
+                    "accepted. Print or export it again as a plain PDF and upload that."
+                ),
+                code="too_complex",
+                params={"name": name},
+            ) from None
+        if found:
+            raise ValidationError(
+                _(
+                    "“%(name)s” contains %(what)s, which run or unpack when the file is opened, "
+                    "so it cannot be accepted. Print or export it again as a plain PDF (without "
+                    "scripts, attachments or media) and upload that."
+                ),
+                code="active_content",
+                params={"name": name, "what": _(", ").join(_(word) for word in found)},
+            )
+    elif kind in _OLE2_KINDS:
+        try:
+            macros = active_content.office_has_macros(_read_all(uploaded_file), name)
+        except active_content.Unreadable:
+            raise ValidationError(
+                _(
+                    "“%(name)s” could not be read as a Word, Excel or PowerPoint file. Save it "
+                    "again from Office (as .docx, .xlsx or .pptx, or as a PDF) and upload it."
+                ),
+                code="unreadable",
+                params={"name": name},
+            ) from None
+        if not macros:
+            return
+        raise ValidationError(
+            _(
+                "“%(name)s” contains macros, which cannot be accepted. Save it without macros "
+                "(as .docx, .xlsx or .pptx) and upload it again."
+            ),
+            code="macros",
+            params={"name": name},
+        )
 
 
 def check_total(existing_bytes: int, new_sizes: Iterable[int]) -> None:

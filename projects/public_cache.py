@@ -41,6 +41,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 
+from core import cache as core_cache
 from core import jobs
 
 GENERATION_KEY = "projects:public:generation"
@@ -76,15 +77,28 @@ def _forget() -> None:
         _known["generation"], _known["checked"], _known["bytes"] = None, 0.0, 0
 
 
-def bump_generation() -> int:
-    """Make every kept public page stale (every process, every language)."""
+def bump_generation() -> int | None:
+    """Make every kept public page stale (every process, every language). Returns the new
+    generation, or None when the shared cache could not store it (it is down)."""
     try:
         value = cache.incr(GENERATION_KEY)
-    except ValueError:  # not there (new or evicted): start from the clock
+    except ValueError:  # not there (new or evicted), or the cache is down: start from the clock
         value = int(time.time() * 1000)
         cache.set(GENERATION_KEY, value, timeout=None)
+        if cache.get(GENERATION_KEY) is None:
+            _forget()
+            return None
     _remember(int(value))
     return int(value)
+
+
+def _after_cache_outage() -> None:
+    """Redis answers again: a change made while it was away could not bump the generation
+    (and Redis may be back with its old data), so every kept page is made stale now."""
+    bump_generation()
+
+
+core_cache.recovery_callbacks.append(_after_cache_outage)
 
 
 def _remember(value: int) -> None:
@@ -110,8 +124,10 @@ def reset_local() -> None:
 
 
 def _refresh() -> None:
-    bump_generation()
-    jobs.enqueue("projects.tasks.refresh_public_outputs")
+    # If the shared cache is down the bump is lost: the refresh task, kept in the task outbox
+    # and run when the broker (usually the same Redis) is back, bumps the generation again.
+    stored = bump_generation() is not None
+    jobs.enqueue("projects.tasks.refresh_public_outputs", bump=not stored)
 
 
 def public_data_changed(project=None) -> None:

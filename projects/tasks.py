@@ -2,17 +2,19 @@
 
 from celery import shared_task
 
-from . import documents, static_export
+from . import documents, public_cache, static_export
 
 
 @shared_task(name="projects.tasks.refresh_public_outputs")
-def refresh_public_outputs() -> dict:
+def refresh_public_outputs(bump: bool = False) -> dict:
     """Rebuild what is generated from the public data after it changed.
 
     Queued by ``public_cache.public_data_changed`` after every public change: the static export
     (when ``PUBLIC_SITE_EXPORT_DIR`` is set) and the full list's PDF (when the list is too long
     to render during a request).
     """
+    if bump:  # the change's own bump was lost while the shared cache was down
+        public_cache.bump_generation()
     return static_export.refresh_public_outputs()
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from core import audit, dates, rules
+from core import audit, dates, idempotency, rules
 from core.permissions import desk_only
 
 from . import services, stats
@@ -159,6 +159,8 @@ def inbox(request):
             "counts_total": sum(counts.values()),
             "headers": _column_headers(params, sort),
             "query": params.urlencode(),
+            # A large export asked twice (a double click) starts one job.
+            "idempotency_key": idempotency.new_key(),
             "page_url": _query_string(params, page=None),
             "previous_url": (
                 _query_string(params, page=str(page.previous_page_number()))
@@ -306,7 +308,13 @@ def export(request):
         response["Cache-Control"] = "private, no-store"
         exports.write_csv(response, queryset)
         return response
-    job = exports.start_export(request.user, query_string, ids, total=count)
+    job = exports.start_export(
+        request.user,
+        query_string,
+        ids,
+        total=count,
+        idempotency_key=request.POST.get(idempotency.FIELD, ""),
+    )
     return redirect("desk:export_status", pk=job.pk)
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import uploads
 from core.forms import AccessibleErrorsMixin, ModelChoiceById, ModelMultipleChoiceById
+from core.idempotency import IdempotentFormMixin
 from core.models import Department
 from themes.models import Programme
 
@@ -84,7 +85,7 @@ class EligibilityMixin:
         return programme
 
 
-class StartForm(EligibilityMixin, AccessibleErrorsMixin, forms.Form):
+class StartForm(IdempotentFormMixin, EligibilityMixin, AccessibleErrorsMixin, forms.Form):
     """The first questions: what kind of request, in which programme, and its title."""
 
     kind = forms.ChoiceField(
@@ -279,7 +280,7 @@ class ConsentsForm(AccessibleErrorsMixin, forms.Form):
         return [d.kind for d in self.documents if self.cleaned_data.get(f"consent_{d.kind}")]
 
 
-class MessageForm(AccessibleErrorsMixin, forms.Form):
+class MessageForm(IdempotentFormMixin, AccessibleErrorsMixin, forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
     )

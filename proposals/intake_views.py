@@ -8,6 +8,7 @@ restores it after signing in again (``keep_post_through_login``).
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -67,7 +69,12 @@ def keep_post_through_login(view):
                 for key in request.POST
                 if key != "csrfmiddlewaretoken"
             }
-            request.session[PENDING_KEY] = {"path": request.path, "data": data}
+            request.session[PENDING_KEY] = {
+                "path": request.path,
+                "data": data,
+                # When it reached us: a submission kept through signing in again counts then.
+                "arrived_at": arrival(request).isoformat(),
+            }
             messages.warning(
                 request,
                 _(
@@ -110,7 +117,10 @@ def start(request):
         theme = published
     form = StartForm(request.POST or None, organization=user.organization, theme=theme)
     if request.method == "POST" and form.is_valid():
-        proposal = services.create_draft(user, theme=theme, **form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "idempotency_key"}
+        proposal = services.create_draft(
+            user, theme=theme, idempotency_key=form.idempotency_key, **data
+        )
         messages.success(
             request,
             _("Your draft is saved. You can come back to it at any time from “Your proposals”."),
@@ -322,21 +332,58 @@ STEP_HANDLERS = {
 }
 
 
+#: A submission kept through signing in again counts at its arrival if the person signs in
+#: within this many seconds; later, it counts when they do.
+PENDING_SUBMIT_MAX_AGE = 30 * 60
+
+
+def _kept_submission(request):
+    """The submission this session sent to this address before it expired, with the moment it
+    reached us, or (None, None)."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending or pending.get("path") != request.path:
+        return None, None
+    del request.session[PENDING_KEY]
+    data = QueryDict(mutable=True)
+    for key, values in pending.get("data", {}).items():
+        data.setlist(key, values)
+    arrived = None
+    try:
+        arrived = dt.datetime.fromisoformat(pending.get("arrived_at", ""))
+    except (TypeError, ValueError):
+        pass
+    now = timezone.now()
+    if arrived is None or not (0 <= (now - arrived).total_seconds() <= PENDING_SUBMIT_MAX_AGE):
+        arrived = now
+    return data, arrived
+
+
 @rate_limit("submit")
 @keep_post_through_login
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request, pk: int):
-    """Submit a draft, or send a revised proposal back. A second click lands on the receipt."""
+    """Submit a draft, or send a revised proposal back. A second click lands on the receipt.
+
+    A GET arrives after signing in again: the submission the expired session sent is carried
+    out, counted at the moment it reached us; without one, the person is sent to where they
+    can act (the receipt, or the confirm step).
+    """
     # A call's closing is judged by when the request reached us (core.arrival), not by when
     # this view got round to it.
-    arrived = arrival(request)
+    posted, arrived = request.POST, arrival(request)
     proposal = selectors.proposal_detail(request.user, pk)
     if proposal is None or not rules.is_own_organization(request.user, proposal):
         raise Http404
+    if request.method == "GET":
+        posted, arrived = _kept_submission(request)
+        if posted is None:
+            if proposal.receipt_number:
+                return redirect("proposals:receipt", pk=proposal.pk)
+            return redirect("proposals:step", pk=proposal.pk, step="confirm")
     if (
         proposal.state != State.DRAFT
         and proposal.receipt_number
-        and request.POST.get("action", "submit") == "submit"
+        and posted.get("action", "submit") == "submit"
     ):
         return redirect("proposals:receipt", pk=proposal.pk)
     action = "resubmit" if proposal.state == State.REVISION_REQUESTED else "submit"
@@ -345,8 +392,8 @@ def submit(request, pk: int):
             proposal,
             action,
             request.user,
-            note=request.POST.get("note", ""),
-            expected_state=request.POST.get("expected_state"),
+            note=posted.get("note", ""),
+            expected_state=posted.get("expected_state"),
             when=arrived,
         )
     except services.ConflictingChange:

@@ -223,6 +223,7 @@ def post_message(request, pk: int):
                 form.cleaned_data["body"],
                 visibility=form.cleaned_data.get("visibility", "business"),
                 files=form.cleaned_data["files"],
+                idempotency_key=form.idempotency_key,
             )
         except ValidationError as exc:
             form.add_error("files", exc)

@@ -495,3 +495,51 @@ def png_bytes() -> bytes:
 
 # The start of a Windows executable: what a file renamed to .pdf really is.
 EXE_PE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48 + b"PE\x00\x00"
+
+
+def ole2_bytes(streams: dict[str, bytes] | None = None) -> bytes:
+    """A real, minimal OLE2 compound file (the container of Word, Excel and PowerPoint
+    97–2003) holding ``streams`` (at most three), each padded to whole 4 KB so it lives in
+    ordinary sectors. olefile and oletools open it like a file Office saved."""
+    import struct
+
+    end, free, fat_sector, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    streams = streams if streams is not None else {"WordDocument": b"\x00" * 16}
+    assert len(streams) <= 3
+    fat = [fat_sector, end]  # sector 0: the FAT itself; sector 1: the directory
+    data_sectors, entries = [], []
+    for index, (name, content) in enumerate(streams.items(), start=1):
+        padded = content + b"\x00" * (-len(content) % 4096 or 0)
+        padded = padded if len(padded) >= 4096 else padded + b"\x00" * (4096 - len(padded))
+        start, count = len(fat), len(padded) // 512
+        fat.extend(list(range(start + 1, start + count)) + [end])
+        data_sectors.append(padded)
+        right = index + 1 if index < len(streams) else nostream
+        entries.append((name, 2, nostream, right, nostream, start, len(padded)))
+    root_child = 1 if streams else nostream
+
+    def entry(name, kind, left, right, child, start, size):
+        encoded = (name + "\x00").encode("utf-16-le")
+        return (
+            encoded.ljust(64, b"\x00")
+            + struct.pack("<HBB3I", len(encoded), kind, 1, left, right, child)
+            + b"\x00" * 16
+            + struct.pack("<I", 0)
+            + b"\x00" * 16
+            + struct.pack("<III", start, size, 0)
+        )
+
+    directory = entry("Root Entry", 5, nostream, nostream, root_child, end, 0)
+    directory += b"".join(entry(*spec) for spec in entries)
+    directory = directory.ljust(512, b"\x00")
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\x00" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", free) * 108
+    )
+    fat_bytes = b"".join(struct.pack("<I", value) for value in fat).ljust(512, b"\xff")
+    return header + fat_bytes + directory + b"".join(data_sectors)

@@ -97,6 +97,7 @@ from .roles import (
     is_desk,
     is_desk_manager,
     is_reviewer,
+    works_for_the_city,
 )
 
 __all__ = [
@@ -160,6 +161,7 @@ __all__ = [
     "projects_visible_q",
     "proposals_visible_q",
     "referrals_visible_q",
+    "works_for_the_city",
 ]
 
 #: Every predicate, as the Django permission ``kyoso.<name>``. Object permissions take the

@@ -54,3 +54,11 @@ def can_use_department_portal(user) -> bool:
 def can_use_reviewer_portal(user) -> bool:
     """The reviewer's own assignments."""
     return is_reviewer(user)
+
+
+def works_for_the_city(user) -> bool:
+    """The city's people (desk, departments, reviewers, administrators): they open
+    confidential proposals, so their sessions are shorter than a business's."""
+    return (
+        is_desk(user) or is_department_member(user) or is_reviewer(user) or (is_administrator(user))
+    )

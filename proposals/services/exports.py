@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core import dates, jobs, rules
+from core import dates, idempotency, jobs, rules
 from core.spreadsheet import BOM, spreadsheet_cell
 
 from .. import stats
@@ -221,16 +221,30 @@ def write_csv(out, queryset, *, progress=None, chunk_size: int = CHUNK_SIZE) -> 
     return count
 
 
-def start_export(user, query=None, selected_ids=None, *, total: int | None = None) -> ExportJob:
-    """Create an export job for ``user`` and queue its task once the transaction commits."""
+def start_export(
+    user, query=None, selected_ids=None, *, total: int | None = None, idempotency_key: str = ""
+) -> ExportJob:
+    """Create an export job for ``user`` and queue its task once the transaction commits. The
+    same request sent twice (its ``idempotency_key``) gives back the first job."""
     queryset = export_queryset(user, query, selected_ids)
-    job = ExportJob.objects.create(
-        requested_by=user,
-        query=query_to_dict(query),
-        selected_ids=[int(pk) for pk in (selected_ids or [])],
-        total=queryset.count() if total is None else total,
+
+    def create() -> ExportJob:
+        job = ExportJob.objects.create(
+            requested_by=user,
+            query=query_to_dict(query),
+            selected_ids=[int(pk) for pk in (selected_ids or [])],
+            total=queryset.count() if total is None else total,
+        )
+        jobs.enqueue("proposals.tasks.build_export", job.pk)
+        return job
+
+    job, _created = idempotency.once(
+        user,
+        "export",
+        idempotency_key,
+        create,
+        lambda pk: ExportJob.objects.filter(pk=pk, requested_by=user).first(),
     )
-    jobs.enqueue("proposals.tasks.build_export", job.pk)
     return job
 
 

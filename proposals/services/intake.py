@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from core import rules, uploads
+from core import idempotency, rules, uploads
 
 from .. import notifications
 from ..models import Attachment, ConsentDocument, Message, Proposal, ProposalConsent
@@ -124,9 +124,16 @@ def remove_attachment(attachment: Attachment, actor) -> None:
 
 
 def post_message(
-    proposal: Proposal, author, body: str, *, visibility: str = "business", files=()
+    proposal: Proposal,
+    author,
+    body: str,
+    *,
+    visibility: str = "business",
+    files=(),
+    idempotency_key: str = "",
 ) -> Message:
-    """A message in the dialogue (or an internal note), with its files, in one transaction."""
+    """A message in the dialogue (or an internal note), with its files, in one transaction.
+    The same message form sent twice (its ``idempotency_key``) is stored and e-mailed once."""
     body = (body or "").strip()
     if visibility not in Message.Visibility.values:
         raise ValueError(visibility)
@@ -134,6 +141,17 @@ def post_message(
         raise NotPermitted(_("You are not permitted to write in this dialogue."))
     if not body:
         raise ReasonRequired(_("Write a message."))
+    message, _created = idempotency.once(
+        author,
+        "message",
+        idempotency_key,
+        lambda: _store_message(proposal, author, body, visibility, files),
+        lambda pk: Message.objects.filter(pk=pk, proposal=proposal).first(),
+    )
+    return message
+
+
+def _store_message(proposal, author, body, visibility, files) -> Message:
     with transaction.atomic():
         message = Message.objects.create(
             proposal=proposal, author=author, body=body, visibility=visibility
@@ -154,14 +172,26 @@ def post_message(
     return message
 
 
-def create_draft(actor, **fields) -> Proposal:
-    """A new draft for the actor's organisation."""
+def create_draft(actor, *, idempotency_key: str = "", **fields) -> Proposal:
+    """A new draft for the actor's organisation. The same start form sent twice (its
+    ``idempotency_key``) gives the first draft back instead of a second one."""
     if not rules.can_use_business_portal(actor):
         raise NotPermitted(_("Only a member of a registered business can write a proposal."))
     departments = fields.pop("desired_departments", None)
-    proposal = Proposal(organization_id=actor.organization_id, created_by=actor, **fields)
-    proposal.full_clean(exclude=["organization", "created_by", "state"])
-    proposal.save()
-    if departments:
-        proposal.desired_departments.set(departments)
+
+    def create() -> Proposal:
+        proposal = Proposal(organization_id=actor.organization_id, created_by=actor, **fields)
+        proposal.full_clean(exclude=["organization", "created_by", "state"])
+        proposal.save()
+        if departments:
+            proposal.desired_departments.set(departments)
+        return proposal
+
+    proposal, _created = idempotency.once(
+        actor,
+        "proposal_start",
+        idempotency_key,
+        create,
+        lambda pk: Proposal.objects.filter(pk=pk, organization_id=actor.organization_id).first(),
+    )
     return proposal

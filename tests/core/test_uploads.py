@@ -11,6 +11,7 @@ import io
 import random
 import struct
 import zipfile
+import zlib
 from urllib.parse import unquote
 
 import pytest
@@ -21,7 +22,7 @@ from django.utils import translation
 
 from core import uploads
 
-from ..factories import EXE_PE, pdf_bytes, png_bytes
+from ..factories import EXE_PE, ole2_bytes, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.unit
 
@@ -54,7 +55,7 @@ JPEG = (
     + b"\x00" * 64
     + b"\xff\xd9"
 )
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+OLE2 = ole2_bytes()
 EXE_ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 
@@ -173,11 +174,12 @@ class CountingBytesIO(io.BytesIO):
 @pytest.mark.parametrize(
     "content",
     [
-        pdf_bytes(padding=5 * 1024 * 1024),
         ooxml_bytes("docx", {"word/media/photo.jpg": random.Random(0).randbytes(2 * 10**6)}),
     ],
 )
 def test_inspection_reads_the_header_and_the_zip_directory_only(content):
+    """An Office Open XML file is judged by its ZIP directory: nothing is decompressed. (A PDF
+    is read whole, to look for scripts: see the active-content tests below.)"""
     stream = CountingBytesIO(content)
     file = SimpleUploadedFile("x", b"")
     file.file, file.size = stream, len(content)
@@ -404,3 +406,79 @@ def test_refusals_are_in_japanese_by_default():
     message = " ".join(info.value.messages)
     assert "提案書.pdf" in message and "PDF" in message
     assert "file" not in message  # not the English source
+
+
+# --- active content: macros, scripts, launch actions, embedded files -------------------------
+
+# A PDF whose JavaScript sits in a Flate-compressed object stream, with a #-escaped name: a
+# plain search of the file's bytes would not see it.
+_HIDDEN_JS = zlib.compress(b"<< /Type /Action /S /Java#53cript /JS (app.alert(1)) >>")
+PDF_WITH_HIDDEN_JS = (
+    b"%PDF-1.7\n1 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length "
+    + str(len(_HIDDEN_JS)).encode()
+    + b" >>\nstream\n"
+    + _HIDDEN_JS
+    + b"\nendstream\nendobj\n%%EOF\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (
+            pdf_bytes().replace(b"%%EOF", b"<< /OpenAction << /S /JavaScript /JS (x) >> >>\n%%EOF"),
+            "JavaScript",
+        ),
+        (pdf_bytes().replace(b"%%EOF", b"<< /S /Launch /F (cmd.exe) >>\n%%EOF"), "launch actions"),
+        (
+            pdf_bytes().replace(b"%%EOF", b"<< /Names << /EmbeddedFiles 5 0 R >> >>\n%%EOF"),
+            "embedded files",
+        ),
+        (PDF_WITH_HIDDEN_JS, "JavaScript"),
+    ],
+    ids=["javascript", "launch", "embedded-file", "compressed-and-escaped"],
+)
+def test_pdfs_that_run_or_unpack_something_are_refused_saying_what(content, what):
+    error = refusal("提案書.pdf", content)
+    assert error.code == "active_content"
+    assert what in english(error) and "plain PDF" in english(error)
+
+
+def test_a_plain_pdf_with_compressed_streams_is_accepted():
+    stream = zlib.compress(b"BT /F1 12 Tf (Hello) Tj ET")
+    content = pdf_bytes().replace(
+        b"%%EOF",
+        b"4 0 obj << /Length 9 /Filter /FlateDecode >>\nstream\n"
+        + stream
+        + b"\nendstream\nendobj\n%%EOF",
+    )
+    assert uploads.inspect_upload(upload("提案書.pdf", content)).kind == "pdf"
+
+
+def test_a_pdf_that_inflates_beyond_the_cap_is_refused(monkeypatch):
+    from core import active_content
+
+    monkeypatch.setattr(active_content, "MAX_INFLATED_BYTES", 1000)
+    bomb = zlib.compress(b"\x00" * 100_000)
+    content = pdf_bytes().replace(
+        b"%%EOF",
+        b"4 0 obj << /Filter /FlateDecode >>\nstream\n" + bomb + b"\nendstream\nendobj\n%%EOF",
+    )
+    assert refusal("提案書.pdf", content).code == "too_complex"
+
+
+def test_legacy_office_files_with_vba_are_refused_and_clean_ones_accepted():
+    macro = ole2_bytes({"WordDocument": b"x", "Macros": b'\x01Attribut\x00e VB_Name = "M"'})
+    error = refusal("古い提案書.doc", macro)
+    assert error.code == "macros" and ".docx" in english(error)
+    assert uploads.inspect_upload(upload("古い提案書.doc", ole2_bytes())).kind == "doc"
+
+
+def test_a_damaged_legacy_office_file_is_refused_as_unreadable():
+    damaged = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    assert refusal("古い提案書.xls", damaged).code == "unreadable"
+
+
+def test_excel_4_macro_sheets_are_refused():
+    content = ooxml_bytes("xlsx", {"xl/macrosheets/sheet1.xml": b"<xm:macrosheet/>"})
+    assert refusal("表.xlsx", content).code == "macros"
