@@ -74,12 +74,16 @@ def register(request):
         return redirect("proposals:list")
     if request.method == "POST":
         form = RegistrationForm(request.POST)
+        if form.is_valid() and form.email_registered:
+            # The same answer as for a new address; the address's owner is told by e-mail.
+            services.tell_existing_account(form.cleaned_data["email"])
+            request.session[REGISTERED_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
+            return redirect("accounts:check_email")
         if form.is_valid():
             try:
                 user = services.register_business(**form.service_arguments())
             except (IntegrityError, ValidationError):
                 # Someone registered the same address or number a moment ago.
-                form.email_registered = services.email_registered(form.cleaned_data["email"])
                 form.add_error(
                     None,
                     _(

@@ -202,16 +202,10 @@ class RegistrationForm(
         return self.fields_named(self.person_fields)
 
     def clean_email(self):
+        # Registration never says whether an address has an account (that would tell anyone
+        # who uses the desk): the view answers as for a new one and e-mails the owner instead.
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            self.email_registered = True
-            raise forms.ValidationError(
-                _(
-                    "This e-mail address is already registered. Sign in with it, or set a new "
-                    "password if you have forgotten it (links below)."
-                ),
-                code="registered",
-            )
+        self.email_registered = User.objects.filter(email__iexact=email).exists()
         return email
 
     def clean(self):

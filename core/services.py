@@ -154,6 +154,25 @@ def register_business(
 
 
 @transaction.atomic
+def tell_existing_account(email: str) -> None:
+    """Someone tried to register with an address that has an account: tell its owner (fixed
+    text only, nothing the person who typed it wrote), and say nothing on the page."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        return
+    queue_email(
+        user.email,
+        "account_exists",
+        {
+            "login": url_for("login", user.language),
+            "reset": url_for("accounts:password_reset", user.language),
+        },
+        language=user.language,
+        reference=f"user:{user.pk}",
+    )
+
+
+@transaction.atomic
 def verify_email(user: User) -> User:
     """Confirm the address: the account becomes active. Safe to call twice."""
     user = User.objects.select_for_update().get(pk=user.pk)

@@ -5,7 +5,7 @@ from celery import shared_task
 from . import documents, public_cache, static_export
 
 
-@shared_task(name="projects.tasks.refresh_public_outputs")
+@shared_task(name="projects.tasks.refresh_public_outputs", soft_time_limit=900, time_limit=960)
 def refresh_public_outputs(bump: bool = False) -> dict:
     """Rebuild what is generated from the public data after it changed.
 
@@ -18,13 +18,14 @@ def refresh_public_outputs(bump: bool = False) -> dict:
     return static_export.refresh_public_outputs()
 
 
-@shared_task(name="projects.tasks.export_public_site")
+# The whole public site, and the long list as PDF: minutes at most, then stopped.
+@shared_task(name="projects.tasks.export_public_site", soft_time_limit=900, time_limit=960)
 def export_public_site_task(output_dir: str | None = None) -> int:
     """Write the static public site to ``output_dir`` (default: ``PUBLIC_SITE_EXPORT_DIR``)."""
     return len(static_export.export_public_site(output_dir or static_export.export_dir()))
 
 
-@shared_task(name="projects.tasks.build_list_pdf")
+@shared_task(name="projects.tasks.build_list_pdf", soft_time_limit=600, time_limit=660)
 def build_list_pdf(query: str, key: str) -> str:
     """Render the public list's PDF for ``query`` and store it under ``key``."""
     return documents.build_stored_pdf(query, key)

@@ -245,6 +245,16 @@ def save_scores(
     if not rules.can_review(user, assignment):
         if assignment.reviewer_id == getattr(user, "pk", None) and assignment.closed_at:
             raise ReviewError(_("The review round is closed: scores can no longer be changed."))
+        if assignment.reviewer_id == getattr(user, "pk", None) and (
+            assignment.proposal.state not in rules.SCORABLE_STATES
+        ):
+            raise ReviewError(
+                _(
+                    "The proposal has left review (it is “%(state)s”): scores can no longer be "
+                    "given or changed."
+                )
+                % {"state": assignment.proposal.internal_label}
+            )
         raise NotPermitted(_("You are not permitted to score this proposal."))
     proposal = assignment.proposal
     rubric = rubric_for(proposal)

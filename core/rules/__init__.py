@@ -31,6 +31,7 @@ from __future__ import annotations
 import rules as django_rules
 
 from .calls import (
+    SCORABLE_STATES,
     can_ask_about_theme,
     can_edit_theme,
     can_manage_reviews,
@@ -101,6 +102,7 @@ from .roles import (
 )
 
 __all__ = [
+    "SCORABLE_STATES",
     "ALL_ACTIONS",
     "BUSINESS_ACTIONS",
     "DESK_ACTIONS",

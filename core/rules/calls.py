@@ -46,13 +46,20 @@ def can_manage_reviews(user) -> bool:
     return is_desk(user)
 
 
+#: A proposal is scored while it is open (until it leaves review): once decided, withdrawn or
+#: closed, its scores are part of the record and no longer change.
+SCORABLE_STATES = ("submitted", "dialogue", "revision_requested", "coordination", "review")
+
+
 def can_review(user, assignment) -> bool:
-    """The assigned reviewer, without a declared conflict, until the round is closed."""
+    """The assigned reviewer, without a declared conflict, until the round is closed and while
+    the proposal has not left review."""
     return (
         is_reviewer(user)
         and assignment.reviewer_id == user.pk
         and not assignment.conflict_declared
         and assignment.closed_at is None
+        and assignment.proposal.state in SCORABLE_STATES
     )
 
 

@@ -490,3 +490,30 @@ def test_a_blind_call_never_names_the_business_to_its_reviewers_anywhere(client,
     assert client.get(f"/proposals/{proposal.pk}/receipt/").status_code == 404
     assert client.get(f"/proposals/{proposal.pk}/receipt.pdf").status_code == 404
     assert client.get(f"/proposals/{proposal.pk}/files/{attachment.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("decision", ["decline", "withdraw"])
+def test_no_score_is_given_or_changed_once_the_proposal_left_review(
+    client, people, world, decision
+):
+    """A draft of scores saved during the review stays as it was once the proposal is decided
+    (or withdrawn): the form is gone, and a POST changes nothing."""
+    client.force_login(people["reviewer"])
+    url = reverse("reviews:score", args=[world["assignment"].pk])
+    client.post(url, _form(world["theme"], ["4", "", "abstain"], action="save"))
+    before = sorted(Score.objects.values_list("value", flat=True), key=str)
+    proposal = world["proposal"]
+    for action, actor in [("start_dialogue", "desk_staff"), ("start_coordination", "desk_staff"),
+                          ("start_review", "desk_staff")]:
+        factories.act(proposal, action, people[actor])
+    closer = people["desk_manager"] if decision == "decline" else people["business"]
+    factories.act(proposal, decision, closer)
+    page = client.get(url).content.decode()
+    assert 'name="submit"' not in page and 'name="save"' not in page
+    for action in ("save", "submit"):
+        response = client.post(url, _form(world["theme"], ["1", "1", "1"], action=action))
+        assert response.status_code == 400
+        assert "left review" in response.content.decode()
+    assert sorted(Score.objects.values_list("value", flat=True), key=str) == before
+    assignment = ReviewAssignment.objects.get(pk=world["assignment"].pk)
+    assert assignment.submitted_at is None
