@@ -503,8 +503,11 @@ def test_no_score_is_given_or_changed_once_the_proposal_left_review(
     client.post(url, _form(world["theme"], ["4", "", "abstain"], action="save"))
     before = sorted(Score.objects.values_list("value", flat=True), key=str)
     proposal = world["proposal"]
-    for action, actor in [("start_dialogue", "desk_staff"), ("start_coordination", "desk_staff"),
-                          ("start_review", "desk_staff")]:
+    for action, actor in [
+        ("start_dialogue", "desk_staff"),
+        ("start_coordination", "desk_staff"),
+        ("start_review", "desk_staff"),
+    ]:
         factories.act(proposal, action, people[actor])
     closer = people["desk_manager"] if decision == "decline" else people["business"]
     factories.act(proposal, decision, closer)
