@@ -371,7 +371,7 @@ def submit(request, pk: int):
     # A call's closing is judged by when the request reached us (core.arrival), not by when
     # this view got round to it.
     posted, arrived = request.POST, arrival(request)
-    proposal = selectors.proposal_detail(request.user, pk)
+    proposal = selectors.proposal_to_submit(request.user, pk)
     if proposal is None or not rules.is_own_organization(request.user, proposal):
         raise Http404
     if request.method == "GET":

@@ -36,6 +36,21 @@ def proposal_detail(user, pk: int) -> Proposal | None:
     return proposal
 
 
+def proposal_to_submit(user, pk: int) -> Proposal | None:
+    """One proposal with only what submitting it reads (its call, programme, organisation and
+    accepted consents), or None when ``user`` may not see it. The submit request is the one
+    that arrives 200 at a time at a call's closing: it loads no log, files or departments."""
+    proposal = (
+        Proposal.objects.filter(pk=pk)
+        .select_related("organization", "programme", "theme")
+        .prefetch_related("consents")
+        .first()
+    )
+    if proposal is None or not rules.can_view_proposal(user, proposal):
+        return None
+    return proposal
+
+
 def dialogue_for(user, proposal) -> list[Message]:
     """The messages ``user`` may read, oldest first, with authors and files (two queries)."""
     visibilities = rules.message_visibilities_for(user, proposal)
