@@ -382,6 +382,8 @@ PUBLIC_SITE_EXPORT_DIR = env("PUBLIC_SITE_EXPORT_DIR")
 # anything public changed at most this often (seconds): a publication is on every node's
 # pages within this time. 0 asks on every request.
 PUBLIC_CACHE_RECHECK_SECONDS = float(env("PUBLIC_CACHE_RECHECK_SECONDS", "1"))
+# While the shared cache (Redis) is down, each process keeps public pages this long on its own.
+PUBLIC_CACHE_OUTAGE_SECONDS = float(env("PUBLIC_CACHE_OUTAGE_SECONDS", "5"))
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -12,7 +12,13 @@ authentication and the view, from the first of two places that holds the page:
    new worker, or a worker busy-free after a burst of desk work, does not render it again.
 
 Otherwise the request goes through the whole stack, and a marked 200 response is kept in both
-places for the next visitor. If the shared cache is down, pages are simply rendered.
+places for the next visitor.
+
+If the shared cache is down, no generation can be read: each process then keeps its pages in
+its own memory only, for at most ``PUBLIC_CACHE_OUTAGE_SECONDS`` (default 5 s; 0 = render every
+request), so the public site keeps its speed through a Redis restart. A change made by this
+process is on its pages at once (its kept pages are dropped); other processes show it within
+those seconds, and every process drops what it kept in the outage when Redis answers again.
 
 Staleness is ruled by a *generation* number in the shared cache (the database cache, or Redis
 with ``REDIS_CACHE_URL``). Every service that changes something public calls
@@ -64,11 +70,23 @@ def generation() -> int | None:
     if value is None:
         cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
         value = cache.get(GENERATION_KEY)
-    if value is None:  # the shared cache is down (core.cache): nothing can be kept safely
-        _forget()
+    if value is None:  # the shared cache is down (core.cache)
         return None
     _remember(int(value))
     return int(value)
+
+
+def _outage_generation(*, checked: bool = True) -> int | None:
+    """While the shared cache is down: a process-local generation that changes every
+    ``PUBLIC_CACHE_OUTAGE_SECONDS`` (negative, so it is never a real one and nothing kept
+    under it is shared), or None when pages must not be kept at all."""
+    seconds = getattr(settings, "PUBLIC_CACHE_OUTAGE_SECONDS", 5.0)
+    if seconds <= 0:
+        _forget()
+        return None
+    value = -1 - int(time.time() // seconds)
+    _remember(value, checked=checked)
+    return value
 
 
 def _forget() -> None:
@@ -101,12 +119,14 @@ def _after_cache_outage() -> None:
 core_cache.recovery_callbacks.append(_after_cache_outage)
 
 
-def _remember(value: int) -> None:
+def _remember(value: int, *, checked: bool = True) -> None:
     with _lock:
         if value != _known["generation"]:
             _pages.clear()
             _known["bytes"] = 0
-        _known["generation"], _known["checked"] = value, time.monotonic()
+        _known["generation"] = value
+        if checked:
+            _known["checked"] = time.monotonic()
 
 
 def _current_generation() -> int | None:
@@ -114,7 +134,10 @@ def _current_generation() -> int | None:
     recheck = getattr(settings, "PUBLIC_CACHE_RECHECK_SECONDS", 1.0)
     known = _known["generation"]
     if known is None or time.monotonic() - _known["checked"] >= recheck:
-        return generation()
+        value = generation()
+        return value if value is not None else _outage_generation()
+    if known < 0:  # kept during an outage: never longer than the outage window
+        return _outage_generation(checked=False)
     return known
 
 
@@ -195,12 +218,12 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         current = _current_generation()
-        if current is None:  # the shared cache is down: render, keep nothing
+        if current is None:  # the shared cache is down and nothing may be kept: render
             return self.get_response(request)
         kept = _pages.get(key)
         if kept is not None and kept[0] == current:
             return self._replay(kept, request)
-        shared = cache.get(_shared_key(current, key))
+        shared = cache.get(_shared_key(current, key)) if current > 0 else None
         if shared is not None:
             self._keep(key, (current, *shared))
             return self._replay((current, *shared), request, source="shared")
@@ -213,7 +236,7 @@ class PublicPageCacheMiddleware:
             ]
             page = (response.status_code, headers, response.content)
             self._keep(key, (current, *page))
-            if len(response.content) <= MAX_SHARED_BYTES:
+            if current > 0 and len(response.content) <= MAX_SHARED_BYTES:
                 cache.set(_shared_key(current, key), page, timeout=SHARED_TIMEOUT)
             response["X-Public-Cache"] = "miss"
         return response
