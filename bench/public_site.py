@@ -14,9 +14,10 @@ What it does:
 2. ``collectstatic``, and the list page's own bytes written to
    ``STATIC_ROOT/bench/list-page-size.html`` before gunicorn starts (whitenoise indexes the
    files at start-up) — the static file is exactly as large as the page;
-3. gunicorn ``config.wsgi`` with BENCH_WORKERS workers (BENCH_THREADS threads each; 1 = sync
-   workers), DJANGO_DEBUG=0, Redis as the cache when it answers at 127.0.0.1:6379 (database
-   BENCH_REDIS_DB, default 13, cleared first), otherwise the database cache;
+3. gunicorn with the shipped configuration (``-c config/gunicorn.conf.py``: gthread workers,
+   as many as it gives this machine; BENCH_WORKERS / BENCH_THREADS override WEB_CONCURRENCY /
+   GUNICORN_THREADS), DJANGO_DEBUG=0, Redis as the cache when it answers at 127.0.0.1:6379
+   (database BENCH_REDIS_DB, default 13, cleared first), otherwise the database cache;
 4. ``wrk`` against the static file, the list (anonymous: the cached path) and the list with a
    query parameter that changes on every request (every request misses the cache: render,
    queries and the cache write), BENCH_ROUNDS alternating rounds of BENCH_WRK_SECONDS each;
@@ -27,36 +28,37 @@ gunicorn is stopped and the bench file removed whatever happens. Needs ``wrk`` (
 ``apt-get install -y wrk``).
 
 Environment: BENCH_PROJECTS (2000), BENCH_SMALL_PROJECTS (20), BENCH_ROUNDS (5),
-BENCH_WRK_SECONDS (5), BENCH_WORKERS (2), BENCH_THREADS (1), BENCH_CONNECTIONS (8),
+BENCH_WRK_SECONDS (5), BENCH_WORKERS, BENCH_THREADS (default: the shipped config), BENCH_CONNECTIONS (8),
 BENCH_WRK_THREADS (2), BENCH_PORT (8765), BENCH_REDIS_DB (13), BENCH_DATABASE_URL.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import common  # noqa: E402 — the project root is on the path from here on
+from bench.common import (  # noqa: E402, F401 — parse_wrk, production_env: tests/test_bench.py
+    INSTALL_WRK,
+    Gunicorn,
+    fetch,
+    parse_wrk,
+    production_env,
+    redis_answers,
+)
+
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "2000"))
 SMALL = int(os.environ.get("BENCH_SMALL_PROJECTS", "20"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "5"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
-THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -65,7 +67,6 @@ REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "13"))
 TARGET_RATIO = 0.8
 LIST_PATH = "/projects/"
 STATIC_NAME = "bench/list-page-size.html"
-INSTALL_WRK = "wrk is not installed. Install it with: apt-get install -y wrk  (Debian package wrk)"
 
 # Every request gets a query string no earlier request had (per wrk thread, per run): the page
 # cache misses every time, so this measures rendering (and storing) the page.
@@ -89,24 +90,6 @@ end
 
 
 # --- helpers (also used by tests/test_bench.py) ---------------------------------------------
-
-
-def parse_wrk(output: str) -> dict:
-    """Requests per second, requests, errors and non-2xx responses from wrk's report."""
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    if rps is None:
-        raise ValueError(f"no Requests/sec in wrk output:\n{output}")
-    total = re.search(r"(\d+) requests in", output)
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    return {
-        "rps": float(rps.group(1)),
-        "requests": int(total.group(1)) if total else 0,
-        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-        "socket_errors": sum(int(n) for n in errors.groups()) if errors else 0,
-    }
 
 
 def summarize(samples: dict[str, list[float]]) -> dict:
@@ -136,121 +119,15 @@ def rotation(round_number: int, names=("static", "list", "uncached")) -> list[st
     return list(names[shift:] + names[:shift])
 
 
-def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def fetch(url: str) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers.items()), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers.items()), error.read()
-
-
-def production_env(database_url: str, redis_url: str | None, media: str) -> dict[str, str]:
-    """The environment of the production set-up, for gunicorn and the in-process client."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("CELERY_BROKER_URL", "REDIS_CACHE_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": database_url,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-" + "x" * 20,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "PRIVATE_MEDIA_ROOT": media,
-            "LOG_LEVEL": "ERROR",
-        }
-    )
-    if redis_url:
-        env["REDIS_CACHE_URL"] = redis_url
-    return env
-
-
 def run_wrk(url: str, seconds: int, script: Path | None = None, nonce: str = "0") -> dict:
-    command = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s"]
-    if script is not None:
-        command += ["-s", str(script)]
-    command.append(url)
-    if script is not None:
-        command += ["--", nonce]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
-    result = parse_wrk(done.stdout)
-    if result["non_2xx"] or result["socket_errors"]:
-        raise RuntimeError(
-            f"{url}: {result['non_2xx']} non-2xx responses, "
-            f"{result['socket_errors']} socket errors:\n{done.stdout}"
-        )
-    return result
-
-
-class Gunicorn:
-    """gunicorn config.wsgi on 127.0.0.1:PORT; ``stop`` ends it and its workers."""
-
-    def __init__(self, env: dict, log: Path):
-        self.env, self.log, self.process = env, log, None
-
-    def start(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-            "--error-logfile",
-            str(self.log),
-        ]
-        if THREADS > 1:
-            command += ["--threads", str(THREADS)]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"gunicorn exited with {self.process.returncode}; see "
-                    f"{self.log}:\n{self.log.read_text()[-3000:]}"
-                )
-            try:
-                status, _headers, _body = fetch(f"http://127.0.0.1:{PORT}/static/{STATIC_NAME}")
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"gunicorn did not answer within 60 s; see {self.log}")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)  # the arbiter stops its workers
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+    return common.run_wrk(
+        url,
+        seconds,
+        threads=WRK_THREADS,
+        connections=CONNECTIONS,
+        script=script,
+        script_args=(nonce,) if script is not None else (),
+    )
 
 
 # --- the benchmark --------------------------------------------------------------------------
@@ -261,13 +138,7 @@ def main() -> int:
         print(f"public-site bench not run: {INSTALL_WRK}")
         return 2
     tmp = Path(tempfile.mkdtemp(prefix="kyoso-public-bench-"))
-    bench_url = os.environ.get("BENCH_DATABASE_URL")
-    ctype = None
-    if bench_url:
-        from run import ensure_postgres_database  # bench/run.py, beside this file
-
-        ctype = ensure_postgres_database(bench_url)
-    database_url = bench_url or f"sqlite:///{tmp}/bench.sqlite3"
+    database_url, ctype = common.bench_database(tmp)
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}" if redis_answers() else None
     env = production_env(database_url, redis_url, str(tmp / "private"))
     os.environ.clear()
@@ -346,7 +217,7 @@ def main() -> int:
     script.write_text(UNCACHED_LUA)
     connection.close()
 
-    server = Gunicorn(env, tmp / "gunicorn.log")
+    server = Gunicorn(env, tmp / "gunicorn.log", PORT)
     base = f"http://127.0.0.1:{PORT}"
     urls = {"static": f"{base}/static/{STATIC_NAME}", "list": f"{base}{LIST_PATH}"}
     samples: dict[str, list[float]] = {"static": [], "list": [], "uncached": []}
@@ -373,11 +244,15 @@ def main() -> int:
                 return run_wrk(urls["list"], seconds, script, run_nonce)
             return run_wrk(urls[name], seconds)
 
+        mark = server.log_size()
         for name in samples:  # warm up: workers, connections, caches
             measure(name, 2, f"warm-{nonce}")
         for round_number in range(ROUNDS):
             for name in rotation(round_number):
                 samples[name].append(measure(name, SECONDS, f"{nonce}-{round_number}")["rps"])
+        # Workers the shipped max_requests recycled while wrk ran (each one starts with an
+        # empty page cache of its own).
+        booted = server.booted(mark)
     finally:
         server.stop()
         static_file.unlink(missing_ok=True)
@@ -391,12 +266,7 @@ def main() -> int:
         "database": connection.vendor,
         "lc_ctype": ctype,
         "cache": "redis" if redis_url else "database",
-        "server": {
-            "gunicorn_workers": WORKERS,
-            "threads": THREADS,
-            "worker_class": "gthread" if THREADS > 1 else "sync",
-            "debug": False,
-        },
+        "server": {**server.config, "debug": False, "workers_recycled_under_wrk": booted},
         "wrk": {
             "threads": WRK_THREADS,
             "connections": CONNECTIONS,
@@ -420,8 +290,10 @@ def main() -> int:
     }
 
     print(
-        f"Public list under gunicorn ({WORKERS} {result['server']['worker_class']} workers"
-        f"{f' x {THREADS} threads' if THREADS > 1 else ''}, DEBUG off, cache in "
+        f"Public list under gunicorn -c {server.config['config']} ({server.config['workers']} "
+        f"{server.config['worker_class']} workers x {server.config['threads']} threads, "
+        f"{booted} recycled under wrk by max_requests {server.config['max_requests']}), "
+        f"DEBUG off, cache in "
         f"{result['cache']}, {connection.vendor}), {PROJECTS:,} published projects, page "
         f"{page_bytes:,} bytes; wrk -t{WRK_THREADS} -c{CONNECTIONS}, median of {ROUNDS} "
         f"alternating rounds of {SECONDS} s"
@@ -451,9 +323,7 @@ def main() -> int:
         f"in-process server time: cached {in_process['cached_ms']} ms, uncached "
         f"{in_process['uncached_ms']} ms"
     )
-    out = ROOT / "bench" / "results" / f"public-site-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"wrote {out.relative_to(ROOT)}")
+    common.write_result("public-site", result)
     return 0
 
 

@@ -9,11 +9,18 @@ with a C.UTF-8 ctype when missing, so the trigram index works for Japanese), nev
 Environment: BENCH_PROPOSALS (default 100000), BENCH_SMALL (default 1000), BENCH_REPEAT
 (default 25), BENCH_EXPORT=0 to skip timing the large CSV export.
 
-Prints a table and writes bench/results/bench-<time>.json. Then, in the same run, the public
-project list under the production server beside a static file of the same size
-(bench/public_site.py, in its own process: it needs production settings; it writes
-bench/results/public-site-<time>.json). BENCH_ONLY=desk runs only the first part,
-BENCH_ONLY=public only the second.
+Prints a table and writes bench/results/bench-<time>.json. Then, in the same run, the parts
+under the production server (gunicorn with config/gunicorn.conf.py), each in its own process
+(they need production settings) and each writing bench/results/<part>-<time>.json:
+
+* public   (bench/public_site.py): the public project list beside a static file of its size;
+* deadline (bench/deadline.py): 200 simultaneous submissions with a call closing inside them;
+* outage   (bench/outage.py): every kind of request with Redis up, then stopped, then back;
+* load     (bench/load.py): the public list alone, then beside 8 busy desk connections.
+
+BENCH_ONLY selects parts, comma-separated (desk, public, deadline, outage, load); the exit
+status is non-zero when a part did not finish (or could not run: wrk or redis-server missing).
+docs/benchmarks.md says what each part measures and how to read it.
 """
 
 from __future__ import annotations
@@ -27,10 +34,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import ensure_postgres_database  # noqa: E402 — the root is on the path now
+
 LARGE = int(os.environ.get("BENCH_PROPOSALS", "100000"))
 SMALL = int(os.environ.get("BENCH_SMALL", "1000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "25"))
@@ -42,24 +52,6 @@ STARTING_ENVIRONMENT = dict(os.environ)
 
 # Targets from the back-office issue.
 INBOX_MS, INBOX_QUERIES, DETAIL_QUERIES = 150, 15, 20
-
-
-def ensure_postgres_database(url: str) -> str:
-    """Create the bench database (UTF-8, ctype C.UTF-8) if it does not exist; return its ctype."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        row = conn.execute("SELECT datctype FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if row is None:
-            conn.execute(
-                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
-                "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-            )
-            return "C.UTF-8"
-        return row[0]
 
 
 def main() -> None:
@@ -225,20 +217,54 @@ def main() -> None:
     print(f"wrote {out.relative_to(ROOT)}")
 
 
-def public_site() -> int:
-    """bench/public_site.py in its own process (production settings, gunicorn, wrk)."""
+#: The parts after this module's own (desk): each runs in its own process, with the environment
+#: `make bench` was started with (they need production settings of their own).
+PARTS = {
+    "public": "public_site.py",
+    "deadline": "deadline.py",
+    "outage": "outage.py",
+    "load": "load.py",
+}
+
+
+def run_part(name: str) -> int:
+    """bench/<part>.py in its own process (production settings, gunicorn, wrk)."""
     return subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "public_site.py")],
+        [sys.executable, str(ROOT / "bench" / PARTS[name])],
         env=STARTING_ENVIRONMENT,
         check=False,
     ).returncode
 
 
+def selected(only: str) -> list[str]:
+    """The parts BENCH_ONLY names (comma-separated), in the order they run; all when empty."""
+    every = ["desk", *PARTS]
+    if not only.strip():
+        return every
+    chosen = {part.strip() for part in only.split(",") if part.strip()}
+    unknown = chosen - set(every)
+    if unknown:
+        raise SystemExit(
+            f"BENCH_ONLY must name parts among {', '.join(every)}, not {', '.join(sorted(unknown))}"
+        )
+    return [part for part in every if part in chosen]
+
+
 if __name__ == "__main__":
-    if ONLY not in ("", "desk", "public"):
-        sys.exit(f"BENCH_ONLY must be desk or public, not {ONLY!r}")
-    if ONLY != "public":
-        main()
-    if ONLY != "desk":
+    failed = {}
+    for number, part in enumerate(selected(ONLY)):
+        if number:
+            print()
+        if part == "desk":
+            main()
+            continue
+        status = run_part(part)
+        if status:
+            failed[part] = status
+    if failed:
         print()
-        sys.exit(public_site())
+        print(
+            "bench parts that did not finish: "
+            + ", ".join(f"{part} (exit status {status})" for part, status in failed.items())
+        )
+    sys.exit(max(failed.values(), default=0))
