@@ -1,6 +1,7 @@
 """Adoption creates the project; its status is read from the proposal; the public text gate."""
 
 import pytest
+from django.utils import timezone
 
 from projects import services
 from projects.models import Project, Status, status_of
@@ -27,7 +28,7 @@ def test_adoption_creates_project_with_public_facts_only(people):
 def test_status_follows_the_proposal(people):
     project = factories.project(people)
     services.record_agreement(
-        project, people["desk_staff"], agreement_date=project.created_at.date()
+        project, people["desk_staff"], agreement_date=timezone.localdate(project.created_at)
     )
     project.refresh_from_db()
     assert project.proposal.state == "agreement" and project.status == Status.PREPARING
@@ -56,7 +57,7 @@ def test_the_proposal_is_the_one_owner_of_the_status(people, outcome, final):
         (lambda: None, Status.PREPARING),
         (
             lambda: services.record_agreement(
-                project, people["desk_staff"], agreement_date=project.created_at.date()
+                project, people["desk_staff"], agreement_date=timezone.localdate(project.created_at)
             ),
             Status.PREPARING,
         ),

@@ -79,7 +79,8 @@ def test_anonymous_sees_every_public_fact(people, client):
         "Competitive proposal",
         "Preparing",
         project.public_id,
-        f'datetime="{project.published_at:%Y-%m-%d}',
+        # The page shows Japan time: from 00:00 to 09:00 JST the UTC date is the day before.
+        f'datetime="{timezone.localtime(project.published_at):%Y-%m-%d}',
     ):
         assert text in html, text
     assert '<h1 lang="ja">AIで呼べる乗合タクシーの実証</h1>' in html

@@ -183,7 +183,7 @@ BAD_INPUT = {
         "Enter the date by which the departments must answer.",
     ),
     "yesterday": (
-        dict(due=dt.date.today() - dt.timedelta(days=2)),
+        dict(due=japan_today() - dt.timedelta(days=2)),
         "due_date",
         "has already passed",
     ),
