@@ -265,7 +265,8 @@ class WorkerHeartbeat(models.Model):
         verbose_name_plural = _("task heartbeats")
 
     def __str__(self) -> str:
-        return f"{self.mode} {self.hostname} {self.created_at:%Y-%m-%d %H:%M:%S}"
+        when = timezone.localtime(self.created_at)  # Japan time, as the status page shows it
+        return f"{self.mode} {self.hostname} {when:%Y-%m-%d %H:%M:%S}"
 
 
 class Invitation(models.Model):
@@ -377,7 +378,8 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.target}"
+        when = timezone.localtime(self.created_at)  # Japan time, as every page shows it
+        return f"{when:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.target}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

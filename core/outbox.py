@@ -30,7 +30,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parseaddr
+from email.utils import format_datetime, parseaddr
 
 from celery.exceptions import MaxRetriesExceededError
 from django.conf import settings
@@ -247,7 +247,12 @@ def _build_message(email: OutboundEmail) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         connection=get_connection(timeout=timeout),
-        headers={"Message-ID": _message_id(email), "Auto-Submitted": "auto-generated"},
+        headers={
+            "Message-ID": _message_id(email),
+            "Auto-Submitted": "auto-generated",
+            # Japan time (+0900), not Django's UTC default: the reader sees the JST date.
+            "Date": format_datetime(timezone.localtime()),
+        },
     )
     for attachment in email.attachments.all():
         # Through the storage API, so the files may live on another disk or in S3.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -83,11 +84,12 @@ class ProjectFeed(Feed):
     def item_guid(self, item) -> str:
         return self.item_link(item)
 
+    # In Japan time (+09:00), so the dates written in the feed are the days the site shows.
     def item_pubdate(self, item):
-        return item.published_at
+        return timezone.localtime(item.published_at)
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return timezone.localtime(item.updated_at)
 
     def item_categories(self, item):
         return [field.localized_name for field in item.fields.all()]

@@ -412,7 +412,8 @@ class Report(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("reports")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.submitted_at:%Y-%m-%d})"
+        # The day in Japan: before 09:00 JST the UTC date is the day before.
+        return f"{self.get_kind_display()} ({timezone.localtime(self.submitted_at):%Y-%m-%d})"
 
     @transition(state, source=ReportState.SUBMITTED, target=ReportState.ACCEPTED)
     def accept(self):

@@ -328,8 +328,9 @@ def export_public_site(output_dir, languages=("ja", "en")) -> list[str]:
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
         written = _Exporter(staging, languages).run()
+        stamp = timezone.localtime().isoformat(timespec="seconds")  # Japan time, like the pages
         (staging / MARKER).write_text(
-            f"Written by manage.py export_public_site at {timezone.now().isoformat()}\n",
+            f"Written by manage.py export_public_site at {stamp}\n",
             encoding="utf-8",
         )
         staging.chmod(0o755)

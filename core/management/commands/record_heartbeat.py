@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from core import services
 
@@ -9,4 +10,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         beat = services.record_heartbeat()
         services.prune_heartbeats()
-        self.stdout.write(f"heartbeat {beat.pk} at {beat.created_at:%Y-%m-%d %H:%M:%S%z}")
+        when = timezone.localtime(beat.created_at)  # Japan time, like the status page
+        self.stdout.write(f"heartbeat {beat.pk} at {when:%Y-%m-%d %H:%M:%S%z}")
