@@ -6,6 +6,7 @@ start again (the outage tests stop the real component, never a mock of our code)
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,17 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _real_clock_environment() -> dict[str, str]:
+    """The environment without libfaketime: under ``make test-gap`` the tests' clock is
+    shifted, but redis-server is a real component with the real clock (like the shared Redis),
+    and libfaketime stops it at start-up ("recursive calls to clock_gettime()")."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key != "LD_PRELOAD" and not key.startswith("FAKETIME")
+    }
 
 
 class SpareRedis:
@@ -54,6 +66,7 @@ class SpareRedis:
                     str(self.directory),
                 ],
                 cwd=self.directory,
+                env=_real_clock_environment(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
