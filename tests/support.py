@@ -12,6 +12,8 @@ import socket
 import subprocess
 
 import pytest
+import time_machine
+from django.urls import reverse
 from pypdf import PdfReader
 
 from core.dates import JAPAN
@@ -44,6 +46,22 @@ CLOSES = dt.datetime(2026, 12, 21, 17, 0, tzinfo=JAPAN)  # a Monday
 RESULTS = dt.datetime(2027, 1, 15, 10, 0, tzinfo=JAPAN)
 SECOND = dt.timedelta(seconds=1)
 DURING = OPENS + dt.timedelta(days=2)
+
+
+def jst(*args) -> dt.datetime:
+    """A moment in Japan time: ``jst(2027, 4, 1)`` is 00:00 JST, 31 March 15:00 UTC."""
+    return dt.datetime(*args, tzinfo=JAPAN)
+
+
+def submit_at(client, member, draft, moment: dt.datetime, **kw):
+    """Post ``draft``'s submission through the view with the clock stopped at ``moment``."""
+    with time_machine.travel(moment, tick=False):
+        client.force_login(member)
+        return client.post(
+            reverse("proposals:submit", args=[draft.pk]),
+            {"action": "submit", "expected_state": "draft"},
+            **kw,
+        )
 
 
 # --- PDFs read back ------------------------------------------------------------------------------
