@@ -53,6 +53,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 DESK_CONNECTIONS = int(os.environ.get("BENCH_DESK_CONNECTIONS", "8"))
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "13"))
 TARGET_RATIO = 0.5
+#: Workers of the public pages' own instance (the README's production layout).
+PUBLIC_WORKERS = int(os.environ.get("BENCH_PUBLIC_WORKERS", "2"))
 DESK_EMAIL = "bench-desk@example.jp"
 
 # wrk goes round the desk's pages, one after another per connection.
@@ -189,14 +191,11 @@ def main() -> int:
     connection.close()
 
     port = int(os.environ.get("BENCH_PORT") or common.free_port())
-    base = f"http://127.0.0.1:{port}"
     server = Gunicorn(env, tmp / "gunicorn.log", port)
     targets = {"list": "/projects/", "detail": f"/projects/{project.pk}/"}
-    samples = {t: {"idle": [], "loaded": []} for t in targets}
-    latency = {t: {"idle": [], "loaded": []} for t in targets}
-    desk_runs, probes = [], []
     cookie_header = "; ".join(f"{k}={v}" for k, v in cookie.items())
-    load = DeskLoad(base + "/desk/", script, cookie_header)
+    load = DeskLoad(f"http://127.0.0.1:{port}/desk/", script, cookie_header)
+    layouts = {}
     try:
         server.start()
         browser = Browser(port, cookies=dict(cookie))
@@ -204,39 +203,24 @@ def main() -> int:
             answer = browser.get(path)
             if answer.status != 200:
                 raise SystemExit(f"desk page {path} answered {answer.status}; nothing measured")
-        for path in targets.values():
-            if Browser(port).get(path).status != 200:
-                raise SystemExit(f"public page {path} did not answer 200; nothing measured")
-        for path in targets.values():  # warm: every worker, the page caches
-            common.run_wrk(base + path, 2, connections=CONNECTIONS)
-        load.start(2, 0)
+        load.start(2, 0)  # warm the desk pages
         load.result()
-        mark = server.log_size()
-        for round_number in range(ROUNDS):
-            for target, path in targets.items():
-                for condition in order(round_number):
-                    if condition == "loaded":
-                        load.start(SECONDS + 2, round_number * 1000)
-                        time.sleep(1)
-                    run = common.run_wrk(
-                        base + path, SECONDS, connections=CONNECTIONS, latency=True, strict=False
-                    )
-                    samples[target][condition].append(run["rps"])
-                    latency[target][condition].append(run.get("latency_ms", {}))
-                    if condition == "loaded":
-                        # Still under desk load: were public answers the kept page?
-                        probes.extend(
-                            Browser(port).get(path).headers.get("x-public-cache", "none")
-                            for _ in range(5)
-                        )
-                        desk_runs.append(load.result())
-                    if run["non_2xx"] or run["socket_errors"]:
-                        print(f"NOTE: {path} {condition}: {run}")
-        recycled = server.booted(mark)
-        log = server.log_text(mark)
+        # 1. the shipped default: the public pages on the same workers as the desk's.
+        layouts["one instance"] = measure(server, server, targets, load)
+        # 2. the README's production layout: the proxy sends the public pages to an instance
+        #    of their own (the same configuration, PUBLIC_WORKERS workers).
+        public = Gunicorn(
+            {**env, "WEB_CONCURRENCY": str(PUBLIC_WORKERS)},
+            tmp / "gunicorn-public.log",
+            common.free_port(),
+        )
+        try:
+            public.start()
+            layouts["public instance"] = measure(public, server, targets, load)
+        finally:
+            public.stop()
     finally:
         server.stop()
-    summary = summarize(samples)
     result = {
         "database": connection.vendor,
         "lc_ctype": ctype,
@@ -253,17 +237,7 @@ def main() -> int:
             "rounds": ROUNDS,
         },
         "desk_paths": paths,
-        "samples_rps": samples,
-        "latency_ms": latency,
-        "summary": summary,
-        "desk_under_load": {
-            "median_rps": round(statistics.median(r["rps"] for r in desk_runs), 1),
-            "non_2xx": sum(r["non_2xx"] for r in desk_runs),
-            "socket_errors": sum(r["socket_errors"] for r in desk_runs),
-        },
-        "workers_recycled": recycled,
-        "public_cache_under_load": dict(Counter(probes)),
-        "server_errors": common.server_errors(log)[:20],
+        "layouts": layouts,
         "target_ratio": TARGET_RATIO,
         "public_cache_setting_recheck_s": settings.PUBLIC_CACHE_RECHECK_SECONDS,
     }
@@ -272,13 +246,66 @@ def main() -> int:
     return 0
 
 
+def measure(public: Gunicorn, desk: Gunicorn, targets: dict[str, str], load: DeskLoad) -> dict:
+    """The public ``targets`` on the ``public`` server, idle and while ``load`` runs on the
+    ``desk`` server (the same one, or another): req/s, latency, the desk's own figures."""
+    base = f"http://127.0.0.1:{public.port}"
+    for path in targets.values():
+        if Browser(public.port).get(path).status != 200:
+            raise SystemExit(f"public page {path} did not answer 200; nothing measured")
+        common.run_wrk(base + path, 2, connections=CONNECTIONS)  # warm every worker's cache
+    samples = {t: {"idle": [], "loaded": []} for t in targets}
+    latency = {t: {"idle": [], "loaded": []} for t in targets}
+    desk_runs, probes = [], []
+    marks = {server.port: server.log_size() for server in (public, desk)}
+    for round_number in range(ROUNDS):
+        for target, path in targets.items():
+            for condition in order(round_number):
+                if condition == "loaded":
+                    load.start(SECONDS + 2, round_number * 1000)
+                    time.sleep(1)
+                run = common.run_wrk(
+                    base + path, SECONDS, connections=CONNECTIONS, latency=True, strict=False
+                )
+                samples[target][condition].append(run["rps"])
+                latency[target][condition].append(run.get("latency_ms", {}))
+                if condition == "loaded":
+                    # Still under desk load: were public answers the kept page?
+                    probes.extend(
+                        Browser(public.port).get(path).headers.get("x-public-cache", "none")
+                        for _ in range(5)
+                    )
+                    desk_runs.append(load.result())
+                if run["non_2xx"] or run["socket_errors"]:
+                    print(f"NOTE: {path} {condition}: {run}")
+    servers = {server.port: server for server in (public, desk)}.values()
+    return {
+        "summary": summarize(samples),
+        "samples_rps": samples,
+        "latency_ms": latency,
+        "desk_under_load": {
+            "median_rps": round(statistics.median(r["rps"] for r in desk_runs), 1),
+            "non_2xx": sum(r["non_2xx"] for r in desk_runs),
+            "socket_errors": sum(r["socket_errors"] for r in desk_runs),
+        },
+        "workers_recycled": sum(server.booted(marks[server.port]) for server in servers),
+        "public_cache_under_load": dict(Counter(probes)),
+        "server_errors": [
+            error
+            for server in servers
+            for error in common.server_errors(server.log_text(marks[server.port]))
+        ][:20],
+        "config": public.config,
+    }
+
+
 def _p(values: list[dict], key: str) -> str:
     found = [v[key] for v in values if key in v]
     return f"{statistics.median(found):.1f}" if found else "-"
 
 
 def report(result: dict) -> None:
-    server, summary = result["server"], result["summary"]
+    server = result["server"]
     print(
         f"Public pages under desk load: gunicorn -c {server['config']} ({server['workers']} "
         f"{server['worker_class']} workers x {server['threads']} threads), DEBUG off, "
@@ -289,29 +316,30 @@ def report(result: dict) -> None:
     )
     print(f"load: {result['uptime']}")
     print(
-        f"{'public page':<22} {'idle req/s':>11} {'loaded req/s':>13} {'loaded/idle':>12} "
+        f"{'public page':<26} {'idle req/s':>11} {'loaded req/s':>13} {'loaded/idle':>12} "
         f"{'per round':>20} {'p50 ms idle→loaded':>20} {'p99 ms idle→loaded':>20}"
     )
-    for target, row in summary.items():
-        lat = result["latency_ms"][target]
+    for layout, measured in result["layouts"].items():
+        for target, row in measured["summary"].items():
+            lat = measured["latency_ms"][target]
+            print(
+                f"{layout + ': ' + target:<26} {row['idle_rps']:>11.1f} "
+                f"{row['loaded_rps']:>13.1f} {row['ratio']:>12.3f} "
+                f"{', '.join(f'{r:.2f}' for r in row['ratio_per_round']):>20} "
+                f"{_p(lat['idle'], 'p50') + '→' + _p(lat['loaded'], 'p50'):>20} "
+                f"{_p(lat['idle'], 'p99') + '→' + _p(lat['loaded'], 'p99'):>20}"
+            )
+    for layout, measured in result["layouts"].items():
+        desk, config = measured["desk_under_load"], measured["config"]
+        met = all(row["target_met"] for row in measured["summary"].values())
         print(
-            f"{target:<22} {row['idle_rps']:>11.1f} {row['loaded_rps']:>13.1f} "
-            f"{row['ratio']:>12.3f} {', '.join(f'{r:.2f}' for r in row['ratio_per_round']):>20} "
-            f"{_p(lat['idle'], 'p50') + '→' + _p(lat['loaded'], 'p50'):>20} "
-            f"{_p(lat['idle'], 'p99') + '→' + _p(lat['loaded'], 'p99'):>20}"
+            f"{layout} ({config['workers']} workers for the public pages): target loaded/idle "
+            f"≥ {TARGET_RATIO} {'met' if met else 'MISSED'}; desk meanwhile {desk['median_rps']} "
+            f"req/s ({desk['non_2xx']} non-2xx, {desk['socket_errors']} socket errors); workers "
+            f"recycled by max_requests {server['max_requests']}: {measured['workers_recycled']}; "
+            f"5xx: {len(measured['server_errors'])}; X-Public-Cache probed under load: "
+            + ", ".join(f"{k} {v}" for k, v in measured["public_cache_under_load"].items())
         )
-    desk = result["desk_under_load"]
-    met = all(row["target_met"] for row in summary.values())
-    print(
-        f"target loaded/idle ≥ {TARGET_RATIO}: {'met' if met else 'MISSED'}; desk pages meanwhile "
-        f"{desk['median_rps']} req/s ({desk['non_2xx']} non-2xx, {desk['socket_errors']} socket "
-        f"errors); workers recycled by max_requests {server['max_requests']}: "
-        f"{result['workers_recycled']}; 5xx: {len(result['server_errors'])}"
-    )
-    print(
-        "X-Public-Cache of public requests probed under desk load: "
-        + ", ".join(f"{k} {v}" for k, v in result["public_cache_under_load"].items())
-    )
 
 
 if __name__ == "__main__":
