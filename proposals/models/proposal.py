@@ -251,7 +251,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
                 problems.append(closing_message(self.theme))
         if self.pk:
             accepted = {c.document_id for c in self.consents.all()}
-            for doc in ConsentDocument.current().values():
+            for doc in self._consents_in_force().values():
                 if doc.pk not in accepted:
                     problems.append(
                         str(
@@ -259,6 +259,17 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
                         )
                     )
         return problems
+
+    def _consents_in_force(self) -> dict:
+        """The consent texts in force; read once per submission (django-fsm checks the
+        conditions twice: before the transition and while taking it)."""
+        moment = getattr(self, "_submission_time", None)
+        if moment is None:
+            return ConsentDocument.current()
+        kept = getattr(self, "_consents_kept", None)
+        if kept is None or kept[0] != moment:
+            kept = self._consents_kept = (moment, ConsentDocument.current())
+        return kept[1]
 
     # --- transitions ------------------------------------------------------------------------
     # Bodies are empty on purpose: the service sets receipt numbers, reasons and dates, and
