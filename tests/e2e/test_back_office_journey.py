@@ -21,6 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from core import dates
+
 from .. import factories
 from .support import (
     at,
@@ -212,7 +214,7 @@ def write_to_the_business(page, axe_check, smtp_server, people) -> None:
 def refer_to_two_departments(page, axe_check, smtp_server, people) -> None:
     proposal = people["proposal"]
     parks, fire = str(people["parks"]), str(people["fire"])
-    due = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    due = (dates.today() + dt.timedelta(days=7)).isoformat()  # the day in Japan
     page.goto(f"/proposals/{proposal.pk}/")
     skip_to_main(page)
     press(page, t("Refer to departments"), "a")
