@@ -55,7 +55,7 @@ def test_a_submission_costs_the_same_few_queries_however_much_the_draft_holds(cl
             original_name=f"{i}.pdf",
             size=10,
         )
-    for i in range(10):  # an earlier life: notes in its log
+    for _ in range(10):  # an earlier life: notes in its log
         ProposalTransition.objects.create(
             proposal=full, actor=member, action="note", from_state="draft", to_state="draft"
         )
