@@ -39,7 +39,8 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import ensure_postgres_database  # noqa: E402 — the root is on the path now
+from bench import common  # noqa: E402 — the root is on the path now
+from bench.common import ensure_postgres_database  # noqa: E402
 
 LARGE = int(os.environ.get("BENCH_PROPOSALS", "100000"))
 SMALL = int(os.environ.get("BENCH_SMALL", "1000"))
@@ -58,14 +59,15 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="kyoso-bench-")
     bench_url = os.environ.get("BENCH_DATABASE_URL")
     ctype = ensure_postgres_database(bench_url) if bench_url else None
-    os.environ["DATABASE_URL"] = bench_url or f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ.pop("CELERY_BROKER_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["LOG_LEVEL"] = "ERROR"
-    os.environ["PRIVATE_MEDIA_ROOT"] = str(Path(tmp) / "private")
-    import django
-
-    django.setup()
+    # The production settings (DEBUG off, a bench secret key), no broker (tasks inline), the
+    # database cache; the in-process client's host is allowed.
+    env = common.production_env(
+        bench_url or f"sqlite:///{tmp}/bench.sqlite3",
+        None,
+        str(Path(tmp) / "private"),
+        DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1",
+    )
+    common.setup_django(env)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -78,6 +80,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
+    # With DEBUG off, {% static %} reads the manifest that collectstatic writes.
+    call_command("collectstatic", interactive=False, verbosity=0)
     if connection.vendor == "postgresql":
         call_command("flush", interactive=False, verbosity=0)
     if ctype in ("C", "POSIX"):
