@@ -49,8 +49,9 @@ def _failed(exc: BaseException) -> None:
         _state["retry_at"] = time.monotonic() + RETRY_AFTER
     if first:
         logger.error(
-            "cache: Redis is unreachable (%s); pages are rendered without the cache and rate "
-            "limits count in the database until it is back",
+            "cache: Redis is unreachable (%s); until it is back each web process keeps the "
+            "public pages on its own (PUBLIC_CACHE_OUTAGE_SECONDS) and rate limits count in "
+            "the database",
             exc,
         )
 

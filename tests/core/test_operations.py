@@ -618,8 +618,8 @@ def test_the_status_page_says_when_redis_does_not_answer(client, db, settings):
     assert '<td id="status-cache" data-kind="redis" data-up="no">' in text
     assert (
         translated(
-            "Redis: not answering. Pages are rendered without the cache and rate limits count in "
-            "the database until it is back."
+            "Redis: not answering. Until it is back, each web process keeps the public pages on "
+            "its own for a few seconds and rate limits count in the database."
         )
         in text
     )
