@@ -86,6 +86,8 @@ def test_production_environment_turns_debug_off_and_uses_the_bench_cache():
     assert env["DJANGO_ALLOWED_HOSTS"] == "127.0.0.1" and len(env["DJANGO_SECRET_KEY"]) >= 50
     assert env["REDIS_CACHE_URL"].endswith("/13") and "CELERY_BROKER_URL" not in env
     assert "REDIS_CACHE_URL" not in public_site.production_env("sqlite://", None, "/tmp/m")
+    # Static files of the bench's own, beside its media: never the project's staticfiles/.
+    assert env["STATIC_ROOT"] == "/tmp/static"
 
 
 @pytest.mark.unit
